@@ -1,0 +1,40 @@
+// Friendly type aliases for every component schema: `Branch` is what the server returns
+// (read markers applied, input-only fields removed) and `BranchInput` is what a request body
+// may carry (output-only fields forbidden).
+import { HEADER, listOperations, refName, resolve } from "./header.mjs";
+
+function requestBodySchemas(spec) {
+  const names = new Set();
+  for (const { op } of listOperations(spec)) {
+    const body = resolve(spec, op.requestBody);
+    const schema = body?.content?.["application/json"]?.schema;
+    if (schema?.$ref) names.add(refName(schema.$ref));
+  }
+  return names;
+}
+
+function docComment(text) {
+  if (!text) return "";
+  const firstPara = String(text).trim().split(/\n\s*\n/)[0].replace(/\*\//g, "*\\/");
+  return `/** ${firstPara.replace(/\s*\n\s*/g, " ")} */\n`;
+}
+
+export function renderModels(spec) {
+  const inputs = requestBodySchemas(spec);
+  const lines = [
+    HEADER,
+    'import type { Readable, Writable } from "openapi-typescript-helpers";',
+    'import type { components } from "./openapi.js";',
+    "",
+    'type Schemas = components["schemas"];',
+    "",
+  ];
+  for (const [name, schema] of Object.entries(spec.components?.schemas ?? {})) {
+    lines.push(`${docComment(schema.description)}export type ${name} = Readable<Schemas[${JSON.stringify(name)}]>;`);
+    if (inputs.has(name)) {
+      lines.push(`/** Request-body form of {@link ${name}}: output-only fields are rejected at compile time. */`);
+      lines.push(`export type ${name}Input = Writable<Schemas[${JSON.stringify(name)}]>;`);
+    }
+  }
+  return lines.join("\n") + "\n";
+}

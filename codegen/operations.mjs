@@ -1,0 +1,133 @@
+// The operation table: for every operationId, the verb, path template, where each parameter
+// goes, the body and result schemas, the long-running-operation result/metadata (`x-lro`),
+// the paginated list field (`x-paginated`) and the update-mask rules (`x-update-mask`,
+// `x-oneof-groups`, `x-immutable`). The hand-written layers read this table instead of
+// repeating what the spec already says.
+import { HEADER, listOperations, refName, resolve } from "./header.mjs";
+
+const BASE = "/api/2.0/postgres/";
+
+function schemaRefName(node) {
+  return node?.$ref ? refName(node.$ref) : null;
+}
+
+/** Where the resource name of an operation lives in its path: a `name`, a `parent`, or none. */
+function target(operationId, path) {
+  const rest = path.startsWith(BASE) ? path.slice(BASE.length) : path;
+  if (/^(Create|List)/.test(operationId)) {
+    const segments = rest.split("/");
+    segments.pop();
+    const parent = segments.join("/");
+    return parent ? { kind: "parent", template: parent } : { kind: "none", template: "" };
+  }
+  if (/^(Get|Update|Delete|Undelete)/.test(operationId)) {
+    return { kind: "name", template: rest.replace(/\/undelete$/, "") };
+  }
+  return { kind: "none", template: "" };
+}
+
+/** Walks the writable properties of a body schema, collecting mask-relevant facts by path. */
+function maskFacts(spec, schema, prefix = "", facts = { groups: {}, immutable: [], maps: [], createOnly: [] }, depth = 0) {
+  const resolved = resolve(spec, schema);
+  if (!resolved || depth > 6) return facts;
+  for (const [group, members] of Object.entries(resolved["x-oneof-groups"] ?? {})) {
+    facts.groups[`${prefix}${group}`] = members.map((m) => `${prefix}${m}`);
+  }
+  for (const [key, prop] of Object.entries(resolved.properties ?? {})) {
+    if (prop.readOnly) continue;
+    const path = `${prefix}${key}`;
+    if (prop["x-immutable"]) facts.immutable.push(path);
+    if (depth === 0 && prop.writeOnly && key !== "spec") facts.createOnly.push(path);
+    const target = resolve(spec, prop);
+    if (!target || typeof target !== "object") continue;
+    if (target.additionalProperties && !target.properties) {
+      facts.maps.push(path);
+    } else if (target.properties || target["x-oneof-groups"]) {
+      maskFacts(spec, prop, `${path}.`, facts, depth + 1);
+    }
+  }
+  return facts;
+}
+
+function operationInfo(spec, { path, method, op, pathItem }) {
+  const params = [...(pathItem.parameters ?? []), ...(op.parameters ?? [])].map((p) => resolve(spec, p));
+  const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+  for (const name of pathParams) {
+    if (!params.some((p) => p.in === "path" && p.name === name)) {
+      throw new Error(`${op.operationId}: path parameter {${name}} is not declared`);
+    }
+  }
+  const verbatim = params.filter((p) => p.in === "path" && p["x-verbatim"]).map((p) => p.name);
+  const query = {};
+  for (const p of params.filter((p) => p.in === "query")) {
+    const schema = resolve(spec, p.schema) ?? {};
+    query[p.name] = { required: Boolean(p.required), type: schema.type ?? "string" };
+    if (schema.minimum !== undefined) query[p.name].minimum = schema.minimum;
+    if (schema.maximum !== undefined) query[p.name].maximum = schema.maximum;
+  }
+  const requestBody = resolve(spec, op.requestBody);
+  const bodySchema = requestBody?.content?.["application/json"]?.schema;
+  const ok = resolve(spec, op.responses?.["200"]);
+  const responseSchema = ok?.content?.["application/json"]?.schema;
+  const lro = op["x-lro"] ?? null;
+  const mask = op["x-update-mask"];
+  return {
+    id: op.operationId,
+    method: method.toUpperCase(),
+    path,
+    target: target(op.operationId, path),
+    pathParams,
+    verbatimPathParams: verbatim,
+    query,
+    body: bodySchema ? { schema: schemaRefName(bodySchema), required: Boolean(requestBody.required) } : null,
+    response: schemaRefName(responseSchema),
+    lro: lro ? { response: lro.response, metadata: lro.metadata } : null,
+    paginated: op["x-paginated"] ? { items: op["x-paginated"].items } : null,
+    updateMask: mask
+      ? { paths: mask.paths, ...maskFacts(spec, bodySchema) }
+      : null,
+  };
+}
+
+export function renderOperations(spec) {
+  const table = {};
+  for (const entry of listOperations(spec)) {
+    if (!entry.op.operationId) throw new Error(`${entry.method.toUpperCase()} ${entry.path} has no operationId`);
+    table[entry.op.operationId] = operationInfo(spec, entry);
+  }
+  // One operation per line: readable in a diff, compact in the bundle.
+  const body = `{\n${Object.entries(table).map(([id, info]) => `  ${JSON.stringify(id)}: ${JSON.stringify(info)},`).join("\n")}\n}`;
+  return `${HEADER}
+/** What the spec says about one API method. */
+export interface OperationInfo {
+  readonly id: string;
+  readonly method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  /** openapi-fetch path template (a key of \`paths\` in ./openapi.ts). */
+  readonly path: string;
+  /** Which resource name the path is built from, and its template relative to /api/2.0/postgres/. */
+  readonly target: { readonly kind: "name" | "parent" | "none"; readonly template: string };
+  readonly pathParams: readonly string[];
+  /** Path parameters spliced verbatim (operation names contain \`/\`, \`+\`, \`=\`). */
+  readonly verbatimPathParams: readonly string[];
+  readonly query: { readonly [name: string]: { readonly required: boolean; readonly type: string; readonly minimum?: number; readonly maximum?: number } };
+  readonly body: { readonly schema: string | null; readonly required: boolean } | null;
+  readonly response: string | null;
+  /** Long-running operation: the schema \`Operation.response\` decodes to, and the metadata schema. */
+  readonly lro: { readonly response: string; readonly metadata: string } | null;
+  /** Paginated list: the field of the response that holds the items. */
+  readonly paginated: { readonly items: string } | null;
+  /** Update-mask rules: accepted paths, oneof groups (group path -> member paths), immutable fields, whole-value maps, create-only fields. */
+  readonly updateMask: {
+    readonly paths: readonly string[];
+    readonly groups: { readonly [group: string]: readonly string[] };
+    readonly immutable: readonly string[];
+    readonly maps: readonly string[];
+    readonly createOnly: readonly string[];
+  } | null;
+}
+
+export const operations = ${body} as const satisfies Record<string, OperationInfo>;
+
+export type OperationId = keyof typeof operations;
+`;
+}

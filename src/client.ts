@@ -1,0 +1,141 @@
+import createClient, { type Client } from "openapi-fetch";
+import { toTokenProvider, type AuthOption } from "./auth/token-provider.js";
+import type { paths } from "./generated/openapi.js";
+import { operations } from "./generated/operations.js";
+import type { CallContext, RequestInfo } from "./ops/call.js";
+import type { FetchLike, RetryOptions } from "./ops/retry.js";
+import { createTransport } from "./ops/transport.js";
+import { branchesApi } from "./resources/branches.js";
+import { catalogsApi } from "./resources/catalogs.js";
+import { cdfApi } from "./resources/cdf.js";
+import { credentialsApi } from "./resources/credentials.js";
+import { dataApiApi } from "./resources/data-api.js";
+import { databasesApi } from "./resources/databases.js";
+import { endpointsApi } from "./resources/endpoints.js";
+import { operationsApi } from "./resources/operations.js";
+import { projectsApi } from "./resources/projects.js";
+import { rolesApi } from "./resources/roles.js";
+import { syncedTablesApi } from "./resources/synced-tables.js";
+import { SDK_VERSION } from "./version.js";
+
+export interface LakebaseClientOptions {
+  /** The workspace URL, e.g. `https://my-workspace.cloud.databricks.com`. Must be https unless loopback. */
+  readonly host: string;
+  /** A token provider (`{ getToken() }`) or a static token such as a PAT. */
+  readonly auth: AuthOption;
+  /** A fetch implementation; defaults to the global `fetch`. */
+  readonly fetch?: FetchLike;
+  /** Retry policy for throttling and transient failures, or `false` to disable retries. */
+  readonly retry?: RetryOptions | false;
+  /** Timeout of one HTTP attempt in milliseconds (default 60 000). */
+  readonly timeoutMs?: number;
+  /** Your product, appended to the User-Agent: `my-tool/1.2.3`. */
+  readonly userAgent?: string;
+  /** Sent as `X-Databricks-Workspace-Id` for unified-host routing. */
+  readonly workspaceId?: string | number;
+  /** Validate every response against the spec's zod schemas (loads zod on first use). */
+  readonly validateResponses?: boolean;
+  /** Called before each API method is sent: operation id, verb and path template only (no headers, no body). */
+  readonly onRequest?: (info: RequestInfo) => void;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** Creates a client with one namespace per resource kind and one method per API method. */
+export function createLakebaseClient(options: LakebaseClientOptions) {
+  const baseUrl = normaliseHost(options.host);
+  const tokenProvider = toTokenProvider(options.auth);
+  const fetchImpl: FetchLike = options.fetch ?? ((request) => globalThis.fetch(request));
+  const transport = createTransport({
+    fetch: fetchImpl,
+    tokenProvider,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    retry: options.retry ?? {},
+  });
+
+  const headers: Record<string, string> = {
+    Accept: "application/json",
+    "User-Agent": userAgent(options.userAgent),
+  };
+  if (options.workspaceId !== undefined && options.workspaceId !== "") {
+    headers["X-Databricks-Workspace-Id"] = String(options.workspaceId);
+  }
+
+  const raw: Client<paths> = createClient<paths>({
+    baseUrl,
+    fetch: transport,
+    headers,
+    pathSerializer: serializePath,
+    querySerializer: serializeQuery,
+  });
+  const ctx: CallContext = { raw, validateResponses: options.validateResponses ?? false, onRequest: options.onRequest };
+
+  return {
+    projects: projectsApi(ctx),
+    branches: branchesApi(ctx),
+    endpoints: endpointsApi(ctx),
+    databases: databasesApi(ctx),
+    roles: rolesApi(ctx),
+    operations: operationsApi(ctx),
+    credentials: credentialsApi(ctx),
+    catalogs: catalogsApi(ctx),
+    syncedTables: syncedTablesApi(ctx),
+    dataApi: dataApiApi(ctx),
+    cdf: cdfApi(ctx),
+    /** The underlying openapi-fetch client: every path of the spec, typed, through the same auth/retry stack. */
+    raw,
+    /** The workspace URL requests go to. */
+    host: baseUrl,
+    toString: () => `LakebaseClient(${baseUrl})`,
+  };
+}
+
+export type LakebaseClient = ReturnType<typeof createLakebaseClient>;
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** `https://` always, except for loopback (the emulator and tests): a bearer token never travels in clear. */
+export function normaliseHost(host: string): string {
+  if (typeof host !== "string" || host.trim() === "") {
+    throw new TypeError("host is required, e.g. https://my-workspace.cloud.databricks.com");
+  }
+  const withScheme = /^[a-z]+:\/\//i.test(host) ? host : `https://${host}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new TypeError(`host is not a URL: ${host}`);
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.test(url.hostname))) {
+    throw new TypeError(`host must use https:// (plain http is allowed only for loopback addresses): ${url.origin}`);
+  }
+  if (url.username || url.password) throw new TypeError("host must not carry credentials");
+  return url.origin + url.pathname.replace(/\/+$/, "");
+}
+
+function userAgent(product: string | undefined): string {
+  const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+  const runtime = node ? `node/${node}` : "runtime/unknown";
+  const base = `lakebase-sdk/${SDK_VERSION} ${runtime}`;
+  return product ? `${base} ${product}` : base;
+}
+
+/** Path parameters that are spliced verbatim: operation names contain `/`, `+` and `=`. */
+const VERBATIM = new Set<string>(Object.values(operations).flatMap((op) => [...op.verbatimPathParams]));
+
+function serializePath(template: string, params: Record<string, unknown>): string {
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = String(params[name]);
+    return VERBATIM.has(name) ? value : encodeURIComponent(value);
+  });
+}
+
+/** Query values as Go's url.Values would send them; zero values (false, "", 0) are omitted as the SDKs do. */
+function serializeQuery(query: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined || value === null || value === false || value === "" || value === 0) continue;
+    parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+  }
+  return parts.join("&");
+}

@@ -1,0 +1,188 @@
+import type { Client } from "openapi-fetch";
+import type { paths } from "../generated/openapi.js";
+import { operations, type OperationId, type OperationInfo } from "../generated/operations.js";
+import { apiErrorFromResponse, LakebaseError, ValidationError } from "./errors.js";
+import { checkId, ID_RULES } from "./ids.js";
+import { parseName } from "./names.js";
+
+/** Per-call options every method accepts next to its API parameters. */
+export interface CallOptions {
+  /** Cancels the request, including any retry sleep. */
+  readonly signal?: AbortSignal;
+  /** Extra request headers (for example a tracing header). */
+  readonly headers?: Record<string, string>;
+}
+
+/** What a request hook sees: never headers, never the body, never a token. */
+export interface RequestInfo {
+  readonly operationId: OperationId;
+  readonly method: string;
+  readonly path: string;
+}
+
+export interface CallContext {
+  readonly raw: Client<paths>;
+  readonly validateResponses: boolean;
+  readonly onRequest?: (info: RequestInfo) => void;
+}
+
+export interface CallArgs {
+  /** The resource name (`kind: "name"` operations) or parent name (`kind: "parent"`). */
+  readonly resource?: string;
+  readonly query?: Readonly<Record<string, unknown>>;
+  readonly body?: unknown;
+  readonly options?: CallOptions;
+}
+
+/** The response body was not the JSON the API promises (for example an HTML page with status 200). */
+export class InvalidResponseError extends LakebaseError {
+  readonly status: number;
+  constructor(message: string, status: number) {
+    super(message);
+    this.name = "InvalidResponseError";
+    this.status = status;
+  }
+}
+
+/**
+ * Sends one API method as the operation table describes it: input checked before any request,
+ * path built from the resource name, query and body as the spec says, errors typed.
+ */
+export async function callOperation<T>(ctx: CallContext, operationId: OperationId, args: CallArgs = {}): Promise<T> {
+  const op: OperationInfo = operations[operationId];
+  const path = pathParams(op, args.resource);
+  const query = queryParams(op, args.query ?? {});
+  const body = requestBody(op, args.body);
+  ctx.onRequest?.({ operationId, method: op.method, path: op.path });
+
+  const init: Record<string, unknown> = {
+    params: { path, query },
+    parseAs: "text",
+    signal: args.options?.signal,
+    headers: args.options?.headers,
+  };
+  if (body !== undefined) init.body = body;
+  // The operation table is generated from the same spec as `paths`, so this untyped call is
+  // typed at each resource method's signature instead.
+  const request = ctx.raw.request as unknown as (
+    method: string,
+    url: string,
+    init: Record<string, unknown>,
+  ) => Promise<{ data?: string; error?: unknown; response: Response }>;
+  const { data, error, response } = await request(op.method.toLowerCase(), op.path, init);
+
+  if (!response.ok) {
+    throw apiErrorFromResponse({
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+      bodyText: typeof error === "string" ? error : error === undefined ? "" : JSON.stringify(error),
+      method: op.method,
+      url: response.url || undefined,
+    });
+  }
+  const parsed = parseJson(data, response.status, op);
+  if (ctx.validateResponses && op.response) await validate(op.response, parsed, op);
+  return parsed as T;
+}
+
+function pathParams(op: OperationInfo, resource: string | undefined): Record<string, string> {
+  if (op.target.kind === "none") return {};
+  return parseName(op.target.template, resource, op.target.kind);
+}
+
+function queryParams(op: OperationInfo, input: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    const spec = op.query[key];
+    if (!spec) throw new ValidationError(key, `is not a parameter of ${op.id}`);
+    out[key] = checkQueryValue(op, key, value, spec);
+  }
+  for (const [key, spec] of Object.entries(op.query)) {
+    if (spec.required && out[key] === undefined) {
+      throw new ValidationError(key, `is required by ${op.id}`);
+    }
+  }
+  return out;
+}
+
+function checkQueryValue(
+  op: OperationInfo,
+  key: string,
+  value: unknown,
+  spec: OperationInfo["query"][string],
+): unknown {
+  if (key === "update_mask") return checkMaskValue(value);
+  if (ID_RULES[key]) return checkId(key, value);
+  switch (spec.type) {
+    case "boolean":
+      if (typeof value !== "boolean") throw new ValidationError(key, "must be a boolean");
+      return value;
+    case "integer": {
+      if (typeof value !== "number" || !Number.isInteger(value)) throw new ValidationError(key, "must be an integer");
+      if (spec.minimum !== undefined && value < spec.minimum) throw new ValidationError(key, `must be ≥ ${spec.minimum}`);
+      if (spec.maximum !== undefined && value > spec.maximum) {
+        throw new ValidationError(key, `must be ≤ ${spec.maximum} for ${op.id}`);
+      }
+      return value;
+    }
+    default:
+      if (typeof value !== "string") throw new ValidationError(key, "must be a string");
+      return value;
+  }
+}
+
+/** `update_mask` travels as one comma-separated query value; accept a list or that string. */
+function checkMaskValue(value: unknown): string {
+  const paths = typeof value === "string" ? value.split(",") : Array.isArray(value) ? value : undefined;
+  if (!paths || paths.length === 0) {
+    throw new ValidationError("update_mask", "must be a non-empty list of field paths such as spec.display_name");
+  }
+  for (const path of paths) {
+    if (typeof path !== "string" || !/^(\*|[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*)$/.test(path)) {
+      throw new ValidationError("update_mask", `"${String(path)}" is not a field path (dotted snake_case, e.g. spec.is_protected)`);
+    }
+  }
+  return paths.join(",");
+}
+
+function requestBody(op: OperationInfo, body: unknown): unknown {
+  if (!op.body) return undefined;
+  const value = body === undefined && op.body.schema === "UndeleteRequest" ? {} : body;
+  if (value === undefined) {
+    if (op.body.required) throw new ValidationError("body", `is required by ${op.id}`);
+    return undefined;
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ValidationError("body", `must be a ${op.body.schema ?? "JSON"} object`);
+  }
+  return value;
+}
+
+function parseJson(text: string | undefined, status: number, op: OperationInfo): unknown {
+  if (text === undefined || text === "") {
+    if (op.response) throw new InvalidResponseError(`${op.id}: empty response body (HTTP ${status})`, status);
+    return undefined;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidResponseError(`${op.id}: response body is not JSON (HTTP ${status})`, status);
+  }
+}
+
+/** Opt-in response validation: zod loads only when asked for, so the core bundle stays small. */
+async function validate(schemaName: string, value: unknown, op: OperationInfo): Promise<void> {
+  const { schemas } = await import("../generated/schemas.js");
+  const schema = (schemas as Record<string, { safeParse(v: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }>)[schemaName];
+  if (!schema) return;
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issues = (result.error?.issues ?? [])
+      .slice(0, 5)
+      .map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`)
+      .join("; ");
+    throw new InvalidResponseError(`${op.id}: response does not match ${schemaName}: ${issues}`, 200);
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * Retrying fetch (reference §9.3), built on p-retry.
+ *
+ * What is retried:
+ *  - every method: HTTP 429 and 503, and any error response whose JSON `error_code` is
+ *    RESOURCE_EXHAUSTED, REQUEST_LIMIT_EXCEEDED or TEMPORARILY_UNAVAILABLE (the server did no work);
+ *  - safe methods (GET, HEAD, OPTIONS) additionally: other 5xx except 501, and any thrown
+ *    transport error (except an AbortError);
+ *  - mutations (POST, PATCH, PUT, DELETE, …) additionally: only transport errors that provably
+ *    happened before the request left (ECONNREFUSED, ENOTFOUND, EAI_AGAIN on the error or its
+ *    `cause` chain). A POST answered 500, or whose connection was reset, is never re-sent.
+ *
+ * Delay before retry n (n = 1, 2, …): full jitter `random() * min(maxDelayMs, baseDelayMs * 2^(n-1))`,
+ * raised to the server's ask (Retry-After header or RetryInfo.retry_delay, not capped). If the
+ * delay does not fit in the remaining budget, the last response is returned at once.
+ *
+ * When retrying stops, the last Response is returned (never thrown), so the caller's HTTP layer
+ * builds the typed ApiError. Transport errors that are not retried (or are retried to exhaustion)
+ * are re-thrown as the original error. An aborted `request.signal` rejects promptly with its reason.
+ */
+
+import pRetry from "p-retry";
+import { RETRYABLE_ERROR_CODES } from "./errors.js";
+import { parseErrorBody, requestPath, serverRetryDelayMs } from "./parse-error-body.js";
+import { abortReason, raceAbort, sleep } from "./sleep.js";
+
+export interface RetryInfoEvent {
+  /** Number of the attempt that just failed (1-based) — also the number of the retry about to happen. */
+  attempt: number;
+  /** How long we sleep before the next attempt, in ms. */
+  delayMs: number;
+  /** Short reason, e.g. "HTTP 503", "HTTP 400 RESOURCE_EXHAUSTED", "network error ECONNREFUSED". */
+  reason: string;
+  method: string;
+  /** URL pathname only. */
+  path: string;
+}
+
+export interface RetryOptions {
+  /** Maximum number of retries (attempts = maxRetries + 1). Default 5. */
+  maxRetries?: number;
+  /** Overall time budget across attempts including sleeps, in ms. Default 60_000. */
+  budgetMs?: number;
+  /** Base of the exponential backoff (factor 2), in ms. Default 500. */
+  baseDelayMs?: number;
+  /** Cap per computed sleep, in ms (server-requested delays may exceed it). Default 10_000. */
+  maxDelayMs?: number;
+  /** Source of randomness in [0, 1). Default Math.random. */
+  random?: () => number;
+  /** Called before each sleep. Never receives headers. Exceptions thrown by it are ignored. */
+  onRetry?: (info: RetryInfoEvent) => void;
+}
+
+export type FetchLike = (request: Request) => Promise<Response>;
+
+export const DEFAULT_RETRY_OPTIONS = Object.freeze({
+  maxRetries: 5,
+  budgetMs: 60_000,
+  baseDelayMs: 500,
+  maxDelayMs: 10_000,
+});
+
+const SAFE_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
+/** Transport error codes meaning the request never left this machine. */
+const PRE_SEND_ERROR_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
+
+/** Internal: how one attempt failed. Never escapes `createRetryingFetch`. */
+class AttemptFailure extends Error {
+  readonly retryable: boolean;
+  readonly reason: string;
+  readonly response: Response | undefined;
+  readonly error: unknown;
+  readonly serverDelayMs: number | undefined;
+
+  constructor(init: {
+    retryable: boolean;
+    reason: string;
+    response?: Response;
+    error?: unknown;
+    serverDelayMs?: number | undefined;
+  }) {
+    super(init.reason);
+    this.name = "AttemptFailure";
+    this.retryable = init.retryable;
+    this.reason = init.reason;
+    this.response = init.response;
+    this.error = init.error;
+    this.serverDelayMs = init.serverDelayMs;
+  }
+}
+
+function nonNegative(value: number | undefined, fallback: number, integer = false): number {
+  if (value === undefined || typeof value !== "number" || Number.isNaN(value) || value < 0) return fallback;
+  if (integer) return Number.isFinite(value) ? Math.floor(value) : fallback;
+  return value;
+}
+
+const now: () => number =
+  typeof globalThis.performance?.now === "function" ? () => globalThis.performance.now() : () => Date.now();
+
+/** Collect `code` strings from an error, its `cause` chain and AggregateError members. */
+function errorCodes(err: unknown, depth = 0, out: string[] = []): string[] {
+  if (depth > 6 || typeof err !== "object" || err === null) return out;
+  const e = err as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.code === "string") out.push(e.code);
+  if (Array.isArray(e.errors)) for (const inner of e.errors) errorCodes(inner, depth + 1, out);
+  if (e.cause !== undefined && e.cause !== err) errorCodes(e.cause, depth + 1, out);
+  return out;
+}
+
+function errorName(err: unknown): string {
+  return typeof err === "object" && err !== null && typeof (err as { name?: unknown }).name === "string"
+    ? (err as { name: string }).name
+    : typeof err;
+}
+
+/** Rebuild an unconsumed Response carrying the same status, statusText, headers and body bytes. */
+function rebuildResponse(original: Response, body: ArrayBuffer): Response {
+  const copy = new Response(body.byteLength > 0 ? body : null, {
+    status: original.status,
+    statusText: original.statusText,
+    headers: new Headers(original.headers),
+  });
+  if (original.url) {
+    try {
+      Object.defineProperty(copy, "url", { value: original.url, configurable: true });
+    } catch {
+      // not important
+    }
+  }
+  return copy;
+}
+
+/**
+ * Wrap `inner` so that transient failures are retried (see module doc). `options === false`
+ * returns a pass-through.
+ */
+export function createRetryingFetch(inner: FetchLike, options?: RetryOptions | false): FetchLike {
+  if (options === false) return (request) => inner(request);
+
+  const maxRetries = nonNegative(options?.maxRetries, DEFAULT_RETRY_OPTIONS.maxRetries, true);
+  const budgetMs = nonNegative(options?.budgetMs, DEFAULT_RETRY_OPTIONS.budgetMs);
+  const baseDelayMs = nonNegative(options?.baseDelayMs, DEFAULT_RETRY_OPTIONS.baseDelayMs);
+  const maxDelayMs = nonNegative(options?.maxDelayMs, DEFAULT_RETRY_OPTIONS.maxDelayMs);
+  const random = options?.random ?? Math.random;
+  const onRetry = options?.onRetry;
+
+  return async function retryingFetch(request: Request): Promise<Response> {
+    const method = request.method.toUpperCase();
+    const path = requestPath(request.url) ?? "";
+    const signal = request.signal as AbortSignal | undefined;
+    const safe = SAFE_METHODS.has(method);
+    const start = now();
+
+    const aborted = (): AttemptFailure =>
+      new AttemptFailure({ retryable: false, reason: "aborted", error: abortReason(signal as AbortSignal) });
+
+    const attempt = async (): Promise<Response> => {
+      // Outside the try: a clone failure is a programming error, not a transport error.
+      const copy = request.clone();
+      let response: Response;
+      try {
+        response = await raceAbort(
+          (async () => inner(copy))(),
+          signal,
+        );
+      } catch (err) {
+        if (signal?.aborted) throw aborted();
+        const codes = errorCodes(err);
+        const preSend = codes.some((c) => PRE_SEND_ERROR_CODES.has(c));
+        const retryable = preSend || (safe && errorName(err) !== "AbortError");
+        const label = codes.find((c) => PRE_SEND_ERROR_CODES.has(c)) ?? codes[0] ?? errorName(err);
+        throw new AttemptFailure({ retryable, reason: `network error ${label}`, error: err });
+      }
+
+      if (response.status < 400) return response;
+
+      // Read the error body to find error_code / RetryInfo, then hand back a fresh copy.
+      let body: ArrayBuffer;
+      try {
+        body = await raceAbort(response.arrayBuffer(), signal);
+      } catch (err) {
+        if (signal?.aborted) throw aborted();
+        // Headers arrived, so the server saw the request: only safe methods may try again.
+        throw new AttemptFailure({ retryable: safe, reason: `network error ${errorName(err)}`, error: err });
+      }
+      const fresh = rebuildResponse(response, body);
+      const parsed = parseErrorBody(new TextDecoder().decode(body), response.status, response.statusText);
+      const code = parsed.errorCode;
+      const codeRetryable = code !== undefined && RETRYABLE_ERROR_CODES.has(code);
+      const status = response.status;
+      const retryable =
+        status === 429 || status === 503 || codeRetryable || (safe && status >= 500 && status !== 501);
+      if (!retryable) return fresh;
+      throw new AttemptFailure({
+        retryable: true,
+        reason: `HTTP ${status}${code !== undefined ? ` ${code}` : ""}`,
+        response: fresh,
+        serverDelayMs: serverRetryDelayMs(response.headers, parsed.details),
+      });
+    };
+
+    try {
+      return await pRetry(attempt, {
+        retries: maxRetries,
+        minTimeout: 0,
+        maxTimeout: 0,
+        factor: 2,
+        maxRetryTime: budgetMs,
+        signal,
+        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+          // Throwing here makes p-retry stop and reject with what we threw (unwrapped below).
+          if (!(error instanceof AttemptFailure) || !error.retryable || retriesLeft <= 0) throw error;
+          const r = random();
+          const jitter = (Number.isFinite(r) ? Math.min(Math.max(r, 0), 1) : 0) *
+            Math.min(maxDelayMs, baseDelayMs * 2 ** (attemptNumber - 1));
+          const delayMs = Math.ceil(Math.max(jitter, error.serverDelayMs ?? 0));
+          const remaining = budgetMs - (now() - start);
+          if (delayMs >= remaining) throw error; // would not fit: stop now, don't sleep then fail
+          if (onRetry) {
+            try {
+              onRetry({ attempt: attemptNumber, delayMs, reason: error.reason, method, path });
+            } catch {
+              // a logging hook must not break the request
+            }
+          }
+          await sleep(delayMs, signal); // rejects with signal.reason on abort
+        },
+      });
+    } catch (err) {
+      if (err instanceof AttemptFailure) {
+        if (err.response) return err.response;
+        throw err.error;
+      }
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,80 @@
+import { canRefresh, type TokenProvider } from "../auth/token-provider.js";
+import { LakebaseError } from "./errors.js";
+import { createRetryingFetch, type FetchLike, type RetryOptions } from "./retry.js";
+
+/** A request attempt ran past `timeoutMs`. */
+export class RequestTimeoutError extends LakebaseError {
+  readonly timeoutMs: number;
+  constructor(timeoutMs: number, method: string, path: string) {
+    super(`${method} ${path} timed out after ${timeoutMs} ms`);
+    this.name = "RequestTimeoutError";
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+export interface TransportOptions {
+  readonly fetch: FetchLike;
+  readonly tokenProvider: TokenProvider;
+  readonly timeoutMs: number;
+  readonly retry: RetryOptions | false;
+}
+
+/**
+ * The fetch stack beneath openapi-fetch: retries outermost (each attempt gets a fresh clone,
+ * a fresh token and its own timeout), then auth, then the per-attempt timeout.
+ */
+export function createTransport(options: TransportOptions): FetchLike {
+  const timed = withTimeout(options.fetch, options.timeoutMs);
+  const authed = withAuth(timed, options.tokenProvider);
+  return createRetryingFetch(authed, options.retry);
+}
+
+function withTimeout(inner: FetchLike, timeoutMs: number): FetchLike {
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) return inner;
+  return async (request) => {
+    const timer = AbortSignal.timeout(timeoutMs);
+    const signal = anySignal([request.signal, timer]);
+    try {
+      return await inner(new Request(request, { signal }));
+    } catch (error) {
+      if (timer.aborted && !request.signal.aborted) {
+        throw new RequestTimeoutError(timeoutMs, request.method, new URL(request.url).pathname);
+      }
+      throw error;
+    }
+  };
+}
+
+function withAuth(inner: FetchLike, provider: TokenProvider): FetchLike {
+  const refreshable = canRefresh(provider);
+  const send = async (request: Request, forceRefresh: boolean) => {
+    const { accessToken } = await provider.getToken({ signal: request.signal, forceRefresh });
+    const headers = new Headers(request.headers);
+    headers.set("Authorization", `Bearer ${accessToken}`);
+    // The bearer token must never follow a redirect to another origin: redirects are not followed.
+    return inner(new Request(request, { headers, redirect: "manual" }));
+  };
+  return async (request) => {
+    const replay = refreshable ? request.clone() : undefined;
+    const response = await send(request, false);
+    if (response.status !== 401 || !replay) return response;
+    // One replay after a 401, with a token the provider must not answer from its cache.
+    await response.body?.cancel();
+    return send(replay, true);
+  };
+}
+
+/** AbortSignal.any where present (Node 20.3+, browsers, workerd); a small fallback elsewhere. */
+export function anySignal(signals: readonly AbortSignal[]): AbortSignal {
+  const any = (AbortSignal as { any?: (s: AbortSignal[]) => AbortSignal }).any;
+  if (any) return any([...signals]);
+  const controller = new AbortController();
+  for (const signal of signals) {
+    if (signal.aborted) {
+      controller.abort(signal.reason);
+      break;
+    }
+    signal.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
+  }
+  return controller.signal;
+}
