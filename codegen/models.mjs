@@ -23,10 +23,16 @@ export function renderModels(spec) {
   const inputs = requestBodySchemas(spec);
   const lines = [
     HEADER,
-    'import type { Readable, Writable } from "openapi-typescript-helpers";',
-    'import type { components } from "./openapi.js";',
+    'import type { $Read, $Write, components } from "./openapi.js";',
     "",
     'type Schemas = components["schemas"];',
+    "// Primitives first: an open enum is `\"A\" | (string & {})`, which a plain `T extends object`",
+    "// test would turn into a mapped object type.",
+    "type Primitive = string | number | boolean | bigint | symbol | null | undefined;",
+    "/** The response form: `$Read` markers unwrapped, `$Write` (input-only) fields removed. */",
+    "export type Readable<T> = T extends Primitive ? T : T extends $Write<any> ? never : T extends $Read<infer U> ? Readable<U> : T extends readonly (infer E)[] ? Readable<E>[] : { [K in keyof T as NonNullable<T[K]> extends $Write<any> ? never : K]: Readable<T[K]> };",
+    "/** The request form: `$Write` markers unwrapped, `$Read` (output-only) fields forbidden. */",
+    "export type Writable<T> = T extends Primitive ? T : T extends $Read<any> ? never : T extends $Write<infer U> ? Writable<U> : T extends readonly (infer E)[] ? Writable<E>[] : { [K in keyof T as NonNullable<T[K]> extends $Read<any> ? never : K]: Writable<T[K]> } & { [K in keyof T as NonNullable<T[K]> extends $Read<any> ? K : never]?: never };",
     "",
   ];
   for (const [name, schema] of Object.entries(spec.components?.schemas ?? {})) {

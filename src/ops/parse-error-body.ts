@@ -131,7 +131,7 @@ function parseJsonBody(
   statusText: string | undefined,
 ): ParsedErrorBody | undefined {
   // Standard Databricks shape.
-  if ("error_code" in obj || typeof obj.message === "string") {
+  if ("error_code" in obj || typeof obj.message === "string" || Array.isArray(obj.details)) {
     const errorCode = codeString(obj.error_code);
     const msg = typeof obj.message === "string" && obj.message !== "" ? obj.message : undefined;
     const parsed: ParsedErrorBody = {
@@ -242,8 +242,11 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number 
     const secs = Number(v);
     return Number.isFinite(secs) ? secs * 1000 : undefined;
   }
-  // HTTP-date must contain letters (a weekday/month name); reject other junk Date.parse might accept.
-  if (!/[a-z]/i.test(v)) return undefined;
+  // HTTP-date (IMF-fixdate, RFC 850 or asctime) always names a month; reject other junk that the
+  // lenient Date.parse would accept.
+  if (!/\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b/i.test(v) || !/\d{1,2}:\d{2}/.test(v)) {
+    return undefined;
+  }
   const at = Date.parse(v);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - nowMs);

@@ -9,7 +9,7 @@ export function credentialsApi(ctx: CallContext) {
      * GenerateDatabaseCredential (synchronous). `ttl` ("300s"…"3600s") or `expire_time` bound its
      * life. The returned `token` is a secret: use it as the Postgres password, never log it.
      */
-    generate(request: GenerateDatabaseCredentialRequestInput, options?: CallOptions): Promise<DatabaseCredential> {
+    async generate(request: GenerateDatabaseCredentialRequestInput, options?: CallOptions): Promise<DatabaseCredential> {
       parseName("projects/{project_id}/branches/{branch_id}/endpoints/{endpoint_id}", request?.endpoint, "endpoint");
       return callOperation(ctx, "GenerateDatabaseCredential", { body: request, options });
     },

@@ -1,0 +1,294 @@
+import nock from "nock";
+import { inspect } from "node:util";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  AlreadyExistsError,
+  ApiError,
+  BadRequestError,
+  createLakebaseClient,
+  InvalidResponseError,
+  NotFoundError,
+  SDK_VERSION,
+  TemporarilyUnavailableError,
+  UnauthenticatedError,
+  ValidationError,
+  type TokenProvider,
+} from "../src/index.js";
+import pkg from "../package.json" with { type: "json" };
+
+const HOST = "https://ws.example.com";
+const SECRET = "dapi-0123456789abcdef-SECRET";
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+
+function client(extra: Partial<Parameters<typeof createLakebaseClient>[0]> = {}) {
+  return createLakebaseClient({ host: HOST, auth: SECRET, retry: false, ...extra });
+}
+
+describe("headers", () => {
+  it("sends Accept, Content-Type on bodies, a User-Agent naming the SDK and version, and the workspace id", async () => {
+    let headers: Record<string, unknown> = {};
+    nock(HOST)
+      .post("/api/2.0/postgres/projects")
+      .query({ project_id: "p1" })
+      .reply(function () {
+        headers = this.req.headers;
+        return [200, { name: "projects/p1/operations/x", done: false }];
+      });
+    await client({ userAgent: "my-cli/2.0", workspaceId: 1234567890 }).projects.create("p1", { spec: {} });
+    expect(headers.accept).toBe("application/json");
+    expect(headers["content-type"]).toBe("application/json");
+    expect(headers["user-agent"]).toMatch(new RegExp(`^lakebase-sdk/${SDK_VERSION.replace(/\./g, "\\.")} node/\\d+\\.\\d+\\.\\d+ my-cli/2\\.0$`));
+    expect(headers["x-databricks-workspace-id"]).toBe("1234567890");
+    expect(headers.authorization).toBe(`Bearer ${SECRET}`);
+  });
+
+  it("omits X-Databricks-Workspace-Id when not configured", async () => {
+    let headers: Record<string, unknown> = {};
+    nock(HOST)
+      .get("/api/2.0/postgres/projects/p1")
+      .reply(function () {
+        headers = this.req.headers;
+        return [200, { name: "projects/p1" }];
+      });
+    await client().projects.get("projects/p1");
+    expect(headers).not.toHaveProperty("x-databricks-workspace-id");
+  });
+
+  it("keeps the SDK version in step with package.json", () => {
+    expect(SDK_VERSION).toBe(pkg.version);
+  });
+});
+
+describe("serialization keeps explicit false, 0 and empty string in bodies", () => {
+  it("un-protecting a branch sends {\"spec\":{\"is_protected\":false}}", async () => {
+    let raw = "";
+    nock(HOST)
+      .patch("/api/2.0/postgres/projects/p/branches/b")
+      .query(true)
+      .reply(function (_uri, body) {
+        raw = typeof body === "string" ? body : JSON.stringify(body);
+        return [200, { name: "projects/p/branches/b/operations/o" }];
+      });
+    await client().branches.update("projects/p/branches/b", { spec: { is_protected: false } }, { update_mask: ["spec.is_protected"] });
+    expect(raw).toBe('{"spec":{"is_protected":false}}');
+  });
+
+  it("sends 0 and empty strings as given", async () => {
+    let body: unknown;
+    nock(HOST)
+      .patch("/api/2.0/postgres/projects/p")
+      .query(true)
+      .reply(function (_uri, b) {
+        body = b;
+        return [200, { name: "projects/p/operations/o" }];
+      });
+    await client().projects.update(
+      "projects/p",
+      { spec: { budget_policy_id: "", default_endpoint_settings: { autoscaling_limit_min_cu: 0 } } },
+      { update_mask: "spec.budget_policy_id,spec.default_endpoint_settings.autoscaling_limit_min_cu" },
+    );
+    expect(body).toEqual({ spec: { budget_policy_id: "", default_endpoint_settings: { autoscaling_limit_min_cu: 0 } } });
+  });
+});
+
+describe("bad input is refused before any request, naming the field and the rule", () => {
+  const c = client();
+  const cases: [string, () => Promise<unknown>, RegExp][] = [
+    ["missing branch id", () => c.branches.create("projects/p", "", { spec: {} }), /branch_id/],
+    ["upper-case branch id", () => c.branches.create("projects/p", "Dev", { spec: {} }), /branch_id.*lowercase/],
+    ["branch name where an endpoint name is expected", () => c.endpoints.get("projects/p/branches/b" as never), /endpoints\/\{endpoint_id\}/],
+    ["endpoint name where a branch name is expected", () => c.branches.get("projects/p/branches/b/endpoints/e" as never), /branches\/\{branch_id\}/],
+    ["bad database id", () => c.databases.create("projects/p/branches/b", { spec: { role: "r" } }, { database_id: "Invalid_DB_ID" }), /database_id/],
+    ["page_size above 100 for projects", () => c.projects.list({ page_size: 101 }), /page_size.*100/],
+    ["negative page_size", () => c.branches.list("projects/p", { page_size: -1 }), /page_size.*≥ 0/],
+    ["empty update mask", () => c.branches.update("projects/p/branches/b", { spec: {} }, { update_mask: [] }), /update_mask/],
+    ["malformed mask path", () => c.branches.update("projects/p/branches/b", { spec: {} }, { update_mask: "spec.is protected" }), /update_mask/],
+    ["unknown query parameter", () => c.branches.delete("projects/p/branches/b", { purgee: true } as never), /purgee/],
+    ["missing body", () => c.projects.create("p", undefined as never), /body/],
+    ["bad operation name", () => c.operations.get("projects/p/nonsense"), /operation name/],
+    ["credential for a branch", () => c.credentials.generate({ endpoint: "projects/p/branches/b" }), /endpoint/],
+  ];
+  for (const [label, call, message] of cases) {
+    it(label, async () => {
+      const error = await call().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).message).toMatch(message);
+      expect((error as ValidationError).field).toBeTruthy();
+    });
+  }
+  it("sent no request for any of them", () => {
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+});
+
+describe("server errors are typed and complete", () => {
+  it("maps error_code to its class with status, code, message, request id and details", async () => {
+    nock(HOST)
+      .post("/api/2.0/postgres/projects/p/branches")
+      .query(true)
+      .reply(409, {
+        error_code: "ALREADY_EXISTS",
+        message: "branch with such id already exists",
+        details: [
+          { "@type": "type.googleapis.com/google.rpc.RequestInfo", request_id: "req-123", serving_data: "" },
+          { "@type": "type.googleapis.com/example.Unknown", foo: 1 },
+        ],
+      });
+    const error = await client().branches.create("projects/p", "dev", { spec: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AlreadyExistsError);
+    const e = error as ApiError;
+    expect(e.status).toBe(409);
+    expect(e.errorCode).toBe("ALREADY_EXISTS");
+    expect(e.message).toContain("branch with such id already exists");
+    expect(e.requestId).toBe("req-123");
+    expect(e.details.some((d) => d.type === "unknown")).toBe(true);
+    expect(e.method).toBe("POST");
+    expect(e.path).toBe("/api/2.0/postgres/projects/p/branches");
+  });
+
+  it("surfaces MANAGED_BY_PARENT on deleting the root branch", async () => {
+    nock(HOST)
+      .delete("/api/2.0/postgres/projects/p/branches/production")
+      .reply(400, {
+        error_code: "BAD_REQUEST",
+        message: "Cannot delete root branch 'projects/p/branches/production'. Root branches cannot be deleted independently.",
+        details: [
+          {
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            reason: "RESOURCE_CONFLICT",
+            domain: "databricks.com",
+            metadata: { declarative_context: "MANAGED_BY_PARENT" },
+          },
+        ],
+      });
+    const error = (await client().branches.delete("projects/p/branches/production").catch((e: unknown) => e)) as ApiError;
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error.managedByParent).toBe(true);
+  });
+
+  it("an HTML 502 from a proxy still produces a typed error without the page", async () => {
+    const page = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>";
+    nock(HOST).get("/api/2.0/postgres/projects/p").reply(502, page, { "Content-Type": "text/html" });
+    const error = (await client().projects.get("projects/p").catch((e: unknown) => e)) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.status).toBe(502);
+    expect(error.message).not.toContain("<html>");
+  });
+
+  it("an empty 404 body becomes NotFoundError", async () => {
+    nock(HOST).get("/api/2.0/postgres/projects/p").reply(404, "");
+    const error = (await client().projects.get("projects/p").catch((e: unknown) => e)) as ApiError;
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error.isMissing).toBe(true);
+  });
+
+  it("a 200 that is not JSON is an InvalidResponseError, not a crash", async () => {
+    nock(HOST).get("/api/2.0/postgres/projects/p").reply(200, "<html>login</html>", { "Content-Type": "text/html" });
+    await expect(client().projects.get("projects/p")).rejects.toBeInstanceOf(InvalidResponseError);
+  });
+
+  it("never puts the token in an error's message, fields, toString, JSON or inspect output", async () => {
+    nock(HOST).get("/api/2.0/postgres/projects/p").reply(401, { error_code: "UNAUTHENTICATED", message: "Invalid access token." });
+    const error = (await client().projects.get("projects/p").catch((e: unknown) => e)) as ApiError;
+    expect(error).toBeInstanceOf(UnauthenticatedError);
+    for (const text of [error.message, String(error), JSON.stringify(error), inspect(error, { depth: 10 }), error.stack ?? ""]) {
+      expect(text).not.toContain(SECRET);
+      expect(text.toLowerCase()).not.toContain("authorization");
+    }
+  });
+});
+
+describe("auth", () => {
+  it("replays a request once after a 401 with a forced refresh", async () => {
+    const calls: boolean[] = [];
+    const provider: TokenProvider = {
+      getToken: (options) => {
+        calls.push(Boolean(options?.forceRefresh));
+        return { accessToken: options?.forceRefresh ? "fresh" : "stale" };
+      },
+    };
+    const seen: string[] = [];
+    nock(HOST)
+      .get("/api/2.0/postgres/projects/p")
+      .times(2)
+      .reply(function () {
+        seen.push(String(this.req.headers.authorization));
+        return seen.length === 1 ? [401, { error_code: "UNAUTHENTICATED", message: "expired" }] : [200, { name: "projects/p" }];
+      });
+    const project = await client({ auth: provider }).projects.get("projects/p");
+    expect(project.name).toBe("projects/p");
+    expect(seen).toEqual(["Bearer stale", "Bearer fresh"]);
+    expect(calls).toEqual([false, true]);
+  });
+
+  it("does not replay a 401 for a static token (nothing to refresh)", async () => {
+    const scope = nock(HOST).get("/api/2.0/postgres/projects/p").reply(401, { error_code: "UNAUTHENTICATED", message: "bad" });
+    await expect(client().projects.get("projects/p")).rejects.toBeInstanceOf(UnauthenticatedError);
+    scope.done();
+  });
+
+  it("refuses a plain-http host unless it is loopback", () => {
+    expect(() => createLakebaseClient({ host: "http://ws.example.com", auth: "t" })).toThrow(/https/);
+    expect(() => createLakebaseClient({ host: "http://127.0.0.1:8080", auth: "t" })).not.toThrow();
+    expect(() => createLakebaseClient({ host: "http://localhost:8080", auth: "t" })).not.toThrow();
+    expect(createLakebaseClient({ host: "ws.example.com/", auth: "t" }).host).toBe("https://ws.example.com");
+  });
+
+  it("does not follow a redirect with the bearer token", async () => {
+    nock(HOST).get("/api/2.0/postgres/projects/p").reply(302, "", { Location: "https://evil.example.net/steal" });
+    const evil = nock("https://evil.example.net").get("/steal").reply(200, {});
+    await expect(client().projects.get("projects/p")).rejects.toBeInstanceOf(ApiError);
+    expect(evil.isDone()).toBe(false);
+  });
+
+  it("the client and a static token provider print no secret", () => {
+    const c = client();
+    expect(String(c)).not.toContain(SECRET);
+    expect(inspect(c, { depth: 4 })).not.toContain(SECRET);
+  });
+});
+
+describe("retries through the client", () => {
+  it("retries a GET on 503 and succeeds", async () => {
+    nock(HOST).get("/api/2.0/postgres/projects/p").reply(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" });
+    nock(HOST).get("/api/2.0/postgres/projects/p").reply(200, { name: "projects/p" });
+    const c = client({ retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    expect((await c.projects.get("projects/p")).name).toBe("projects/p");
+  });
+
+  it("does not retry a create on 500 (a create is never duplicated)", async () => {
+    const scope = nock(HOST).post("/api/2.0/postgres/projects").query(true).reply(500, { error_code: "INTERNAL_ERROR", message: "boom" });
+    const c = client({ retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    await expect(c.projects.create("p", { spec: {} })).rejects.toBeInstanceOf(ApiError);
+    scope.done();
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it("gives up with the typed error once retries are exhausted", async () => {
+    nock(HOST).get("/api/2.0/postgres/projects/p").times(3).reply(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" });
+    const c = client({ retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 } });
+    await expect(c.projects.get("projects/p")).rejects.toBeInstanceOf(TemporarilyUnavailableError);
+  });
+});
+
+describe("opt-in response validation", () => {
+  it("passes a valid response and rejects one that breaks the schema", async () => {
+    nock(HOST).get("/api/2.0/postgres/projects/p").reply(200, { name: "projects/p", status: { pg_version: 17, synthetic_storage_size_bytes: "123" } });
+    nock(HOST).get("/api/2.0/postgres/projects/q").reply(200, { name: "projects/q", status: { pg_version: "seventeen" } });
+    const c = client({ validateResponses: true });
+    expect((await c.projects.get("projects/p")).status?.pg_version).toBe(17);
+    const error = await c.projects.get("projects/q").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect((error as Error).message).toMatch(/status\.pg_version/);
+  });
+
+  it("accepts unknown enum values and unknown fields (open enums, forward compatibility)", async () => {
+    nock(HOST)
+      .get("/api/2.0/postgres/projects/p/branches/b/roles/r")
+      .reply(200, { name: "projects/p/branches/b/roles/r", new_field: 1, status: { identity_type: "SOMETHING_NEW" } });
+    const role = await client({ validateResponses: true }).roles.get("projects/p/branches/b/roles/r");
+    expect(role.status?.identity_type).toBe("SOMETHING_NEW");
+  });
+});

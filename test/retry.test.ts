@@ -1,0 +1,475 @@
+import nock from "nock";
+import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
+import { createRetryingFetch, type FetchLike, type RetryOptions } from "../src/ops/retry.js";
+import { sleep } from "../src/ops/sleep.js";
+
+const BASE = "https://lakebase.test";
+const RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo";
+
+type Step = Response | Error | object | ((req: Request) => Response | Promise<Response>);
+
+/** A scripted inner fetch: answers each call with the next step (the last step repeats). */
+function scripted(...steps: Step[]) {
+  const calls: { method: string; url: string; body: string; headers: Headers }[] = [];
+  const fetch: FetchLike = async (req) => {
+    calls.push({ method: req.method, url: req.url, body: await req.text(), headers: req.headers });
+    const step = steps[Math.min(calls.length - 1, steps.length - 1)] as Step;
+    if (typeof step === "function") return step(req);
+    if (step instanceof Response) return step.clone();
+    throw step;
+  };
+  return { fetch, calls };
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+/** Transport failure shaped like undici's: TypeError("fetch failed") with a coded cause. */
+function netError(code: string): TypeError {
+  return new TypeError("fetch failed", { cause: Object.assign(new Error(`connect ${code} 10.0.0.1:443`), { code }) });
+}
+
+const fast: RetryOptions = { baseDelayMs: 1, maxDelayMs: 2, random: () => 0 };
+
+function get(path = "/api/2.0/postgres/projects/p1", init?: RequestInit): Request {
+  return new Request(`${BASE}${path}`, init);
+}
+
+function post(body: unknown, path = "/api/2.0/postgres/projects?project_id=p1", init?: RequestInit): Request {
+  return new Request(`${BASE}${path}`, {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+    ...init,
+  });
+}
+
+describe("createRetryingFetch — responses", () => {
+  it("GET 503 then 200 → 2 calls, returns the 200", async () => {
+    const s = scripted(json(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" }), json(200, { name: "projects/p1" }));
+    const res = await createRetryingFetch(s.fetch, fast)(get());
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ name: "projects/p1" });
+    expect(s.calls).toHaveLength(2);
+  });
+
+  it("429 with Retry-After: 1 sleeps at least 1 s even when jitter is 0", async () => {
+    const s = scripted(json(429, { error_code: "REQUEST_LIMIT_EXCEEDED", message: "slow down" }, { "retry-after": "1" }), json(200, {}));
+    const delays: number[] = [];
+    const t0 = performance.now();
+    const res = await createRetryingFetch(s.fetch, { ...fast, onRetry: (i) => delays.push(i.delayMs) })(get());
+    const elapsed = performance.now() - t0;
+    expect(res.status).toBe(200);
+    expect(s.calls).toHaveLength(2);
+    expect(delays).toEqual([1000]);
+    expect(elapsed).toBeGreaterThanOrEqual(995); // timer granularity
+    expect(elapsed).toBeLessThan(2000);
+  });
+
+  it("honours an HTTP-date Retry-After (far date beyond budget → stop at once)", async () => {
+    const when = new Date(Date.now() + 120_000).toUTCString();
+    const s = scripted(json(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "x" }, { "retry-after": when }), json(200, {}));
+    const t0 = performance.now();
+    const res = await createRetryingFetch(s.fetch, { ...fast, budgetMs: 5_000 })(get());
+    expect(res.status).toBe(503);
+    expect(s.calls).toHaveLength(1);
+    expect(performance.now() - t0).toBeLessThan(200);
+  });
+
+  it("an HTTP-date Retry-After in the past means no extra wait", async () => {
+    const when = new Date(Date.now() - 60_000).toUTCString();
+    const s = scripted(json(503, {}, { "retry-after": when }), json(200, {}));
+    const delays: number[] = [];
+    const res = await createRetryingFetch(s.fetch, { ...fast, onRetry: (i) => delays.push(i.delayMs) })(get());
+    expect(res.status).toBe(200);
+    expect(delays).toEqual([0]);
+  });
+
+  it("honours RetryInfo.retry_delay in the JSON body", async () => {
+    const body = {
+      error_code: "RESOURCE_EXHAUSTED",
+      message: "quota",
+      details: [{ "@type": RETRY_INFO, retry_delay: "0.250s" }],
+    };
+    const s = scripted(json(429, body), json(200, {}));
+    const delays: number[] = [];
+    const t0 = performance.now();
+    const res = await createRetryingFetch(s.fetch, { ...fast, onRetry: (i) => delays.push(i.delayMs) })(get());
+    expect(res.status).toBe(200);
+    expect(delays).toEqual([250]);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(245);
+  });
+
+  it("uses the larger of Retry-After and RetryInfo", async () => {
+    const body = { error_code: "RESOURCE_EXHAUSTED", details: [{ "@type": RETRY_INFO, retry_delay: "0.1s" }] };
+    const s = scripted(json(429, body, { "retry-after": "0.2" }), json(200, {}));
+    const delays: number[] = [];
+    await createRetryingFetch(s.fetch, { ...fast, onRetry: (i) => delays.push(i.delayMs) })(get());
+    expect(delays).toEqual([200]);
+  });
+
+  it("budget: server asks 120 s with a 1 s budget → returns the 429 immediately, 1 call", async () => {
+    const s = scripted(json(429, { error_code: "REQUEST_LIMIT_EXCEEDED", message: "later" }, { "retry-after": "120" }), json(200, {}));
+    const t0 = performance.now();
+    const res = await createRetryingFetch(s.fetch, { ...fast, budgetMs: 1_000 })(get());
+    expect(performance.now() - t0).toBeLessThan(200);
+    expect(s.calls).toHaveLength(1);
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("120");
+    expect(await res.json()).toEqual({ error_code: "REQUEST_LIMIT_EXCEEDED", message: "later" });
+  });
+
+  it("budget: RetryInfo longer than the budget also stops at once", async () => {
+    const body = { error_code: "RESOURCE_EXHAUSTED", details: [{ "@type": RETRY_INFO, retry_delay: "120s" }] };
+    const s = scripted(json(429, body), json(200, {}));
+    const res = await createRetryingFetch(s.fetch, { ...fast, budgetMs: 1_000 })(get());
+    expect(res.status).toBe(429);
+    expect(s.calls).toHaveLength(1);
+  });
+
+  it("budget: stops once the time budget is spent even with retries left", async () => {
+    const s = scripted(json(503, {}));
+    const t0 = performance.now();
+    const res = await createRetryingFetch(s.fetch, { maxRetries: 100, budgetMs: 150, baseDelayMs: 40, maxDelayMs: 40, random: () => 1 })(get());
+    expect(res.status).toBe(503);
+    expect(performance.now() - t0).toBeLessThan(400);
+    expect(s.calls.length).toBeGreaterThanOrEqual(2);
+    expect(s.calls.length).toBeLessThanOrEqual(5);
+  });
+
+  it.each([500, 502, 504])("GET is retried on %i", async (status) => {
+    const s = scripted(json(status, { error_code: "INTERNAL_ERROR", message: "boom" }), json(200, { ok: true }));
+    const res = await createRetryingFetch(s.fetch, fast)(get());
+    expect(res.status).toBe(200);
+    expect(s.calls).toHaveLength(2);
+  });
+
+  it("GET 502 with an HTML proxy page is retried too", async () => {
+    const s = scripted(new Response("<html><body><h1>502 Bad Gateway</h1></body></html>", { status: 502 }), json(200, {}));
+    expect((await createRetryingFetch(s.fetch, fast)(get())).status).toBe(200);
+    expect(s.calls).toHaveLength(2);
+  });
+
+  it("GET 501 and 4xx are not retried; the response comes back intact", async () => {
+    for (const status of [501, 400, 404, 409]) {
+      const s = scripted(
+        new Response(JSON.stringify({ error_code: "X", message: `m${status}` }), {
+          status,
+          statusText: "Some Text",
+          headers: { "content-type": "application/json", "x-request-id": "rid-1" },
+        }),
+      );
+      const res = await createRetryingFetch(s.fetch, fast)(get());
+      expect(s.calls).toHaveLength(1);
+      expect(res.status).toBe(status);
+      expect(res.statusText).toBe("Some Text");
+      expect(res.headers.get("x-request-id")).toBe("rid-1");
+      expect(res.bodyUsed).toBe(false);
+      expect(await res.json()).toEqual({ error_code: "X", message: `m${status}` });
+    }
+  });
+
+  it("2xx responses are returned untouched (body not consumed)", async () => {
+    const ok = json(200, { a: 1 });
+    const inner: FetchLike = async () => ok;
+    const res = await createRetryingFetch(inner, fast)(get());
+    expect(res).toBe(ok);
+    expect(res.bodyUsed).toBe(false);
+  });
+
+  it("POST is NOT retried on 500 (a create must never be duplicated)", async () => {
+    const s = scripted(json(500, { error_code: "INTERNAL_ERROR", message: "oops" }), json(200, {}));
+    const res = await createRetryingFetch(s.fetch, fast)(post({ spec: {} }));
+    expect(s.calls).toHaveLength(1);
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ error_code: "INTERNAL_ERROR", message: "oops" });
+  });
+
+  it.each(["PATCH", "PUT", "DELETE"])("%s is NOT retried on 502/504", async (method) => {
+    for (const status of [502, 504]) {
+      const s = scripted(json(status, {}), json(200, {}));
+      const res = await createRetryingFetch(s.fetch, fast)(get("/api/2.0/postgres/projects/p1", { method, body: method === "DELETE" ? null : "{}" }));
+      expect(res.status).toBe(status);
+      expect(s.calls).toHaveLength(1);
+    }
+  });
+
+  it("POST is retried on 503 and on 429", async () => {
+    for (const status of [503, 429]) {
+      const s = scripted(json(status, {}), json(200, { name: "projects/p1" }));
+      const res = await createRetryingFetch(s.fetch, fast)(post({ spec: {} }));
+      expect(res.status).toBe(200);
+      expect(s.calls).toHaveLength(2);
+    }
+  });
+
+  it.each(["RESOURCE_EXHAUSTED", "REQUEST_LIMIT_EXCEEDED", "TEMPORARILY_UNAVAILABLE"])(
+    "POST is retried when the body error_code is %s (any status)",
+    async (code) => {
+      const s = scripted(json(400, { error_code: code, message: "x" }), json(200, {}));
+      const res = await createRetryingFetch(s.fetch, fast)(post({}));
+      expect(res.status).toBe(200);
+      expect(s.calls).toHaveLength(2);
+    },
+  );
+
+  it("the request body is re-sent identically on every attempt", async () => {
+    const payload = { spec: { display_name: "ü demo", pg_version: 17 } };
+    const s = scripted(json(503, {}), json(429, {}), json(200, {}));
+    const original = post(payload);
+    const res = await createRetryingFetch(s.fetch, fast)(original);
+    expect(res.status).toBe(200);
+    expect(s.calls).toHaveLength(3);
+    for (const call of s.calls) {
+      expect(call.method).toBe("POST");
+      expect(JSON.parse(call.body)).toEqual(payload);
+      expect(call.headers.get("content-type")).toBe("application/json");
+    }
+    expect(original.bodyUsed).toBe(false); // the caller's Request is never consumed
+  });
+
+  it("maxRetries is respected and the last response is returned", async () => {
+    for (const maxRetries of [0, 1, 3]) {
+      let n = 0;
+      const inner: FetchLike = async () => json(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: `try ${++n}` });
+      const res = await createRetryingFetch(inner, { ...fast, maxRetries })(get());
+      expect(n).toBe(maxRetries + 1);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ error_code: "TEMPORARILY_UNAVAILABLE", message: `try ${maxRetries + 1}` });
+    }
+  });
+
+  it("default maxRetries is 5", async () => {
+    const s = scripted(json(503, {}));
+    await createRetryingFetch(s.fetch, { baseDelayMs: 1, maxDelayMs: 1 })(get());
+    expect(s.calls).toHaveLength(6);
+  });
+
+  it("backoff is full-jitter exponential, capped at maxDelayMs", async () => {
+    const s = scripted(json(503, {}));
+    const delays: number[] = [];
+    await createRetryingFetch(s.fetch, {
+      maxRetries: 5,
+      baseDelayMs: 4,
+      maxDelayMs: 20,
+      random: () => 1,
+      onRetry: (i) => delays.push(i.delayMs),
+    })(get());
+    expect(delays).toEqual([4, 8, 16, 20, 20]);
+
+    const half: number[] = [];
+    await createRetryingFetch(scripted(json(503, {})).fetch, {
+      maxRetries: 3,
+      baseDelayMs: 10,
+      maxDelayMs: 1_000,
+      random: () => 0.5,
+      onRetry: (i) => half.push(i.delayMs),
+    })(get());
+    expect(half).toEqual([5, 10, 20]);
+  });
+
+  it("onRetry gets attempt, delay, reason, method and the pathname only (no headers)", async () => {
+    const s = scripted(json(503, {}), json(429, { error_code: "RESOURCE_EXHAUSTED" }), json(200, {}));
+    const events: unknown[] = [];
+    const req = get("/api/2.0/postgres/projects/p1/branches?page_size=5", { headers: { Authorization: "Bearer dapi-SECRET-123" } });
+    await createRetryingFetch(s.fetch, { ...fast, onRetry: (i) => events.push(i) })(req);
+    expect(events).toEqual([
+      { attempt: 1, delayMs: 0, reason: "HTTP 503", method: "GET", path: "/api/2.0/postgres/projects/p1/branches" },
+      { attempt: 2, delayMs: 0, reason: "HTTP 429 RESOURCE_EXHAUSTED", method: "GET", path: "/api/2.0/postgres/projects/p1/branches" },
+    ]);
+    expect(JSON.stringify(events)).not.toContain("SECRET");
+  });
+
+  it("an onRetry hook that throws does not break the request", async () => {
+    const s = scripted(json(503, {}), json(200, {}));
+    const res = await createRetryingFetch(s.fetch, {
+      ...fast,
+      onRetry: () => {
+        throw new Error("logger down");
+      },
+    })(get());
+    expect(res.status).toBe(200);
+  });
+
+  it("createRetryingFetch(inner, false) is a pass-through", async () => {
+    const r503 = json(503, {});
+    let n = 0;
+    const f = createRetryingFetch(async () => {
+      n++;
+      return r503;
+    }, false);
+    expect(await f(get())).toBe(r503);
+    expect(n).toBe(1);
+  });
+});
+
+describe("createRetryingFetch — network errors", () => {
+  it("GET is retried on a network error (connection reset)", async () => {
+    const s = scripted(netError("ECONNRESET"), json(200, {}));
+    const res = await createRetryingFetch(s.fetch, fast)(get());
+    expect(res.status).toBe(200);
+    expect(s.calls).toHaveLength(2);
+  });
+
+  it("GET rethrows the original network error once retries are exhausted", async () => {
+    const err = netError("ECONNRESET");
+    const s = scripted(err);
+    await expect(createRetryingFetch(s.fetch, { ...fast, maxRetries: 2 })(get())).rejects.toBe(err);
+    expect(s.calls).toHaveLength(3);
+  });
+
+  it("POST is NOT retried on ECONNRESET: the original error propagates", async () => {
+    const err = netError("ECONNRESET");
+    const s = scripted(err, json(200, {}));
+    await expect(createRetryingFetch(s.fetch, fast)(post({ spec: {} }))).rejects.toBe(err);
+    expect(s.calls).toHaveLength(1);
+  });
+
+  it("POST is NOT retried on a bare 'fetch failed' without a pre-send code", async () => {
+    const err = new TypeError("fetch failed");
+    const s = scripted(err, json(200, {}));
+    await expect(createRetryingFetch(s.fetch, fast)(post({}))).rejects.toBe(err);
+    expect(s.calls).toHaveLength(1);
+  });
+
+  it.each(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"])("POST is retried on %s (request never sent)", async (code) => {
+    const s = scripted(netError(code), json(200, { name: "projects/p1" }));
+    const res = await createRetryingFetch(s.fetch, fast)(post({ spec: {} }));
+    expect(res.status).toBe(200);
+    expect(s.calls).toHaveLength(2);
+  });
+
+  it("pre-send codes are found on the error itself and inside an AggregateError cause", async () => {
+    const direct = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+    const agg = new TypeError("fetch failed", {
+      cause: Object.assign(
+        new AggregateError([Object.assign(new Error("a"), { code: "ECONNREFUSED" }), Object.assign(new Error("b"), { code: "ECONNREFUSED" })]),
+        { code: "ECONNREFUSED" },
+      ),
+    });
+    for (const err of [direct, agg]) {
+      const s = scripted(err, json(200, {}));
+      expect((await createRetryingFetch(s.fetch, fast)(post({}))).status).toBe(200);
+      expect(s.calls).toHaveLength(2);
+    }
+  });
+
+  it("an AbortError thrown by the inner fetch (own timeout) is not retried", async () => {
+    const err = new DOMException("aborted", "AbortError");
+    const s = scripted(err, json(200, {}));
+    await expect(createRetryingFetch(s.fetch, fast)(get())).rejects.toBe(err);
+    expect(s.calls).toHaveLength(1);
+  });
+});
+
+describe("createRetryingFetch — abort", () => {
+  it("abort mid-sleep (503, Retry-After: 30) rejects promptly with an AbortError", async () => {
+    const s = scripted(json(503, {}, { "retry-after": "30" }), json(200, {}));
+    const ac = new AbortController();
+    const t0 = performance.now();
+    setTimeout(() => ac.abort(), 50);
+    const p = createRetryingFetch(s.fetch, fast)(get("/api/2.0/postgres/projects", { signal: ac.signal }));
+    const err = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const elapsed = performance.now() - t0;
+    expect(err).toBeInstanceOf(DOMException);
+    expect((err as DOMException).name).toBe("AbortError");
+    expect(elapsed).toBeLessThan(150);
+    expect(s.calls).toHaveLength(1);
+  });
+
+  it("rejects with the signal's custom reason", async () => {
+    const s = scripted(json(503, {}, { "retry-after": "30" }));
+    const ac = new AbortController();
+    const reason = new Error("user cancelled");
+    setTimeout(() => ac.abort(reason), 20);
+    await expect(createRetryingFetch(s.fetch, fast)(get("/x", { signal: ac.signal }))).rejects.toBe(reason);
+  });
+
+  it("an already-aborted signal rejects without calling inner", async () => {
+    const s = scripted(json(200, {}));
+    const ac = new AbortController();
+    ac.abort();
+    await expect(createRetryingFetch(s.fetch, fast)(get("/x", { signal: ac.signal }))).rejects.toMatchObject({ name: "AbortError" });
+    expect(s.calls).toHaveLength(0);
+  });
+
+  it("abort during an attempt rejects promptly even if inner ignores the signal", async () => {
+    const inner: FetchLike = () => new Promise<Response>(() => {}); // never settles
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 30);
+    const t0 = performance.now();
+    await expect(createRetryingFetch(inner, fast)(get("/x", { signal: ac.signal }))).rejects.toMatchObject({ name: "AbortError" });
+    expect(performance.now() - t0).toBeLessThan(150);
+  });
+});
+
+describe("sleep", () => {
+  it("resolves after the delay and rejects promptly on abort", async () => {
+    const t0 = performance.now();
+    await sleep(20);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(15);
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 10);
+    const t1 = performance.now();
+    await expect(sleep(10_000, ac.signal)).rejects.toMatchObject({ name: "AbortError" });
+    expect(performance.now() - t1).toBeLessThan(100);
+    await expect(sleep(5, AbortSignal.abort("why"))).rejects.toBe("why");
+  });
+});
+
+describe("createRetryingFetch over real fetch (nock)", () => {
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => nock.cleanAll());
+  afterAll(() => nock.enableNetConnect());
+
+  const realFetch: FetchLike = (req) => fetch(req);
+
+  it("GET 503 then 200 through undici fetch", async () => {
+    const scope = nock(BASE)
+      .get("/api/2.0/postgres/projects/p1")
+      .reply(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" })
+      .get("/api/2.0/postgres/projects/p1")
+      .reply(200, { name: "projects/p1" });
+    const res = await createRetryingFetch(realFetch, fast)(get());
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ name: "projects/p1" });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("POST body is re-sent identically; 500 on a POST is returned, not retried", async () => {
+    const payload = { spec: { display_name: "demo" } };
+    const seen: unknown[] = [];
+    const scope = nock(BASE)
+      .post("/api/2.0/postgres/projects")
+      .query({ project_id: "p1" })
+      .times(2)
+      .reply(function (_uri, body) {
+        seen.push(body);
+        return seen.length === 1 ? [429, { error_code: "REQUEST_LIMIT_EXCEEDED" }] : [500, { error_code: "INTERNAL_ERROR", message: "x" }];
+      });
+    const res = await createRetryingFetch(realFetch, fast)(post(payload));
+    expect(res.status).toBe(500);
+    expect(seen).toEqual([payload, payload]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("POST is retried after ECONNREFUSED through real fetch", async () => {
+    const scope = nock(BASE)
+      .post("/api/2.0/postgres/projects")
+      .query(true)
+      .replyWithError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }))
+      .post("/api/2.0/postgres/projects")
+      .query(true)
+      .reply(200, { name: "projects/p1" });
+    const res = await createRetryingFetch(realFetch, fast)(post({}));
+    expect(res.status).toBe(200);
+    expect(scope.isDone()).toBe(true);
+  });
+});

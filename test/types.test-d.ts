@@ -1,0 +1,82 @@
+import { describe, expectTypeOf, it } from "vitest";
+import {
+  createLakebaseClient,
+  type Branch,
+  type BranchInput,
+  type DatabaseCredential,
+  type Endpoint,
+  type EndpointInput,
+  type ListBranchesResponse,
+  type Operation,
+  type Project,
+} from "../src/index.js";
+
+const client = createLakebaseClient({ host: "https://ws.example.com", auth: "t" });
+
+describe("request bodies", () => {
+  it("a create body that carries output-only fields does not compile", () => {
+    // @ts-expect-error status is output-only (readOnly): it is not part of a request body
+    void client.branches.create("projects/p", "dev", { spec: {}, status: { current_state: "READY" } });
+    // @ts-expect-error uid is output-only
+    void client.projects.create("p", { uid: "proj-x" });
+    // @ts-expect-error create_time is output-only
+    void client.endpoints.create("projects/p/branches/b", "e", { spec: { endpoint_type: "ENDPOINT_TYPE_READ_ONLY" }, create_time: "2026-01-01T00:00:00Z" });
+    expectTypeOf<BranchInput["status"]>().toEqualTypeOf<undefined>();
+  });
+
+  it("spec fields are checked: required fields, durations, enums", () => {
+    // @ts-expect-error endpoint_type is required in an endpoint spec
+    void client.endpoints.create("projects/p/branches/b", "e", { spec: { autoscaling_limit_min_cu: 1 } });
+    // @ts-expect-error durations are proto Duration strings with an "s" suffix
+    void client.endpoints.create("projects/p/branches/b", "e", { spec: { endpoint_type: "ENDPOINT_TYPE_READ_ONLY", suspend_timeout_duration: "300" } });
+    // @ts-expect-error is_protected is a boolean
+    void client.branches.create("projects/p", "dev", { spec: { is_protected: "no" } });
+    // Open enums keep autocompletion and accept values the SDK does not know yet.
+    const input: EndpointInput = { spec: { endpoint_type: "ENDPOINT_TYPE_FUTURE" } };
+    expectTypeOf(input).toMatchTypeOf<EndpointInput>();
+  });
+
+  it("a missing required id does not compile", () => {
+    // @ts-expect-error the branch id is required
+    void client.branches.create("projects/p", { spec: {} });
+    // @ts-expect-error update_mask is required on update
+    void client.branches.update("projects/p/branches/b", { spec: { is_protected: true } }, {});
+  });
+});
+
+describe("resource names", () => {
+  it("a branch name passed where an endpoint name is expected is an editor error", () => {
+    // @ts-expect-error a branch name is not an endpoint name
+    void client.endpoints.get("projects/p/branches/b");
+    // @ts-expect-error an endpoint name is not a branch name
+    void client.branches.get("projects/p/branches/b/endpoints/e");
+    // @ts-expect-error a branch is created under a project, not under a branch
+    void client.branches.create("projects/p/branches/b", "dev", { spec: {} });
+    // Names only known at run time are accepted and checked at run time.
+    const dynamic: string = "projects/p/branches/b";
+    void client.branches.get(dynamic);
+    void client.endpoints.get("projects/p/branches/b/endpoints/e");
+  });
+});
+
+describe("results are typed", () => {
+  it("gets, lists, mutations and credentials", () => {
+    expectTypeOf(client.projects.get("projects/p")).resolves.toEqualTypeOf<Project>();
+    expectTypeOf(client.branches.get("projects/p/branches/b")).resolves.toEqualTypeOf<Branch>();
+    expectTypeOf(client.endpoints.get("projects/p/branches/b/endpoints/e")).resolves.toEqualTypeOf<Endpoint>();
+    expectTypeOf(client.branches.list("projects/p")).resolves.toEqualTypeOf<ListBranchesResponse>();
+    expectTypeOf(client.branches.create("projects/p", "dev", { spec: {} })).resolves.toEqualTypeOf<Operation>();
+    expectTypeOf(client.credentials.generate({ endpoint: "projects/p/branches/b/endpoints/e" })).resolves.toEqualTypeOf<DatabaseCredential>();
+  });
+
+  it("results drop input-only fields and mark output fields", () => {
+    expectTypeOf<Branch>().not.toHaveProperty("spec");
+    // an open enum is still a string
+    const state: string = "" as NonNullable<NonNullable<Branch["status"]>["current_state"]>;
+    void state;
+    expectTypeOf<"READY">().toMatchTypeOf<NonNullable<NonNullable<Branch["status"]>["current_state"]>>();
+    // int64 fields may arrive as a JSON number or a quoted string
+    expectTypeOf<number>().toMatchTypeOf<NonNullable<NonNullable<Branch["status"]>["logical_size_bytes"]>>();
+    expectTypeOf<"8796093022208">().toMatchTypeOf<NonNullable<NonNullable<Branch["status"]>["logical_size_bytes"]>>();
+  });
+});
