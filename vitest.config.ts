@@ -1,6 +1,11 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  resolve: {
+    // Tests run from source: the package's self-reference resolves to src, not dist.
+    alias: { "lakebase-sdk/schemas": fileURLToPath(new URL("./src/schemas.ts", import.meta.url)) },
+  },
   test: {
     include: ["test/**/*.test.ts"],
     typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },

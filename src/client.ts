@@ -2,7 +2,7 @@ import createClient, { type Client } from "openapi-fetch";
 import { toTokenProvider, type AuthOption } from "./auth/token-provider.js";
 import type { paths } from "./generated/openapi.js";
 import { operations } from "./generated/operations.js";
-import type { CallContext, RequestInfo } from "./ops/call.js";
+import type { CallContext, RequestInfo, SchemaSet } from "./ops/call.js";
 import type { FetchLike, RetryOptions } from "./ops/retry.js";
 import { createTransport } from "./ops/transport.js";
 import { branchesApi } from "./resources/branches.js";
@@ -33,8 +33,13 @@ export interface LakebaseClientOptions {
   readonly userAgent?: string;
   /** Sent as `X-Databricks-Workspace-Id` for unified-host routing. */
   readonly workspaceId?: string | number;
-  /** Validate every response against the spec's zod schemas (loads zod on first use). */
-  readonly validateResponses?: boolean;
+  /**
+   * Validate every response against the spec's zod schemas. `true` loads `lakebase-sdk/schemas`
+   * (and zod) at run time on first use; in a bundled edge deployment pass the schemas instead:
+   * `import { schemas } from "lakebase-sdk/schemas"; createLakebaseClient({ validateResponses: schemas, … })`.
+   * The core never imports zod itself, so a bundle without validation carries none of it.
+   */
+  readonly validateResponses?: boolean | SchemaSet;
   /** Called before each API method is sent: operation id, verb and path template only (no headers, no body). */
   readonly onRequest?: (info: RequestInfo) => void;
 }
@@ -68,7 +73,7 @@ export function createLakebaseClient(options: LakebaseClientOptions) {
     pathSerializer: serializePath,
     querySerializer: serializeQuery,
   });
-  const ctx: CallContext = { raw, validateResponses: options.validateResponses ?? false, onRequest: options.onRequest };
+  const ctx: CallContext = { raw, loadSchemas: schemaLoader(options.validateResponses), onRequest: options.onRequest };
 
   return {
     projects: projectsApi(ctx),
@@ -111,6 +116,29 @@ export function normaliseHost(host: string): string {
   }
   if (url.username || url.password) throw new TypeError("host must not carry credentials");
   return url.origin + url.pathname.replace(/\/+$/, "");
+}
+
+/**
+ * The specifier is a variable on purpose: bundlers leave the import alone, so zod never lands in
+ * the core bundle; Node resolves the package's own `./schemas` export at run time.
+ */
+const SCHEMAS_MODULE = "lakebase-sdk/schemas";
+
+function schemaLoader(option: boolean | SchemaSet | undefined): (() => Promise<SchemaSet>) | undefined {
+  if (!option) return undefined;
+  if (option !== true) return () => Promise.resolve(option);
+  let loading: Promise<SchemaSet> | undefined;
+  return () =>
+    (loading ??= import(/* @vite-ignore */ /* webpackIgnore: true */ SCHEMAS_MODULE).then(
+      (mod: { schemas: SchemaSet }) => mod.schemas,
+      (cause: unknown) => {
+        loading = undefined;
+        throw new TypeError(
+          `validateResponses: true could not load ${SCHEMAS_MODULE}; pass the schemas instead (import { schemas } from "${SCHEMAS_MODULE}")`,
+          { cause },
+        );
+      },
+    ));
 }
 
 function userAgent(product: string | undefined): string {

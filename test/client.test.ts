@@ -284,6 +284,12 @@ describe("opt-in response validation", () => {
     expect((error as Error).message).toMatch(/status\.pg_version/);
   });
 
+  it("takes the schemas explicitly (the form for bundled edge deployments)", async () => {
+    const { schemas } = await import("../src/schemas.js");
+    nock(HOST).get("/api/2.0/postgres/projects/q").reply(200, { name: "projects/q", status: { pg_version: "seventeen" } });
+    await expect(client({ validateResponses: schemas }).projects.get("projects/q")).rejects.toBeInstanceOf(InvalidResponseError);
+  });
+
   it("accepts unknown enum values and unknown fields (open enums, forward compatibility)", async () => {
     nock(HOST)
       .get("/api/2.0/postgres/projects/p/branches/b/roles/r")

@@ -20,9 +20,17 @@ export interface RequestInfo {
   readonly path: string;
 }
 
+/** A set of response validators by schema name: the `schemas` export of `lakebase-sdk/schemas`. */
+export type SchemaSet = Readonly<Record<string, { safeParse(value: unknown): SafeParseResult }>>;
+interface SafeParseResult {
+  readonly success: boolean;
+  readonly error?: { readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[] };
+}
+
 export interface CallContext {
   readonly raw: Client<paths>;
-  readonly validateResponses: boolean;
+  /** Loads the validators when `validateResponses` is on; undefined when it is off. */
+  readonly loadSchemas?: () => Promise<SchemaSet>;
   readonly onRequest?: (info: RequestInfo) => void;
 }
 
@@ -82,7 +90,7 @@ export async function callOperation<T>(ctx: CallContext, operationId: OperationI
     });
   }
   const parsed = parseJson(data, response.status, op);
-  if (ctx.validateResponses && op.response) await validate(op.response, parsed, op);
+  if (ctx.loadSchemas && op.response) validate(await ctx.loadSchemas(), op.response, parsed, op);
   return parsed as T;
 }
 
@@ -172,10 +180,9 @@ function parseJson(text: string | undefined, status: number, op: OperationInfo):
   }
 }
 
-/** Opt-in response validation: zod loads only when asked for, so the core bundle stays small. */
-async function validate(schemaName: string, value: unknown, op: OperationInfo): Promise<void> {
-  const { schemas } = await import("../generated/schemas.js");
-  const schema = (schemas as Record<string, { safeParse(v: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }>)[schemaName];
+/** Opt-in response validation against the spec's zod schemas. */
+function validate(schemas: SchemaSet, schemaName: string, value: unknown, op: OperationInfo): void {
+  const schema = schemas[schemaName];
   if (!schema) return;
   const result = schema.safeParse(value);
   if (!result.success) {
