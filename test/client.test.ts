@@ -298,3 +298,26 @@ describe("opt-in response validation", () => {
     expect(role.status?.identity_type).toBe("SOMETHING_NEW");
   });
 });
+
+describe("client.raw: the openapi-fetch escape hatch", () => {
+  it("is typed by path and goes through the same auth stack", async () => {
+    let auth = "";
+    nock(HOST)
+      .get("/api/2.0/postgres/projects/p/branches/b")
+      .reply(function () {
+        auth = String(this.req.headers.authorization);
+        return [200, { name: "projects/p/branches/b" }];
+      });
+    const { data } = await client().raw.GET("/api/2.0/postgres/projects/{project_id}/branches/{branch_id}", {
+      params: { path: { project_id: "p", branch_id: "b" } },
+    });
+    expect(data?.name).toBe("projects/p/branches/b");
+    expect(auth).toBe(`Bearer ${SECRET}`);
+  });
+
+  it("splices operation names verbatim", async () => {
+    const scope = nock(HOST).get("/api/2.0/postgres/projects/p/operations/a+b/c=").reply(200, { done: true });
+    await client().raw.GET("/api/2.0/postgres/{operation_name}", { params: { path: { operation_name: "projects/p/operations/a+b/c=" } } });
+    scope.done();
+  });
+});
