@@ -9,27 +9,26 @@ try {
   console.log(`Lakebase API (scripted stand-in; the emulator arrives with issue 5) at ${server.host}\n`);
   const client = createLakebaseClient({ host: server.host, auth: "demo-token", userAgent: "lakebase-demo/0.1" });
 
-  const op = await client.branches.create("projects/demo", "feature-x", { spec: { is_protected: false, no_expiry: true } });
-  console.log(`1. CreateBranch returned operation ${op.name} (done: ${op.done ?? false})`);
-
-  let current = op;
-  for (let polls = 1; !current.done; polls++) {
-    await new Promise((r) => setTimeout(r, 100));
-    current = await client.operations.get(op.name);
-    console.log(`2. poll ${polls}: done=${current.done ?? false}`);
-  }
+  const op = client.branches.create("projects/demo", "feature-x", { spec: { is_protected: false, no_expiry: true } });
+  const { name } = await op.submitted();
+  console.log(`1. CreateBranch answered with operation ${name}`);
+  const created = await op.wait({
+    pollIntervalMs: 100,
+    onProgress: (p) => console.log(`2. operation ${p.done ? "done" : "running"} after ${p.polls} polls`),
+  });
+  console.log(`3. The handle resolves to the Branch: ${created.name} is ${created.status?.current_state}`);
 
   const branch = await client.branches.get("projects/demo/branches/feature-x");
-  console.log(`3. GetBranch: ${branch.name} is ${branch.status?.current_state}, forked from ${branch.status?.source_branch}`);
+  console.log(`   GetBranch agrees, forked from ${branch.status?.source_branch}`);
 
-  const { branches } = await client.branches.list("projects/demo");
-  console.log(`4. ListBranches: ${branches?.map((b) => b.name.split("/").pop()).join(", ")}`);
+  const all = await client.branches.list("projects/demo").toArray({ limit: 100 });
+  console.log(`4. ListBranches (every page): ${all.map((b) => b.name.split("/").pop()).join(", ")}`);
 
-  const again = await client.branches.create("projects/demo", "feature-x", { spec: {} }).catch((e) => e);
+  const again = await client.branches.create("projects/demo", "feature-x", { spec: {} }).submitted().catch((e) => e);
   if (!(again instanceof AlreadyExistsError)) throw new Error("expected AlreadyExistsError");
   console.log(`5. Creating it again: ${again.name} status=${again.status} errorCode=${again.errorCode} requestId=${again.requestId}`);
 
-  const bad = await client.branches.create("projects/demo", "Feature_X", { spec: {} }).catch((e) => e);
+  const bad = await client.branches.create("projects/demo", "Feature_X", { spec: {} }).submitted().catch((e) => e);
   if (!(bad instanceof ValidationError)) throw new Error("expected ValidationError");
   console.log(`6. A bad id is refused before any request: ${bad.message}`);
   console.log("\ndemo: ok");

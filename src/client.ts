@@ -2,7 +2,11 @@ import createClient, { type Client } from "openapi-fetch";
 import { toTokenProvider, type AuthOption } from "./auth/token-provider.js";
 import type { paths } from "./generated/openapi.js";
 import { operations } from "./generated/operations.js";
-import type { CallContext, RequestInfo, SchemaSet } from "./ops/call.js";
+import { sendCall, prepareCall, type RequestInfo, type SchemaSet } from "./ops/call.js";
+import type { Operation } from "./generated/models.js";
+import type { OperationDriver } from "./ops/lro/operation.js";
+import { parseRetryAfter } from "./ops/parse-error-body.js";
+import type { ResourceContext } from "./resources/shared.js";
 import type { FetchLike, RetryOptions } from "./ops/retry.js";
 import { createTransport } from "./ops/transport.js";
 import { branchesApi } from "./resources/branches.js";
@@ -73,7 +77,16 @@ export function createLakebaseClient(options: LakebaseClientOptions) {
     pathSerializer: serializePath,
     querySerializer: serializeQuery,
   });
-  const ctx: CallContext = { raw, loadSchemas: schemaLoader(options.validateResponses), onRequest: options.onRequest };
+  const base = { raw, loadSchemas: schemaLoader(options.validateResponses), onRequest: options.onRequest };
+  const driver: OperationDriver = {
+    async getOperation(name, signal) {
+      const { data, headers } = await sendCall<Operation>(base, prepareCall("GetOperation", { resource: name }), { signal });
+      return { operation: data, retryAfterMs: parseRetryAfter(headers.get("retry-after")) };
+    },
+    now: () => Date.now(),
+    random: Math.random,
+  };
+  const ctx: ResourceContext = { ...base, driver };
 
   return {
     projects: projectsApi(ctx),

@@ -14,6 +14,9 @@ export {
   names,
   parseName,
   formatName,
+  NAME_TEMPLATES,
+  type ResourceKind,
+  type NameParts,
   type ProjectName,
   type BranchName,
   type EndpointName,
@@ -29,4 +32,13 @@ export {
 export { operations, type OperationId, type OperationInfo } from "./generated/operations.js";
 export type * from "./generated/models.js";
 export type { paths, components } from "./generated/openapi.js";
+export { ID_RULES, validateId } from "./ops/ids.js";
 export { SDK_VERSION } from "./version.js";
+export { OperationHandle } from "./ops/lro/operation.js";
+export type { LroMetadata, LroOperationId, LroResult, OperationProgress, WaitOptions } from "./ops/lro/types.js";
+export { OperationTimeoutError, PaginationLoopError, WaitTimeoutError } from "./ops/lro/errors.js";
+export type { ReadinessOptions } from "./ops/lro/readiness.js";
+export { Paginated, type Page, type PagesOptions } from "./ops/paginate.js";
+export { isEndpointReady, type DeleteEndpointOptions } from "./resources/endpoints.js";
+export type { UpdateOptions } from "./resources/shared.js";
+export { fieldMask, type FieldMaskApi, type FieldPath, type MaskPath, type MaskResource } from "./ops/masks/index.js";

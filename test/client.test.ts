@@ -36,7 +36,7 @@ describe("headers", () => {
         headers = this.req.headers;
         return [200, { name: "projects/p1/operations/x", done: false }];
       });
-    await client({ userAgent: "my-cli/2.0", workspaceId: 1234567890 }).projects.create("p1", { spec: {} });
+    await client({ userAgent: "my-cli/2.0", workspaceId: 1234567890 }).projects.create("p1", { spec: {} }).submitted();
     expect(headers.accept).toBe("application/json");
     expect(headers["content-type"]).toBe("application/json");
     expect(headers["user-agent"]).toMatch(new RegExp(`^lakebase-sdk/${SDK_VERSION.replace(/\./g, "\\.")} node/\\d+\\.\\d+\\.\\d+ my-cli/2\\.0$`));
@@ -71,7 +71,7 @@ describe("serialization keeps explicit false, 0 and empty string in bodies", () 
         raw = typeof body === "string" ? body : JSON.stringify(body);
         return [200, { name: "projects/p/branches/b/operations/o" }];
       });
-    await client().branches.update("projects/p/branches/b", { spec: { is_protected: false } }, { update_mask: ["spec.is_protected"] });
+    await client().branches.update("projects/p/branches/b", { spec: { is_protected: false } }, { update_mask: ["spec.is_protected"] }).submitted();
     expect(raw).toBe('{"spec":{"is_protected":false}}');
   });
 
@@ -88,14 +88,14 @@ describe("serialization keeps explicit false, 0 and empty string in bodies", () 
       "projects/p",
       { spec: { budget_policy_id: "", default_endpoint_settings: { autoscaling_limit_min_cu: 0 } } },
       { update_mask: "spec.budget_policy_id,spec.default_endpoint_settings.autoscaling_limit_min_cu" },
-    );
+    ).submitted();
     expect(body).toEqual({ spec: { budget_policy_id: "", default_endpoint_settings: { autoscaling_limit_min_cu: 0 } } });
   });
 });
 
 describe("bad input is refused before any request, naming the field and the rule", () => {
   const c = client();
-  const cases: [string, () => Promise<unknown>, RegExp][] = [
+  const cases: [string, () => unknown, RegExp][] = [
     ["missing branch id", () => c.branches.create("projects/p", "", { spec: {} }), /branch_id/],
     ["upper-case branch id", () => c.branches.create("projects/p", "Dev", { spec: {} }), /branch_id.*lowercase/],
     ["branch name where an endpoint name is expected", () => c.endpoints.get("projects/p/branches/b" as never), /endpoints\/\{endpoint_id\}/],
@@ -112,7 +112,7 @@ describe("bad input is refused before any request, naming the field and the rule
   ];
   for (const [label, call, message] of cases) {
     it(label, async () => {
-      const error = await call().catch((e: unknown) => e);
+      const error = await Promise.resolve().then(call).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).message).toMatch(message);
       expect((error as ValidationError).field).toBeTruthy();
@@ -136,7 +136,7 @@ describe("server errors are typed and complete", () => {
           { "@type": "type.googleapis.com/example.Unknown", foo: 1 },
         ],
       });
-    const error = await client().branches.create("projects/p", "dev", { spec: {} }).catch((e: unknown) => e);
+    const error = await client().branches.create("projects/p", "dev", { spec: {} }).submitted().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AlreadyExistsError);
     const e = error as ApiError;
     expect(e.status).toBe(409);
@@ -163,7 +163,7 @@ describe("server errors are typed and complete", () => {
           },
         ],
       });
-    const error = (await client().branches.delete("projects/p/branches/production").catch((e: unknown) => e)) as ApiError;
+    const error = (await client().branches.delete("projects/p/branches/production").submitted().catch((e: unknown) => e)) as ApiError;
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error.managedByParent).toBe(true);
   });
@@ -261,7 +261,7 @@ describe("retries through the client", () => {
   it("does not retry a create on 500 (a create is never duplicated)", async () => {
     const scope = nock(HOST).post("/api/2.0/postgres/projects").query(true).reply(500, { error_code: "INTERNAL_ERROR", message: "boom" });
     const c = client({ retry: { baseDelayMs: 1, maxDelayMs: 5 } });
-    await expect(c.projects.create("p", { spec: {} })).rejects.toBeInstanceOf(ApiError);
+    await expect(c.projects.create("p", { spec: {} }).submitted()).rejects.toBeInstanceOf(ApiError);
     scope.done();
     expect(nock.pendingMocks()).toEqual([]);
   });

@@ -6,7 +6,7 @@ import {
   type DatabaseCredential,
   type Endpoint,
   type EndpointInput,
-  type ListBranchesResponse,
+  type Page,
   type Operation,
   type Project,
 } from "../src/index.js";
@@ -39,8 +39,6 @@ describe("request bodies", () => {
   it("a missing required id does not compile", () => {
     // @ts-expect-error the branch id is required
     void client.branches.create("projects/p", { spec: {} });
-    // @ts-expect-error update_mask is required on update
-    void client.branches.update("projects/p/branches/b", { spec: { is_protected: true } }, {});
   });
 });
 
@@ -64,8 +62,13 @@ describe("results are typed", () => {
     expectTypeOf(client.projects.get("projects/p")).resolves.toEqualTypeOf<Project>();
     expectTypeOf(client.branches.get("projects/p/branches/b")).resolves.toEqualTypeOf<Branch>();
     expectTypeOf(client.endpoints.get("projects/p/branches/b/endpoints/e")).resolves.toEqualTypeOf<Endpoint>();
-    expectTypeOf(client.branches.list("projects/p")).resolves.toEqualTypeOf<ListBranchesResponse>();
-    expectTypeOf(client.branches.create("projects/p", "dev", { spec: {} })).resolves.toEqualTypeOf<Operation>();
+    expectTypeOf(client.branches.list("projects/p").page()).resolves.toEqualTypeOf<Page<Branch>>();
+    expectTypeOf(client.branches.create("projects/p", "dev", { spec: {} }).submitted()).resolves.toEqualTypeOf<Operation>();
+    // Awaiting a mutation yields its typed result: the resource, or void for deletes.
+    expectTypeOf<Awaited<ReturnType<typeof client.branches.create>>>().toEqualTypeOf<Branch>();
+    expectTypeOf<Awaited<ReturnType<typeof client.endpoints.update>>>().toEqualTypeOf<Endpoint>();
+    expectTypeOf<Awaited<ReturnType<typeof client.branches.delete>>>().toEqualTypeOf<void>();
+    expectTypeOf<Awaited<ReturnType<typeof client.operations.resume<"CreateProject">>>>().toEqualTypeOf<Project>();
     expectTypeOf(client.credentials.generate({ endpoint: "projects/p/branches/b/endpoints/e" })).resolves.toEqualTypeOf<DatabaseCredential>();
   });
 

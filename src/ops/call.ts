@@ -52,24 +52,47 @@ export class InvalidResponseError extends LakebaseError {
   }
 }
 
-/**
- * Sends one API method as the operation table describes it: input checked before any request,
- * path built from the resource name, query and body as the spec says, errors typed.
- */
-export async function callOperation<T>(ctx: CallContext, operationId: OperationId, args: CallArgs = {}): Promise<T> {
-  const op: OperationInfo = operations[operationId];
-  const path = pathParams(op, args.resource);
-  const query = queryParams(op, args.query ?? {});
-  const body = requestBody(op, args.body);
-  ctx.onRequest?.({ operationId, method: op.method, path: op.path });
+/** A request whose input has been checked: nothing left to refuse, ready to send (maybe many times). */
+export interface PreparedCall {
+  readonly op: OperationInfo;
+  readonly path: Record<string, string>;
+  readonly query: Record<string, unknown>;
+  readonly body: unknown;
+}
 
-  const init: Record<string, unknown> = {
-    params: { path, query },
-    parseAs: "text",
-    signal: args.options?.signal,
-    headers: args.options?.headers,
+/** Checks every input of an API method and builds its path, query and body. Throws ValidationError. */
+export function prepareCall(operationId: OperationId, args: Omit<CallArgs, "options"> = {}): PreparedCall {
+  const op: OperationInfo = operations[operationId];
+  return {
+    op,
+    path: pathParams(op, args.resource),
+    query: queryParams(op, args.query ?? {}),
+    body: requestBody(op, args.body),
   };
-  if (body !== undefined) init.body = body;
+}
+
+/** What a sent call gives back: the decoded body and the response headers (for Retry-After on polls). */
+export interface CallResult<T> {
+  readonly data: T;
+  readonly headers: Headers;
+}
+
+/** Sends a prepared call; `extraQuery` varies per send (a page token). Errors are typed. */
+export async function sendCall<T>(
+  ctx: CallContext,
+  call: PreparedCall,
+  options: CallOptions = {},
+  extraQuery?: Record<string, unknown>,
+): Promise<CallResult<T>> {
+  const { op } = call;
+  ctx.onRequest?.({ operationId: op.id as OperationId, method: op.method, path: op.path });
+  const init: Record<string, unknown> = {
+    params: { path: call.path, query: extraQuery ? { ...call.query, ...extraQuery } : call.query },
+    parseAs: "text",
+    signal: options.signal,
+    headers: options.headers,
+  };
+  if (call.body !== undefined) init.body = call.body;
   // The operation table is generated from the same spec as `paths`, so this untyped call is
   // typed at each resource method's signature instead.
   const request = ctx.raw.request as unknown as (
@@ -91,7 +114,16 @@ export async function callOperation<T>(ctx: CallContext, operationId: OperationI
   }
   const parsed = parseJson(data, response.status, op);
   if (ctx.loadSchemas && op.response) validate(await ctx.loadSchemas(), op.response, parsed, op);
-  return parsed as T;
+  return { data: parsed as T, headers: response.headers };
+}
+
+/**
+ * Sends one API method as the operation table describes it: input checked before any request,
+ * path built from the resource name, query and body as the spec says, errors typed.
+ */
+export async function callOperation<T>(ctx: CallContext, operationId: OperationId, args: CallArgs = {}): Promise<T> {
+  const prepared = prepareCall(operationId, args);
+  return (await sendCall<T>(ctx, prepared, args.options)).data;
 }
 
 function pathParams(op: OperationInfo, resource: string | undefined): Record<string, string> {

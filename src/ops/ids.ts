@@ -54,3 +54,10 @@ export function checkId(param: string, value: unknown, field: string = param): s
   if (rule && !rule.test(value)) throw new ValidationError(field, rule.rule, { value });
   return value;
 }
+
+/** The rule an id breaks, or undefined when it is valid: for forms and CLIs that check as the user types. */
+export function validateId(param: keyof typeof ID_RULES | string, value: string): string | undefined {
+  if (typeof value !== "string" || value.length === 0) return "is required and must be a non-empty string";
+  const rule = ID_RULES[param];
+  return rule && !rule.test(value) ? rule.rule : undefined;
+}

@@ -78,8 +78,63 @@ export function formatName(template: string, params: Record<string, string>): st
   return template.replace(/\{([a-z_]+)\}/g, (_, param: string) => checkId(param, params[param]));
 }
 
+/** The name template of every resource kind (relative to /api/2.0/postgres/). */
+export const NAME_TEMPLATES = {
+  project: "projects/{project_id}",
+  branch: "projects/{project_id}/branches/{branch_id}",
+  endpoint: "projects/{project_id}/branches/{branch_id}/endpoints/{endpoint_id}",
+  database: "projects/{project_id}/branches/{branch_id}/databases/{database_id}",
+  role: "projects/{project_id}/branches/{branch_id}/roles/{role_id}",
+  dataApi: "projects/{project_id}/branches/{branch_id}/databases/{database_id}/data-api",
+  cdfConfig: "projects/{project_id}/branches/{branch_id}/databases/{database_id}/cdf-configs/{cdf_config_id}",
+  cdfStatus: "projects/{project_id}/branches/{branch_id}/databases/{database_id}/cdf-configs/{cdf_config_id}/cdf-statuses/{cdf_status_id}",
+  catalog: "catalogs/{catalog_id}",
+  syncedTable: "synced_tables/{synced_table_id}",
+} as const;
+
+export type ResourceKind = keyof typeof NAME_TEMPLATES;
+
+/** The ids a template names: "projects/{project_id}/branches/{branch_id}" → "project_id" | "branch_id". */
+type TemplateIds<T extends string> = T extends `${string}{${infer Id}}${infer Rest}` ? Id | TemplateIds<Rest> : never;
+
+/** The components of a resource name of kind K, e.g. `{ project_id, branch_id }` for a branch. */
+export type NameParts<K extends ResourceKind> = { readonly [Id in TemplateIds<(typeof NAME_TEMPLATES)[K]>]: string };
+
+function parserFor<K extends ResourceKind>(kind: K) {
+  return (name: string): NameParts<K> => parseName(NAME_TEMPLATES[kind], name) as NameParts<K>;
+}
+
+/** Parsers: `parse.branch("projects/p/branches/b")` → `{ project_id: "p", branch_id: "b" }`; ValidationError on a bad name. */
+export const parse = {
+  project: parserFor("project"),
+  branch: parserFor("branch"),
+  endpoint: parserFor("endpoint"),
+  database: parserFor("database"),
+  role: parserFor("role"),
+  dataApi: parserFor("dataApi"),
+  cdfConfig: parserFor("cdfConfig"),
+  cdfStatus: parserFor("cdfStatus"),
+  catalog: parserFor("catalog"),
+  syncedTable: parserFor("syncedTable"),
+} as const;
+
+/** The kind of a resource name, or undefined when it matches none. */
+export function kindOf(name: string): ResourceKind | undefined {
+  for (const kind of Object.keys(NAME_TEMPLATES) as ResourceKind[]) {
+    try {
+      parseName(NAME_TEMPLATES[kind], name);
+      return kind;
+    } catch {
+      // not this kind
+    }
+  }
+  return undefined;
+}
+
 /** Builders for every resource name; each checks its ids. */
 export const names = {
+  parse,
+  kindOf,
   project: (projectId: string) => formatName("projects/{project_id}", { project_id: projectId }) as ProjectName,
   branch: (projectId: string, branchId: string) =>
     formatName("projects/{project_id}/branches/{branch_id}", { project_id: projectId, branch_id: branchId }) as BranchName,

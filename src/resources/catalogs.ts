@@ -1,21 +1,22 @@
-import type { Catalog, CatalogInput, Operation } from "../generated/models.js";
-import { callOperation, type CallContext, type CallOptions } from "../ops/call.js";
+import type { Catalog, CatalogInput } from "../generated/models.js";
+import { callOperation, type CallOptions } from "../ops/call.js";
 import type { ValidCatalogName } from "../ops/names.js";
+import { mutation, type ResourceContext } from "./shared.js";
 
 /** Unity Catalog registrations of Lakebase databases (`catalogs/{catalog_id}`). */
-export function catalogsApi(ctx: CallContext) {
+export function catalogsApi(ctx: ResourceContext) {
   return {
-    /** CreateCatalog. Returns the long-running Operation. */
-    create(catalogId: string, catalog: CatalogInput, options?: CallOptions): Promise<Operation> {
-      return callOperation(ctx, "CreateCatalog", { query: { catalog_id: catalogId }, body: catalog, options });
+    /** CreateCatalog. Await the handle for the Catalog. */
+    create(catalogId: string, catalog: CatalogInput, options?: CallOptions) {
+      return mutation(ctx, "CreateCatalog", { query: { catalog_id: catalogId }, body: catalog, options });
     },
     /** GetCatalog. */
     get<N extends string>(name: N & ValidCatalogName<N>, options?: CallOptions): Promise<Catalog> {
       return callOperation(ctx, "GetCatalog", { resource: name, options });
     },
     /** DeleteCatalog. */
-    delete<N extends string>(name: N & ValidCatalogName<N>, options?: CallOptions): Promise<Operation> {
-      return callOperation(ctx, "DeleteCatalog", { resource: name, options });
+    delete<N extends string>(name: N & ValidCatalogName<N>, options?: CallOptions) {
+      return mutation(ctx, "DeleteCatalog", { resource: name, options });
     },
   };
 }

@@ -1,9 +1,10 @@
 import type { DatabaseCredential, GenerateDatabaseCredentialRequestInput } from "../generated/models.js";
-import { callOperation, type CallContext, type CallOptions } from "../ops/call.js";
+import { callOperation, type CallOptions } from "../ops/call.js";
 import { parseName } from "../ops/names.js";
+import type { ResourceContext } from "./shared.js";
 
 /** Short-lived Postgres passwords (OAuth tokens) for an endpoint. */
-export function credentialsApi(ctx: CallContext) {
+export function credentialsApi(ctx: ResourceContext) {
   return {
     /**
      * GenerateDatabaseCredential (synchronous). `ttl` ("300s"…"3600s") or `expire_time` bound its

@@ -1,0 +1,177 @@
+import type { Operation } from "../../generated/models.js";
+import { InvalidResponseError } from "../call.js";
+import { apiErrorFromOperation } from "../errors.js";
+import { sleep } from "../sleep.js";
+import {
+  DEFAULT_MAX_POLL_INTERVAL_MS,
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_WAIT_TIMEOUT_MS,
+  isTransientPollError,
+  pollDelay,
+} from "./backoff.js";
+import { OperationTimeoutError } from "./errors.js";
+import type { OperationProgress, WaitOptions } from "./types.js";
+
+/** How a handle reaches the server: one GetOperation, with the server's Retry-After if it sent one. */
+export interface OperationDriver {
+  getOperation(name: string, signal?: AbortSignal): Promise<{ operation: Operation; retryAfterMs?: number }>;
+  readonly now: () => number;
+  readonly random: () => number;
+}
+
+export interface OperationKind {
+  /** The operation id of the mutation (e.g. "CreateBranch"), for typed resumption. */
+  readonly kind?: string;
+  /** The schema `response` decodes to; "Empty" for deletes; undefined when unknown (returned as sent). */
+  readonly resultSchema?: string;
+}
+
+/**
+ * The handle of a long-running operation. Await it for the typed result (`await
+ * client.branches.create(…)` yields the Branch; deletes yield `undefined`), or keep it without
+ * awaiting (the `--no-wait` mode): `submitted()` gives the server's Operation with its `name`,
+ * `poll()` refreshes once, `wait()` waits with options.
+ */
+export class OperationHandle<TResult, TMeta = unknown> implements PromiseLike<TResult> {
+  readonly #driver: OperationDriver;
+  readonly #kind: OperationKind;
+  readonly #submitted: Promise<Operation>;
+  #latest: Operation | undefined;
+  #defaultWait: Promise<TResult> | undefined;
+
+  /** @internal Created by the client: `submit` is the mutation request, already in flight. */
+  constructor(driver: OperationDriver, kind: OperationKind, submit: Promise<Operation>) {
+    this.#driver = driver;
+    this.#kind = kind;
+    this.#submitted = submit.then((operation) => {
+      if (typeof operation?.name !== "string" || operation.name === "") {
+        throw new InvalidResponseError(`${kind.kind ?? "operation"}: the server answered without an operation name`, 200);
+      }
+      this.#latest = operation;
+      return operation;
+    });
+    // A handle nobody awaits (fire and forget) must not crash the process with an unhandled
+    // rejection; the error is still delivered to whoever calls submitted(), poll(), wait() or then().
+    this.#submitted.catch(() => undefined);
+  }
+
+  /** The operation name (`…/operations/{id}`), once the server has answered the mutation. */
+  get name(): string | undefined {
+    return this.#latest?.name;
+  }
+
+  /** Whether the last seen state is done. */
+  get done(): boolean {
+    return this.#latest?.done === true;
+  }
+
+  /** The metadata of the last seen state. */
+  get metadata(): TMeta | undefined {
+    return this.#latest?.metadata as TMeta | undefined;
+  }
+
+  /** The last Operation seen (initial answer or latest poll). */
+  get latest(): Operation | undefined {
+    return this.#latest;
+  }
+
+  /** Resolves with the server's first answer (the Operation), or rejects with the mutation's typed error. */
+  submitted(): Promise<Operation> {
+    return this.#submitted;
+  }
+
+  /** One GetOperation; updates `done`, `metadata`, `latest`. */
+  async poll(options: { signal?: AbortSignal } = {}): Promise<Operation> {
+    const { name } = await this.#submitted;
+    const { operation } = await this.#driver.getOperation(name!, options.signal);
+    this.#latest = operation;
+    return operation;
+  }
+
+  /**
+   * Polls until done and returns the typed result. A failed operation throws the same typed error
+   * classes as an HTTP error; a timeout throws OperationTimeoutError carrying the name to resume.
+   */
+  async wait(options: WaitOptions<TMeta> = {}): Promise<TResult> {
+    const driver = this.#driver;
+    const initial = await this.#submitted;
+    const name = initial.name!;
+    const start = driver.now();
+    const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
+    const schedule = {
+      initialMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      maxMs: options.maxPollIntervalMs ?? DEFAULT_MAX_POLL_INTERVAL_MS,
+      random: driver.random,
+    };
+    let polls = 0;
+    let lastSeen = "";
+    const report = (operation: Operation) => {
+      const state = JSON.stringify([operation.done === true, operation.metadata ?? null]);
+      if (state === lastSeen) return;
+      lastSeen = state;
+      options.onProgress?.({
+        name,
+        done: operation.done === true,
+        metadata: operation.metadata as TMeta | undefined,
+        elapsedMs: driver.now() - start,
+        polls,
+      } satisfies OperationProgress<TMeta>);
+    };
+
+    let current = this.#latest ?? initial;
+    report(current);
+    // The official SDKs poll before trusting the first answer; a first answer that is already
+    // done and carries its outcome is final, so it is used as is.
+    if (current.done && (current.error || current.response || this.#kind.resultSchema === "Empty")) {
+      return this.#settle(current);
+    }
+    for (let n = 0; ; n++) {
+      options.signal?.throwIfAborted();
+      let serverAskMs = 0;
+      try {
+        const { operation, retryAfterMs } = await driver.getOperation(name, options.signal);
+        polls += 1;
+        current = operation;
+        this.#latest = operation;
+        serverAskMs = retryAfterMs ?? 0;
+        report(operation);
+        if (operation.done) return this.#settle(operation);
+      } catch (error) {
+        polls += 1;
+        if (!isTransientPollError(error)) throw error;
+      }
+      const delay = pollDelay(schedule, n, serverAskMs);
+      const elapsed = driver.now() - start;
+      if (elapsed + delay > timeoutMs) {
+        throw new OperationTimeoutError(name, this.#kind.kind, elapsed, polls);
+      }
+      await sleep(delay, options.signal);
+    }
+  }
+
+  /** Awaiting the handle waits with the default options (once, however often it is awaited). */
+  then<A = TResult, B = never>(
+    onFulfilled?: ((value: TResult) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    this.#defaultWait ??= this.wait();
+    return this.#defaultWait.then(onFulfilled, onRejected);
+  }
+
+  toJSON(): { name: string | undefined; done: boolean } {
+    return { name: this.name, done: this.done };
+  }
+
+  #settle(operation: Operation): TResult {
+    const name = operation.name ?? this.name ?? "(unnamed)";
+    if (operation.error) throw apiErrorFromOperation(operation.error, name);
+    if (this.#kind.resultSchema === "Empty") return undefined as TResult;
+    const response = operation.response as Record<string, unknown> | undefined;
+    if (!response || typeof response !== "object") {
+      throw new InvalidResponseError(`operation ${name} is done but carries neither a response nor an error`, 200);
+    }
+    if (!this.#kind.resultSchema) return response as TResult;
+    const { "@type": _type, ...resource } = response;
+    return resource as TResult;
+  }
+}

@@ -1,0 +1,48 @@
+import { sleep } from "../sleep.js";
+import { DEFAULT_MAX_POLL_INTERVAL_MS, isTransientPollError, pollDelay } from "./backoff.js";
+import { WaitTimeoutError } from "./errors.js";
+
+export interface ReadinessOptions<T> {
+  readonly signal?: AbortSignal;
+  /** Upper bound for the wait (default 10 minutes). */
+  readonly timeoutMs?: number;
+  /** First delay between polls (default 2 s), growing ×1.5 with jitter up to 10 s. */
+  readonly pollIntervalMs?: number;
+  /** Called on every poll with what was read. */
+  readonly onPoll?: (value: T, info: { readonly elapsedMs: number; readonly polls: number }) => void;
+}
+
+/**
+ * Polls `read` until `isReady` holds. Transient read failures are polled through; errors that
+ * will never clear (404, 403, …) end the wait at once.
+ */
+export async function waitUntil<T>(
+  resource: string,
+  read: (signal: AbortSignal | undefined) => Promise<T>,
+  isReady: (value: T) => boolean,
+  options: ReadinessOptions<T> = {},
+  clock: { now: () => number; random: () => number } = { now: Date.now, random: Math.random },
+): Promise<T> {
+  const start = clock.now();
+  const timeoutMs = options.timeoutMs ?? 10 * 60_000;
+  const schedule = { initialMs: options.pollIntervalMs ?? 2_000, maxMs: DEFAULT_MAX_POLL_INTERVAL_MS, random: clock.random };
+  let polls = 0;
+  for (let n = 0; ; n++) {
+    options.signal?.throwIfAborted();
+    try {
+      const value = await read(options.signal);
+      polls += 1;
+      options.onPoll?.(value, { elapsedMs: clock.now() - start, polls });
+      if (isReady(value)) return value;
+    } catch (error) {
+      polls += 1;
+      if (!isTransientPollError(error)) throw error;
+    }
+    const delay = pollDelay(schedule, n);
+    const elapsed = clock.now() - start;
+    if (elapsed + delay > timeoutMs) {
+      throw new WaitTimeoutError(`${resource} was not ready after ${(elapsed / 1000).toFixed(1)} s (${polls} polls)`, resource, elapsed, polls);
+    }
+    await sleep(delay, options.signal);
+  }
+}

@@ -1,0 +1,132 @@
+/*
+ * The update_mask rules of each updatable resource, read from the generated operation table
+ * (`operations[...].updateMask`), which encodes the allow-lists probed against the live API
+ * (reference §7.2/§7.3) and the oneof groups (§4.1).
+ */
+import { operations } from "../../generated/operations.js";
+import type { MaskOperationIds, MaskResource } from "./field-path.js";
+
+export type { MaskResource } from "./field-path.js";
+
+/** The rules one resource's update_mask obeys. Paths are relative to the resource (`spec.…`). */
+export interface MaskRules {
+  readonly resource: MaskResource;
+  /** The update operation, e.g. "UpdateEndpoint". */
+  readonly operationId: MaskOperationIds[MaskResource];
+  /** How messages name the resource ("endpoint", "Data API"). */
+  readonly noun: string;
+  /** Accepted mask paths, sorted. */
+  readonly paths: readonly string[];
+  readonly allowed: ReadonlySet<string>;
+  /** Oneof group mask path → member field paths. */
+  readonly groups: ReadonlyMap<string, readonly string[]>;
+  /** Member field path → its group mask path. */
+  readonly groupOf: ReadonlyMap<string, string>;
+  /** Fields that cannot change after creation (a mask naming them, or anything under them, is refused). */
+  readonly immutable: readonly string[];
+  /**
+   * Immutable fields a request body may carry without them being masked: `spec.endpoint_type` is
+   * required in EndpointSpec, so SDK bodies always carry it (reference §7.2 rule 12).
+   */
+  readonly carriedUnmasked: ReadonlySet<string>;
+  /** Map fields, masked whole (never per key). */
+  readonly maps: ReadonlySet<string>;
+  /** Top-level fields that apply only at creation (`initial_branch_spec`, `initial_endpoint_spec`). */
+  readonly createOnly: readonly string[];
+  /** Oneof members that accept only `true` (`no_suspension`, `no_expiry`). */
+  readonly trueOnly: ReadonlySet<string>;
+}
+
+export const MASK_OPERATIONS: MaskOperationIds = {
+  project: "UpdateProject",
+  branch: "UpdateBranch",
+  endpoint: "UpdateEndpoint",
+  database: "UpdateDatabase",
+  role: "UpdateRole",
+  dataApi: "UpdateDataApi",
+};
+
+export const MASK_RESOURCES: readonly MaskResource[] = Object.keys(MASK_OPERATIONS) as MaskResource[];
+
+const NOUNS: Record<MaskResource, string> = {
+  project: "project",
+  branch: "branch",
+  endpoint: "endpoint",
+  database: "database",
+  role: "role",
+  dataApi: "Data API",
+};
+
+/** Immutable fields that are required in the request body (always sent, never masked). */
+const CARRIED_UNMASKED: Partial<Record<MaskResource, readonly string[]>> = {
+  endpoint: ["spec.endpoint_type"],
+};
+
+const cache = new Map<MaskResource, MaskRules>();
+
+/** The update_mask rules of `resource` ("project" | "branch" | "endpoint" | "database" | "role" | "dataApi"). */
+export function maskRulesFor(resource: MaskResource): MaskRules {
+  const cached = cache.get(resource);
+  if (cached) return cached;
+  if (!Object.prototype.hasOwnProperty.call(MASK_OPERATIONS, resource)) {
+    throw new TypeError(`Unknown mask resource ${JSON.stringify(resource)}: expected one of ${MASK_RESOURCES.join(", ")}`);
+  }
+  const operationId = MASK_OPERATIONS[resource];
+  const table = operations[operationId].updateMask;
+  const groups = new Map<string, readonly string[]>(Object.entries(table.groups as Record<string, readonly string[]>));
+  const groupOf = new Map<string, string>();
+  const trueOnly = new Set<string>();
+  for (const [group, members] of groups) {
+    for (const member of members) {
+      groupOf.set(member, group);
+      // The proto "explicitly disable" flags of a oneof: only `true` is meaningful.
+      if (lastSegment(member).startsWith("no_")) trueOnly.add(member);
+    }
+  }
+  const paths = [...(table.paths as readonly string[])].sort();
+  const rules: MaskRules = {
+    resource,
+    operationId,
+    noun: NOUNS[resource],
+    paths,
+    allowed: new Set(paths),
+    groups,
+    groupOf,
+    immutable: [...(table.immutable as readonly string[])],
+    carriedUnmasked: new Set(CARRIED_UNMASKED[resource] ?? []),
+    maps: new Set(table.maps as readonly string[]),
+    createOnly: [...(table.createOnly as readonly string[])],
+    trueOnly,
+  };
+  cache.set(resource, rules);
+  return rules;
+}
+
+// --- path helpers -----------------------------------------------------------------------------
+
+export function lastSegment(path: string): string {
+  const i = path.lastIndexOf(".");
+  return i < 0 ? path : path.slice(i + 1);
+}
+
+export function parentPath(path: string): string {
+  const i = path.lastIndexOf(".");
+  return i < 0 ? "" : path.slice(0, i);
+}
+
+/** True when `path` is `root` or lies under it. */
+export function isAtOrUnder(path: string, root: string): boolean {
+  return path === root || path.startsWith(`${root}.`);
+}
+
+/** The first of `roots` that `path` is, or lies under. */
+export function rootOf(path: string, roots: Iterable<string>): string | undefined {
+  for (const root of roots) if (isAtOrUnder(path, root)) return root;
+  return undefined;
+}
+
+/** Sorted, unique, and without paths already covered by a masked ancestor. */
+export function normalisePaths(paths: Iterable<string>): string[] {
+  const unique = [...new Set(paths)].sort();
+  return unique.filter((p) => !unique.some((q) => q !== p && p.startsWith(`${q}.`)));
+}

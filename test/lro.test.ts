@@ -1,0 +1,247 @@
+import nock from "nock";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  createLakebaseClient,
+  InvalidParameterValueError,
+  InvalidResponseError,
+  NotFoundError,
+  OperationTimeoutError,
+  ResourceConflictError,
+  WaitTimeoutError,
+  type OperationProgress,
+} from "../src/index.js";
+
+const HOST = "https://ws.example.com";
+const BASE = "/api/2.0/postgres";
+const BR = "projects/p/branches/dev";
+const OP = `${BR}/operations/Q2hhbmdl+Lzk/=`;
+const FAST = { pollIntervalMs: 5, maxPollIntervalMs: 10 };
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+
+const client = (extra = {}) =>
+  createLakebaseClient({ host: HOST, auth: "t", retry: { baseDelayMs: 1, maxDelayMs: 5 }, ...extra });
+
+const branch = { name: BR, parent: "projects/p", status: { current_state: "READY" } };
+const pending = { name: OP, done: false, metadata: { "@type": "type.googleapis.com/databricks.postgres.v1.BranchOperationMetadata" } };
+const doneWith = (response: unknown) => ({ ...pending, done: true, response });
+
+function createBranchReturns(body: unknown) {
+  return nock(HOST).post(`${BASE}/projects/p/branches`).query({ branch_id: "dev" }).reply(200, body as nock.Body);
+}
+function pollReturns(...bodies: unknown[]) {
+  const scope = nock(HOST);
+  for (const body of bodies) scope.get(`${BASE}/${OP}`).reply(200, body as nock.Body);
+  return scope;
+}
+
+describe("long-running operations", () => {
+  it("pending → pending → done: awaiting the handle yields the typed Branch, with progress events", async () => {
+    createBranchReturns(pending);
+    const polls = pollReturns(pending, { ...pending, metadata: { "@type": "x", progress: 50 } }, doneWith({ "@type": "type.googleapis.com/databricks.postgres.v1.Branch", ...branch }));
+    const progress: OperationProgress[] = [];
+    const handle = client().branches.create("projects/p", "dev", { spec: { no_expiry: true } });
+    const result = await handle.wait({ ...FAST, onProgress: (p) => progress.push(p) });
+    expect(result).toEqual(branch);
+    expect(result).not.toHaveProperty("@type");
+    expect(handle.name).toBe(OP);
+    expect(handle.done).toBe(true);
+    polls.done();
+    // one event per state change: initial pending, new metadata, done
+    expect(progress.map((p) => [p.done, p.polls])).toEqual([
+      [false, 0],
+      [false, 2],
+      [true, 3],
+    ]);
+    expect(progress.every((p) => p.name === OP && p.elapsedMs >= 0)).toBe(true);
+  });
+
+  it("a plain `await` on the mutation waits for the result", async () => {
+    createBranchReturns(pending);
+    pollReturns(doneWith(branch));
+    const created = await client().branches.create("projects/p", "dev", { spec: {} });
+    expect(created.status?.current_state).toBe("READY");
+  });
+
+  it("an answer that is already done is final: no poll", async () => {
+    const scope = createBranchReturns(doneWith(branch));
+    expect(await client().branches.create("projects/p", "dev", { spec: {} })).toEqual(branch);
+    scope.done();
+  });
+
+  it("awaiting the same handle twice polls once", async () => {
+    createBranchReturns(pending);
+    const polls = pollReturns(doneWith(branch));
+    const handle = client().branches.create("projects/p", "dev", { spec: {} });
+    const [a, b] = await Promise.all([handle, handle]);
+    expect(a).toEqual(b);
+    polls.done();
+  });
+
+  it("done with error throws the typed error class, carrying the operation name", async () => {
+    createBranchReturns(pending);
+    pollReturns({ ...pending, done: true, error: { error_code: "INVALID_PARAMETER_VALUE", message: "ttl too long" } });
+    const error = await client().branches.create("projects/p", "dev", { spec: {} }).wait(FAST).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidParameterValueError);
+    expect((error as InvalidParameterValueError).operationName).toBe(OP);
+    expect((error as Error).message).toContain("ttl too long");
+  });
+
+  it("a delete that is done without a response succeeds with void; a create that does is an error", async () => {
+    nock(HOST).delete(`${BASE}/${BR}`).reply(200, pending);
+    pollReturns({ name: OP, done: true });
+    await expect(client().branches.delete(BR).wait(FAST)).resolves.toBeUndefined();
+
+    createBranchReturns(pending);
+    pollReturns({ name: OP, done: true });
+    await expect(client().branches.create("projects/p", "dev", { spec: {} }).wait(FAST)).rejects.toBeInstanceOf(InvalidResponseError);
+  });
+
+  it("a poll that hits 503 is retried and the wait goes on", async () => {
+    createBranchReturns(pending);
+    nock(HOST).get(`${BASE}/${OP}`).reply(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" });
+    pollReturns(doneWith(branch));
+    expect(await client().branches.create("projects/p", "dev", { spec: {} }).wait(FAST)).toEqual(branch);
+  });
+
+  it("a poll that keeps failing with 5xx does not end the wait; the wait continues until done", async () => {
+    createBranchReturns(pending);
+    nock(HOST).get(`${BASE}/${OP}`).times(2).reply(500, { error_code: "INTERNAL_ERROR", message: "x" });
+    pollReturns(doneWith(branch));
+    const c = client({ retry: false });
+    expect(await c.branches.create("projects/p", "dev", { spec: {} }).wait(FAST)).toEqual(branch);
+  });
+
+  it("a 404 mid-wait ends the wait at once with NotFoundError", async () => {
+    createBranchReturns(pending);
+    pollReturns(pending);
+    nock(HOST).get(`${BASE}/${OP}`).reply(404, { error_code: "NOT_FOUND", message: "operation not found" });
+    const later = pollReturns(doneWith(branch));
+    await expect(client().branches.create("projects/p", "dev", { spec: {} }).wait(FAST)).rejects.toBeInstanceOf(NotFoundError);
+    expect(later.isDone()).toBe(false);
+  });
+
+  it("a timeout hands back the operation name; a fresh client resumes the wait by name with its type", async () => {
+    createBranchReturns(pending);
+    nock(HOST).get(`${BASE}/${OP}`).times(100).reply(200, pending);
+    const error = (await client()
+      .branches.create("projects/p", "dev", { spec: {} })
+      .wait({ ...FAST, timeoutMs: 60 })
+      .catch((e: unknown) => e)) as OperationTimeoutError;
+    expect(error).toBeInstanceOf(OperationTimeoutError);
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect(error.operationName).toBe(OP);
+    expect(error.operationKind).toBe("CreateBranch");
+    expect(error.message).toContain(`client.operations.resume("${OP}", "CreateBranch")`);
+    nock.cleanAll();
+
+    // Another process: only the name and kind survive.
+    pollReturns(pending, doneWith(branch));
+    const resumed = client().operations.resume(error.operationName, "CreateBranch");
+    const result = await resumed.wait(FAST);
+    expect(result.status?.current_state).toBe("READY");
+  });
+
+  it("resume refuses a bad name or a kind that is not a mutation", () => {
+    expect(() => client().operations.resume("projects/p/branches/b", "CreateBranch")).toThrow(/operation name/);
+    expect(() => client().operations.resume(OP, "GetBranch" as never)).toThrow(/kind/);
+  });
+
+  it("an abort during the wait rejects promptly with the abort reason", async () => {
+    createBranchReturns(pending);
+    nock(HOST).get(`${BASE}/${OP}`).times(100).reply(200, pending);
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 40);
+    const error = await client()
+      .branches.create("projects/p", "dev", { spec: {} })
+      .wait({ signal: controller.signal, pollIntervalMs: 1_000 })
+      .catch((e: unknown) => e);
+    expect((error as Error).name).toBe("AbortError");
+    expect(Date.now() - started).toBeLessThan(900);
+  });
+
+  it("honours Retry-After on a poll: the next poll comes no sooner than asked", async () => {
+    createBranchReturns(pending);
+    const times: number[] = [];
+    nock(HOST)
+      .get(`${BASE}/${OP}`)
+      .reply(() => {
+        times.push(Date.now());
+        return [200, pending, { "Retry-After": "1" }];
+      });
+    nock(HOST)
+      .get(`${BASE}/${OP}`)
+      .reply(() => {
+        times.push(Date.now());
+        return [200, doneWith(branch)];
+      });
+    await client().branches.create("projects/p", "dev", { spec: {} }).wait(FAST);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(990);
+  });
+
+  it("keeps the handle without waiting (--no-wait): submitted() gives the name, poll() refreshes", async () => {
+    createBranchReturns(pending);
+    pollReturns({ ...pending, done: true, response: branch });
+    const handle = client().branches.create("projects/p", "dev", { spec: {} });
+    const first = await handle.submitted();
+    expect(first.name).toBe(OP);
+    expect(handle.done).toBe(false);
+    const polled = await handle.poll();
+    expect(polled.done).toBe(true);
+    expect(handle.done).toBe(true);
+    expect(JSON.stringify(handle)).toBe(JSON.stringify({ name: OP, done: true }));
+  });
+
+  it("a fire-and-forget mutation that fails does not crash the process (no unhandled rejection)", async () => {
+    nock(HOST).post(`${BASE}/projects/p/branches`).query(true).reply(400, { error_code: "BAD_REQUEST", message: "no" });
+    client().branches.create("projects/p", "dev", { spec: {} });
+    await new Promise((r) => setTimeout(r, 30));
+  });
+
+  it("the mutation's own error (not the wait's) arrives through the handle", async () => {
+    nock(HOST).post(`${BASE}/projects/p/branches`).query(true).reply(409, { error_code: "ALREADY_EXISTS", message: "exists" });
+    await expect(client().branches.create("projects/p", "dev", { spec: {} })).rejects.toBeInstanceOf(ResourceConflictError);
+  });
+});
+
+describe("endpoints: readiness after done, and the reconciliation conflict on delete", () => {
+  const EP = "projects/p/branches/dev/endpoints/reader";
+
+  it("waitForReady polls until ACTIVE/IDLE with no pending_state", async () => {
+    const states = [
+      { current_state: "INIT", pending_state: "ACTIVE" },
+      { current_state: "ACTIVE", pending_state: "IDLE" },
+      { current_state: "IDLE" },
+    ];
+    for (const status of states) nock(HOST).get(`${BASE}/${EP}`).reply(200, { name: EP, status });
+    const seen: string[] = [];
+    const endpoint = await client().endpoints.waitForReady(EP, {
+      pollIntervalMs: 5,
+      onPoll: (e) => seen.push(`${e.status?.current_state}/${e.status?.pending_state ?? "-"}`),
+    });
+    expect(endpoint.status?.current_state).toBe("IDLE");
+    expect(seen).toEqual(["INIT/ACTIVE", "ACTIVE/IDLE", "IDLE/-"]);
+  });
+
+  it("waitForReady times out with the endpoint name, and stops at once on 404", async () => {
+    nock(HOST).get(`${BASE}/${EP}`).times(50).reply(200, { name: EP, status: { current_state: "INIT" } });
+    const error = (await client().endpoints.waitForReady(EP, { pollIntervalMs: 5, timeoutMs: 40 }).catch((e: unknown) => e)) as WaitTimeoutError;
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect(error.resource).toBe(EP);
+    nock.cleanAll();
+    nock(HOST).get(`${BASE}/${EP}`).reply(404, { error_code: "NOT_FOUND", message: "endpoint id not found" });
+    await expect(client().endpoints.waitForReady(EP, { pollIntervalMs: 5 })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("delete retries the documented 409 reconciliation conflict, and only that conflict", async () => {
+    nock(HOST).delete(`${BASE}/${EP}`).reply(409, { error_code: "RESOURCE_CONFLICT", message: "Endpoint reconciliation still in progress" });
+    nock(HOST).delete(`${BASE}/${EP}`).reply(200, { name: `${EP}/operations/abc`, done: true, response: { "@type": "type.googleapis.com/google.protobuf.Empty" } });
+    await expect(client().endpoints.delete(EP)).resolves.toBeUndefined();
+
+    const once = nock(HOST).delete(`${BASE}/${EP}`).reply(409, { error_code: "ALREADY_EXISTS", message: "something else" });
+    await expect(client().endpoints.delete(EP).submitted()).rejects.toBeInstanceOf(ResourceConflictError);
+    once.done();
+  });
+});
