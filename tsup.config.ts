@@ -1,7 +1,8 @@
+import { copyFileSync } from "node:fs";
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", schemas: "src/schemas.ts" },
+  entry: { index: "src/index.ts", schemas: "src/schemas.ts", "auth/node": "src/auth/node.ts" },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,
@@ -12,4 +13,8 @@ export default defineConfig({
   platform: "neutral",
   // p-retry is ESM-only; bundling it (≈2 KiB) lets the CommonJS build load on every Node >= 20.
   noExternal: ["p-retry", "is-network-error"],
+  // The emulator's PGlite engine forks this plain-JS worker; it ships as is next to the bundles.
+  onSuccess: async () => {
+    copyFileSync("src/emulator/postgres/pglite-worker.mjs", "dist/pglite-worker.mjs");
+  },
 });

@@ -2,7 +2,7 @@ import createClient, { type Client } from "openapi-fetch";
 import { toTokenProvider, type AuthOption } from "./auth/token-provider.js";
 import type { paths } from "./generated/openapi.js";
 import { operations } from "./generated/operations.js";
-import { sendCall, prepareCall, type RequestInfo, type SchemaSet } from "./ops/call.js";
+import { sendCall, prepareCall, type CallOptions, type RequestInfo, type SchemaSet } from "./ops/call.js";
 import type { Operation } from "./generated/models.js";
 import type { OperationDriver } from "./ops/lro/operation.js";
 import { parseRetryAfter } from "./ops/parse-error-body.js";
@@ -20,6 +20,7 @@ import { operationsApi } from "./resources/operations.js";
 import { projectsApi } from "./resources/projects.js";
 import { rolesApi } from "./resources/roles.js";
 import { syncedTablesApi } from "./resources/synced-tables.js";
+import { currentUser } from "./resources/current-user.js";
 import { SDK_VERSION } from "./version.js";
 
 export interface LakebaseClientOptions {
@@ -100,6 +101,8 @@ export function createLakebaseClient(options: LakebaseClientOptions) {
     syncedTables: syncedTablesApi(ctx),
     dataApi: dataApiApi(ctx),
     cdf: cdfApi(ctx),
+    /** The caller's identity (`/api/2.0/preview/scim/v2/Me`): `userName` is the Postgres role to connect as. */
+    currentUser: (options?: CallOptions) => currentUser(ctx, options),
     /** The underlying openapi-fetch client: every path of the spec, typed, through the same auth/retry stack. */
     raw,
     /** The workspace URL requests go to. */

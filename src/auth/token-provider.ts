@@ -20,21 +20,35 @@ export interface TokenProvider {
   getToken(options?: GetTokenOptions): Promise<AccessToken> | AccessToken;
 }
 
+/**
+ * A provider that says which credential type it is (`"pat"`, `"oauth-m2m"`, `"databricks-cli"`, …),
+ * as the Databricks `auth_type` names them. Every provider this SDK builds carries a name.
+ */
+export interface NamedTokenProvider extends TokenProvider {
+  /** The credential type, e.g. `"oauth-m2m"`. Never contains a secret. */
+  readonly name: string;
+}
+
 /** What `createLakebaseClient({ auth })` accepts: a token provider, or a static token (a PAT). */
 export type AuthOption = TokenProvider | string;
 
 const REDACTED = "[redacted token]";
 
-/** A provider for a fixed token such as a personal access token. Its string forms never show the token. */
-export function staticToken(token: string): TokenProvider {
+/**
+ * A provider for a fixed token such as a personal access token. Its string forms never show the token.
+ * @param options.name the credential type it reports (default `"static"`).
+ */
+export function staticToken(token: string, options?: { readonly name?: string }): NamedTokenProvider {
   if (typeof token !== "string" || token.trim().length === 0) {
     throw new TypeError("staticToken: the token must be a non-empty string");
   }
+  const name = options?.name ?? "static";
   const value: AccessToken = Object.freeze({ accessToken: token });
-  const provider: TokenProvider & { toString(): string; toJSON(): unknown } = {
+  const provider: NamedTokenProvider & { toString(): string; toJSON(): unknown } = {
+    name,
     getToken: () => value,
     toString: () => `StaticTokenProvider(${REDACTED})`,
-    toJSON: () => ({ type: "static", token: REDACTED }),
+    toJSON: () => ({ type: name, token: REDACTED }),
     [Symbol.for("nodejs.util.inspect.custom")]: () => `StaticTokenProvider(${REDACTED})`,
   };
   staticProviders.add(provider);

@@ -1,0 +1,55 @@
+/**
+ * Keeping secrets out of strings: scrubbing server text before it goes into an error, and giving
+ * provider objects string forms (`toString`, `util.inspect`, `JSON.stringify`) that show no secret.
+ */
+import type { AccessToken } from "./token-provider.js";
+
+export const REDACTED = "***";
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+/**
+ * Replace every occurrence of each secret (of length ≥ 4) in `text` with `***`, then cut the result
+ * to `maxLength` characters. Used on any text a server or the CLI sent back before it is put in an error.
+ */
+export function scrub(text: string, secrets: readonly (string | undefined)[], maxLength = 300): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (typeof secret === "string" && secret.length >= 4) out = out.split(secret).join(REDACTED);
+  }
+  // Anything that looks like a JWT or a Databricks token is masked even when we did not know it.
+  out = out.replace(/\beyJ[\w-]{6,}\.[\w-]{6,}\.[\w-]*/g, REDACTED).replace(/\bdapi[0-9a-f]{16,}(-\d+)?\b/gi, REDACTED);
+  return out.length > maxLength ? `${out.slice(0, maxLength)}…` : out;
+}
+
+/**
+ * An `AccessToken` whose `JSON.stringify` / `util.inspect` / `String()` forms hide the token.
+ * Reading `accessToken` still gives the value.
+ */
+export function accessToken(token: string, expiresAt?: number): AccessToken {
+  const value: AccessToken = expiresAt === undefined ? { accessToken: token } : { accessToken: token, expiresAt };
+  const shown = () => (expiresAt === undefined ? { accessToken: REDACTED } : { accessToken: REDACTED, expiresAt });
+  Object.defineProperties(value, {
+    toJSON: { value: shown, enumerable: false },
+    toString: { value: () => `AccessToken(${REDACTED})`, enumerable: false },
+    [INSPECT]: { value: () => `AccessToken { accessToken: '${REDACTED}'${expiresAt === undefined ? "" : `, expiresAt: ${expiresAt}`} }`, enumerable: false },
+  });
+  return Object.freeze(value);
+}
+
+/**
+ * Give a provider object string forms that show only its name and non-secret facts such as the host.
+ * Returns the same object.
+ */
+export function describeProvider<T extends object>(provider: T, label: string, facts: Record<string, string | undefined> = {}): T {
+  const shown = Object.entries(facts)
+    .filter(([, v]) => v !== undefined && v !== "")
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ");
+  const text = `${label}(${shown})`;
+  Object.defineProperties(provider, {
+    toString: { value: () => text, enumerable: false, configurable: true },
+    toJSON: { value: () => ({ provider: label, ...Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)) }), enumerable: false, configurable: true },
+    [INSPECT]: { value: () => text, enumerable: false, configurable: true },
+  });
+  return provider;
+}

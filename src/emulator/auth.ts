@@ -1,0 +1,76 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { errors, HttpError } from "./http-errors.js";
+
+/** Who is calling: a user (PAT) or a service principal (OAuth client credentials). */
+export interface Identity {
+  readonly userName: string;
+  readonly id: string;
+  readonly kind: "user" | "service-principal";
+}
+
+interface IssuedToken {
+  readonly identity: Identity;
+  readonly expiresAt: number;
+}
+
+/**
+ * Workspace auth of the emulator: one personal access token for a user, one service principal
+ * that can get OAuth tokens from `/oidc/v1/token` (client credentials), and the tokens issued.
+ */
+export class EmulatorAuth {
+  readonly user: Identity;
+  readonly servicePrincipal: Identity & { readonly clientSecret: string };
+  readonly pat: string;
+  readonly #tokens = new Map<string, IssuedToken>();
+
+  constructor(options: { token?: string; userName?: string; oauthTokenTtlSeconds?: number } = {}, private readonly now: () => number = Date.now) {
+    this.pat = options.token ?? `dapi${randomBytes(16).toString("hex")}`;
+    this.user = { userName: options.userName ?? "emulator-user@example.com", id: String(1000 + (randomBytes(2).readUInt16BE() % 9000)), kind: "user" };
+    const clientId = randomUUID();
+    this.servicePrincipal = { userName: clientId, id: clientId, kind: "service-principal", clientSecret: `dose${randomBytes(16).toString("hex")}` };
+    this.oauthTtlSeconds = options.oauthTokenTtlSeconds ?? 3600;
+    this.#tokens.set(this.pat, { identity: this.user, expiresAt: Number.POSITIVE_INFINITY });
+  }
+
+  oauthTtlSeconds: number;
+
+  /** The caller of an API request, from its Authorization header. */
+  authenticate(authorization: string | undefined): Identity {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
+    if (!match) throw errors.unauthenticated();
+    const issued = this.#tokens.get(match[1]!);
+    if (!issued) throw errors.invalidToken();
+    if (issued.expiresAt <= this.now()) throw errors.unauthenticated("Token expired.");
+    return issued.identity;
+  }
+
+  /** `POST /oidc/v1/token`: the client-credentials grant, Basic or form client authentication. */
+  issueToken(authorization: string | undefined, form: URLSearchParams): Record<string, unknown> {
+    let clientId = form.get("client_id") ?? "";
+    let clientSecret = form.get("client_secret") ?? "";
+    const basic = /^Basic\s+(\S+)$/i.exec(authorization ?? "");
+    if (basic) {
+      const decoded = Buffer.from(basic[1]!, "base64").toString("utf8");
+      const colon = decoded.indexOf(":");
+      clientId = decodeURIComponent(decoded.slice(0, colon));
+      clientSecret = decodeURIComponent(decoded.slice(colon + 1));
+    }
+    if (form.get("grant_type") !== "client_credentials") {
+      throw new OAuthError(400, "unsupported_grant_type", "Only client_credentials is supported by the emulator.");
+    }
+    if (clientId !== this.servicePrincipal.id || clientSecret !== this.servicePrincipal.clientSecret) {
+      throw new OAuthError(401, "invalid_client", "Client authentication failed.");
+    }
+    const accessToken = `eyJ${randomBytes(24).toString("base64url")}`;
+    this.#tokens.set(accessToken, { identity: this.servicePrincipal, expiresAt: this.now() + this.oauthTtlSeconds * 1000 });
+    return { access_token: accessToken, token_type: "Bearer", expires_in: this.oauthTtlSeconds, scope: form.get("scope") ?? "all-apis" };
+  }
+}
+
+/** An OAuth error answer (RFC 6749 section 5.2), not the Databricks API error shape. */
+export class OAuthError extends HttpError {
+  constructor(status: number, error: string, description: string) {
+    super(status, error, description);
+    (this as { body: Record<string, unknown> }).body = { error, error_description: description };
+  }
+}

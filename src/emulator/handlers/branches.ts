@@ -1,0 +1,256 @@
+import type { Identity } from "../auth.js";
+import { errors } from "../http-errors.js";
+import { newUid } from "../ids.js";
+import { applyAssignments, resolveUpdate } from "../masks.js";
+import {
+  iso,
+  listPage,
+  queryFlag,
+  requireQueryId,
+  checkResourceId,
+  view,
+  type BranchRecord,
+  type EmulatorContext,
+  type Handler,
+  type Json,
+  type ProjectRecord,
+} from "../state.js";
+import { closeEndpointRuntime, createEndpointRecord, openEndpointRuntime } from "./endpoints.js";
+
+const RETENTION_MS = 7 * 24 * 3600_000;
+
+interface BranchOptions {
+  readonly isDefault?: boolean;
+  readonly isProtected?: boolean;
+  readonly source?: BranchRecord;
+  readonly spec?: Json;
+  readonly endpointSpec?: Json;
+  readonly owner: Identity;
+}
+
+function durationMs(value: unknown): number {
+  const match = /^(\d+(?:\.\d+)?)s$/.exec(String(value));
+  if (!match) throw errors.invalid(`invalid duration '${String(value)}': expected seconds with an "s" suffix, e.g. "3600s"`);
+  return Number(match[1]) * 1000;
+}
+
+/** The expiration a branch spec asks for (one of ttl / expire_time / no_expiry). */
+function expiration(spec: Json, createdMs: number): string | undefined {
+  const set = ["ttl", "expire_time", "no_expiry"].filter((k) => spec[k] !== undefined && spec[k] !== null);
+  if (set.length > 1) throw errors.invalid("Only one of ttl, expire_time, no_expiry may be set");
+  if (spec.no_expiry === false) throw errors.invalid("Field 'spec.no_expiry' must be true when provided; provide either ttl or expire_time instead");
+  if (spec.ttl !== undefined) return iso(createdMs + durationMs(spec.ttl));
+  if (spec.expire_time !== undefined) return new Date(String(spec.expire_time)).toISOString();
+  return undefined;
+}
+
+/**
+ * Registers a branch, its read-write `primary` endpoint and (for a root branch) the owner role
+ * and `databricks_postgres`; a child inherits its source's roles and databases. The Postgres
+ * work (create or copy-on-write fork, open the endpoint) runs in `ready`.
+ */
+export function createBranchRecords(ctx: EmulatorContext, project: ProjectRecord, branchId: string, options: BranchOptions): { branch: BranchRecord; ready: Promise<void> } {
+  const name = `${project.name}/branches/${branchId}`;
+  const nowMs = ctx.now();
+  const spec = options.spec ?? {};
+  const expireTime = expiration(spec, nowMs);
+  const source = options.source;
+  const branch: BranchRecord = {
+    name,
+    branch_id: branchId,
+    parent: project.name,
+    uid: newUid.branch(),
+    create_time: iso(nowMs),
+    update_time: iso(nowMs),
+    status: {
+      branch_id: branchId,
+      current_state: "INIT",
+      default: options.isDefault ?? false,
+      is_protected: options.isProtected ?? spec.is_protected ?? false,
+      logical_size_bytes: 0,
+      state_change_time: iso(nowMs),
+      ...(expireTime ? { expire_time: expireTime } : {}),
+      ...(source
+        ? { source_branch: source.name, source_branch_lsn: `0/${(nowMs % 0xffffff).toString(16).toUpperCase()}`, source_branch_time: iso(nowMs) }
+        : {}),
+    },
+  };
+  ctx.store.branches.set(name, branch);
+
+  if (source) {
+    for (const role of ctx.store.childrenOf(ctx.store.roles, source.name)) {
+      ctx.store.roles.set(`${name}/roles/${role.role_id}`, { ...structuredClone(role), name: `${name}/roles/${role.role_id}`, parent: name });
+    }
+    for (const db of ctx.store.childrenOf(ctx.store.databases, source.name)) {
+      const copy = structuredClone(db);
+      copy.name = `${name}/databases/${db.database_id}`;
+      copy.parent = name;
+      copy.status.role = String(copy.status.role).replace(`${source.name}/`, `${name}/`);
+      ctx.store.databases.set(copy.name, copy);
+    }
+  } else {
+    const roleId = "owner";
+    const roleName = `${name}/roles/${roleId}`;
+    ctx.store.roles.set(roleName, {
+      name: roleName,
+      parent: name,
+      role_id: roleId,
+      create_time: iso(nowMs),
+      update_time: iso(nowMs),
+      status: {
+        role_id: roleId,
+        postgres_role: options.owner.userName,
+        identity_type: options.owner.kind === "user" ? "USER" : "SERVICE_PRINCIPAL",
+        auth_method: "LAKEBASE_OAUTH_V1",
+        membership_roles: ["DATABRICKS_SUPERUSER"],
+        attributes: { createdb: true, createrole: true, bypassrls: false },
+      },
+    });
+    const dbName = `${name}/databases/databricks-postgres`;
+    ctx.store.databases.set(dbName, {
+      name: dbName,
+      parent: name,
+      database_id: "databricks-postgres",
+      create_time: iso(nowMs),
+      update_time: iso(nowMs),
+      status: { database_id: "databricks-postgres", postgres_database: "databricks_postgres", role: roleName },
+    });
+  }
+
+  const endpoint = createEndpointRecord(ctx, branch, "primary", { endpoint_type: "ENDPOINT_TYPE_READ_WRITE", ...(options.endpointSpec ?? {}) });
+  const ready = (async () => {
+    if (source) await ctx.backend.forkBranch(source.uid, branch.uid);
+    else {
+      await ctx.backend.createBranch(branch.uid);
+      await ctx.backend.createRole(branch.uid, options.owner.userName, { createdb: true, createrole: true });
+    }
+    await openEndpointRuntime(ctx, endpoint);
+    branch.status.current_state = "READY";
+    branch.status.state_change_time = iso(ctx.now());
+  })();
+  ready.catch(() => undefined);
+  return { branch, ready };
+}
+
+/** Closes a branch's endpoints; with `purge`, drops its Postgres data and its child records. */
+export async function dropBranchRuntime(ctx: EmulatorContext, branch: BranchRecord, options: { purge: boolean }): Promise<void> {
+  for (const endpoint of ctx.store.childrenOf(ctx.store.endpoints, branch.name)) await closeEndpointRuntime(ctx, endpoint);
+  if (!options.purge) return;
+  await ctx.backend.dropBranch(branch.uid);
+  for (const map of [ctx.store.endpoints, ctx.store.databases, ctx.store.roles] as Map<string, Json>[]) {
+    for (const [key, item] of map) if (item.parent === branch.name) map.delete(key);
+  }
+}
+
+export async function reopenBranchRuntime(ctx: EmulatorContext, branch: BranchRecord): Promise<void> {
+  for (const endpoint of ctx.store.childrenOf(ctx.store.endpoints, branch.name)) await openEndpointRuntime(ctx, endpoint);
+}
+
+export const createBranch: Handler = (ctx, { params, query, body, identity }) => {
+  const project = ctx.store.project(`projects/${params.project_id}`);
+  const branchId = checkResourceId("branch_id", requireQueryId(query, "branch_id"), /^[a-z][a-z0-9-]{0,62}$/);
+  const name = `${project.name}/branches/${branchId}`;
+  const existing = ctx.store.branches.get(name);
+  if (existing && !queryFlag(query, "replace_existing")) throw errors.alreadyExists("branch");
+  const spec = body?.spec ?? {};
+  if (existing) {
+    // replace_existing: update in place
+    return updateBranchWith(ctx, existing, spec);
+  }
+  const source = ctx.store.branch(spec.source_branch ?? project.status.default_branch);
+  if (source.parent !== project.name) throw errors.invalid("source_branch must belong to the same project");
+  const { branch, ready } = createBranchRecords(ctx, project, branchId, { source, spec, owner: identity });
+  return ctx.operations.start({
+    resource: branch.name,
+    kind: "Branch",
+    run: async () => {
+      await ready;
+      return view(branch);
+    },
+  });
+};
+
+function updateBranchWith(ctx: EmulatorContext, branch: BranchRecord, spec: Json) {
+  const expireTime = expiration(spec, Date.parse(String(branch.create_time)));
+  return ctx.operations.start({
+    resource: branch.name,
+    kind: "Branch",
+    run: async () => {
+      if (spec.is_protected !== undefined) branch.status.is_protected = spec.is_protected;
+      if (expireTime) branch.status.expire_time = expireTime;
+      if (spec.no_expiry) delete branch.status.expire_time;
+      return view(branch);
+    },
+  });
+}
+
+export const getBranch: Handler = (ctx, { params }) =>
+  view(ctx.store.branch(`projects/${params.project_id}/branches/${params.branch_id}`, { allowDeleted: true }));
+
+export const listBranches: Handler = (ctx, { params, query }) => {
+  const project = ctx.store.project(`projects/${params.project_id}`);
+  const showDeleted = queryFlag(query, "show_deleted");
+  const items = ctx.store.childrenOf(ctx.store.branches, project.name).filter((b) => showDeleted || !b.delete_time);
+  return listPage(ctx, items, `${project.name}/branches|${showDeleted}`, "branches", query);
+};
+
+export const updateBranch: Handler = (ctx, { params, query, body }) => {
+  const branch = ctx.store.branch(`projects/${params.project_id}/branches/${params.branch_id}`);
+  const assignments = resolveUpdate("UpdateBranch", query.get("update_mask"), body);
+  const created = Date.parse(String(branch.create_time));
+  return ctx.operations.start({
+    resource: branch.name,
+    kind: "Branch",
+    run: async () => {
+      applyAssignments(branch.status, assignments);
+      // the status shows the effective expiration only
+      if (branch.status.ttl !== undefined) branch.status.expire_time = iso(created + durationMs(branch.status.ttl));
+      if (branch.status.no_expiry) delete branch.status.expire_time;
+      delete branch.status.ttl;
+      delete branch.status.no_expiry;
+      branch.update_time = iso(ctx.now());
+      return view(branch);
+    },
+  });
+};
+
+export const deleteBranch: Handler = (ctx, { params, query }) => {
+  const branch = ctx.store.branch(`projects/${params.project_id}/branches/${params.branch_id}`, { allowDeleted: true });
+  const purge = queryFlag(query, "purge");
+  if (branch.delete_time && !purge) throw errors.notFound("branch");
+  // The root branch (created with the project, no source) goes only with its project.
+  if (!branch.status.source_branch) {
+    throw errors.managedByParent(`Cannot delete root branch '${branch.name}'. Root branches cannot be deleted independently.`);
+  }
+  if (branch.status.is_protected) throw errors.badRequest("cannot delete protected branch");
+  return ctx.operations.start({
+    resource: branch.name,
+    kind: "Branch",
+    run: async () => {
+      await dropBranchRuntime(ctx, branch, { purge });
+      if (purge) ctx.store.branches.delete(branch.name);
+      else {
+        branch.delete_time = iso(ctx.now());
+        branch.status.delete_time = branch.delete_time;
+        branch.status.purge_time = iso(ctx.now() + RETENTION_MS);
+      }
+      return undefined;
+    },
+  });
+};
+
+export const undeleteBranch: Handler = (ctx, { params }) => {
+  const branch = ctx.store.branch(`projects/${params.project_id}/branches/${params.branch_id}`, { allowDeleted: true });
+  if (!branch.delete_time) throw errors.badRequest("branch is not deleted");
+  return ctx.operations.start({
+    resource: branch.name,
+    kind: "Branch",
+    run: async () => {
+      delete branch.delete_time;
+      delete branch.status.delete_time;
+      delete branch.status.purge_time;
+      await reopenBranchRuntime(ctx, branch);
+      return undefined;
+    },
+  });
+};

@@ -1,0 +1,95 @@
+import { errors, HttpError } from "../http-errors.js";
+import { generatedId } from "../ids.js";
+import { applyAssignments, resolveUpdate } from "../masks.js";
+import { checkResourceId, iso, listPage, queryFlag, view, type EmulatorContext, type Handler, type Json } from "../state.js";
+
+function roleOf(ctx: EmulatorContext, branchName: string, roleName: unknown): Json {
+  const role = ctx.store.roles.get(String(roleName));
+  if (!role || role.parent !== branchName) {
+    const roleId = String(roleName).split("/").pop();
+    throw new HttpError(404, "NOT_FOUND", `role not found; role_id:"${roleId}"`);
+  }
+  return role;
+}
+
+export const createDatabase: Handler = (ctx, { params, query, body }) => {
+  const branch = ctx.store.branch(`projects/${params.project_id}/branches/${params.branch_id}`);
+  const spec = body?.spec ?? {};
+  if (!spec.role) throw errors.required("database.spec.role");
+  if (!spec.postgres_database) throw errors.required("database.spec.postgres_database");
+  const databaseId = checkResourceId("database_id", query.get("database_id") || generatedId.database());
+  const name = `${branch.name}/databases/${databaseId}`;
+  const replace = queryFlag(query, "replace_existing");
+  const siblings = ctx.store.childrenOf(ctx.store.databases, branch.name);
+  if (!replace && (ctx.store.databases.has(name) || siblings.some((d) => d.status.postgres_database === spec.postgres_database))) {
+    throw errors.badRequest("database with that name already exists");
+  }
+  const role = roleOf(ctx, branch.name, spec.role);
+  const nowMs = ctx.now();
+  const database = {
+    name,
+    parent: branch.name,
+    database_id: databaseId,
+    create_time: iso(nowMs),
+    update_time: iso(nowMs),
+    status: { database_id: databaseId, postgres_database: spec.postgres_database, role: role.name },
+  };
+  ctx.store.databases.set(name, database);
+  return ctx.operations.start({
+    resource: name,
+    kind: "Database",
+    run: async () => {
+      await ctx.backend.createDatabase(branch.uid, spec.postgres_database, role.status.postgres_role);
+      return view(database);
+    },
+  });
+};
+
+const databaseName = (params: Record<string, string>) => `projects/${params.project_id}/branches/${params.branch_id}/databases/${params.database_id}`;
+
+function database(ctx: EmulatorContext, name: string): Json {
+  const db = ctx.store.databases.get(name);
+  if (!db) throw errors.notFound("database");
+  ctx.store.branch(db.parent);
+  return db;
+}
+
+export const getDatabase: Handler = (ctx, { params }) => view(database(ctx, databaseName(params)));
+
+export const listDatabases: Handler = (ctx, { params, query }) => {
+  const branch = ctx.store.branch(`projects/${params.project_id}/branches/${params.branch_id}`);
+  return listPage(ctx, ctx.store.childrenOf(ctx.store.databases, branch.name), `${branch.name}/databases`, "databases", query);
+};
+
+export const updateDatabase: Handler = (ctx, { params, query, body }) => {
+  const db = database(ctx, databaseName(params));
+  const branch = ctx.store.branch(db.parent);
+  const assignments = resolveUpdate("UpdateDatabase", query.get("update_mask"), body);
+  const newRole = assignments.find((a) => a.path === "role");
+  if (newRole) roleOf(ctx, branch.name, newRole.value);
+  const before = db.status.postgres_database;
+  return ctx.operations.start({
+    resource: db.name,
+    kind: "Database",
+    run: async () => {
+      applyAssignments(db.status, assignments);
+      if (db.status.postgres_database !== before) await ctx.backend.renameDatabase(branch.uid, before, db.status.postgres_database);
+      db.update_time = iso(ctx.now());
+      return view(db);
+    },
+  });
+};
+
+export const deleteDatabase: Handler = (ctx, { params }) => {
+  const db = database(ctx, databaseName(params));
+  const branch = ctx.store.branch(db.parent);
+  return ctx.operations.start({
+    resource: db.name,
+    kind: "Database",
+    run: async () => {
+      await ctx.backend.dropDatabase(branch.uid, db.status.postgres_database);
+      ctx.store.databases.delete(db.name);
+      return undefined;
+    },
+  });
+};

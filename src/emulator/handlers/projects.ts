@@ -1,0 +1,126 @@
+import type { Identity } from "../auth.js";
+import { errors } from "../http-errors.js";
+import { newUid } from "../ids.js";
+import { applyAssignments, resolveUpdate } from "../masks.js";
+import { checkResourceId, iso, listPage, queryFlag, requireQueryId, view, type EmulatorContext, type Handler, type ProjectRecord } from "../state.js";
+import { createBranchRecords, dropBranchRuntime, reopenBranchRuntime } from "./branches.js";
+
+const DEFAULT_BRANCH_ID = "production";
+const RETENTION_MS = 7 * 24 * 3600_000;
+
+/** Server-materialised project defaults (reference 4.7). */
+function projectStatus(projectId: string, spec: Record<string, any>, identity: Identity) {
+  const defaults = spec.default_endpoint_settings ?? {};
+  const suspension = defaults.no_suspension ? {} : { suspend_timeout_duration: defaults.suspend_timeout_duration ?? "86400s" };
+  return {
+    project_id: projectId,
+    display_name: spec.display_name ?? projectId,
+    pg_version: spec.pg_version ?? 17,
+    owner: identity.userName,
+    default_branch: `projects/${projectId}/branches/${DEFAULT_BRANCH_ID}`,
+    history_retention_duration: spec.history_retention_duration ?? "604800s",
+    enable_pg_native_login: spec.enable_pg_native_login ?? false,
+    branch_logical_size_limit_bytes: 8796093022208,
+    synthetic_storage_size_bytes: 0,
+    default_endpoint_settings: {
+      autoscaling_limit_min_cu: defaults.autoscaling_limit_min_cu ?? 1,
+      autoscaling_limit_max_cu: defaults.autoscaling_limit_max_cu ?? 1,
+      ...suspension,
+      ...(defaults.pg_settings ? { pg_settings: defaults.pg_settings } : {}),
+    },
+    ...(spec.custom_tags ? { custom_tags: spec.custom_tags } : {}),
+    ...(spec.budget_policy_id ? { budget_policy_id: spec.budget_policy_id } : {}),
+  };
+}
+
+function branchesOf(ctx: EmulatorContext, project: string) {
+  return [...ctx.store.branches.values()].filter((b) => b.parent === project);
+}
+
+export const createProject: Handler = (ctx, { query, body, identity }) => {
+  const projectId = checkResourceId("project_id", requireQueryId(query, "project_id"), /^[a-z][a-z0-9-]{0,62}$/);
+  const name = `projects/${projectId}`;
+  if (ctx.store.projects.has(name)) throw errors.alreadyExists("project");
+  const spec = body?.spec ?? {};
+  const now = iso(ctx.now());
+  const project: ProjectRecord = { name, project_id: projectId, uid: newUid.project(), create_time: now, update_time: now, status: projectStatus(projectId, spec, identity) };
+  ctx.store.projects.set(name, project);
+  const root = createBranchRecords(ctx, project, DEFAULT_BRANCH_ID, {
+    isDefault: true,
+    isProtected: body?.initial_branch_spec?.is_protected ?? false,
+    endpointSpec: body?.initial_endpoint_spec,
+    owner: identity,
+  });
+  return ctx.operations.start({
+    resource: name,
+    kind: "Project",
+    run: async () => {
+      await root.ready;
+      return view(ctx.store.project(name));
+    },
+  });
+};
+
+export const getProject: Handler = (ctx, { params }) => view(ctx.store.project(`projects/${params.project_id}`, { allowDeleted: true }));
+
+export const listProjects: Handler = (ctx, { query }) => {
+  const showDeleted = queryFlag(query, "show_deleted");
+  const items = [...ctx.store.projects.values()].filter((p) => showDeleted || !p.delete_time);
+  return listPage(ctx, items, `projects|${showDeleted}`, "projects", query, 100);
+};
+
+export const updateProject: Handler = (ctx, { params, query, body }) => {
+  const project = ctx.store.project(`projects/${params.project_id}`);
+  const assignments = resolveUpdate("UpdateProject", query.get("update_mask"), body);
+  const newDefault = assignments.find((a) => a.path === "default_branch")?.value as string | undefined;
+  if (newDefault !== undefined) ctx.store.branch(newDefault);
+  return ctx.operations.start({
+    resource: project.name,
+    kind: "Project",
+    run: async () => {
+      applyAssignments(project.status, assignments);
+      delete project.status.default_endpoint_settings?.no_suspension;
+      if (newDefault) for (const branch of branchesOf(ctx, project.name)) branch.status.default = branch.name === newDefault;
+      project.update_time = iso(ctx.now());
+      return view(project);
+    },
+  });
+};
+
+export const deleteProject: Handler = (ctx, { params, query }) => {
+  const project = ctx.store.project(`projects/${params.project_id}`, { allowDeleted: true });
+  const purge = queryFlag(query, "purge");
+  if (project.delete_time && !purge) throw errors.notFound("project");
+  const protectedBranch = branchesOf(ctx, project.name).find((b) => b.status.is_protected && !b.delete_time);
+  if (protectedBranch) throw errors.badRequest(`cannot delete project while branch '${protectedBranch.name}' is protected`);
+  return ctx.operations.start({
+    resource: project.name,
+    kind: "Project",
+    run: async () => {
+      for (const branch of branchesOf(ctx, project.name)) await dropBranchRuntime(ctx, branch, { purge });
+      if (purge) {
+        ctx.store.projects.delete(project.name);
+        for (const branch of branchesOf(ctx, project.name)) ctx.store.branches.delete(branch.name);
+      } else {
+        project.delete_time = iso(ctx.now());
+        project.purge_time = iso(ctx.now() + RETENTION_MS);
+      }
+      return undefined;
+    },
+  });
+};
+
+export const undeleteProject: Handler = (ctx, { params }) => {
+  const project = ctx.store.project(`projects/${params.project_id}`, { allowDeleted: true });
+  if (!project.delete_time) throw errors.badRequest("project is not deleted");
+  return ctx.operations.start({
+    resource: project.name,
+    kind: "Project",
+    run: async () => {
+      delete project.delete_time;
+      delete project.purge_time;
+      for (const branch of branchesOf(ctx, project.name)) if (!branch.delete_time) await reopenBranchRuntime(ctx, branch);
+      return undefined;
+    },
+  });
+};

@@ -1,0 +1,125 @@
+/**
+ * `lakebase-sdk/emulator`: a local Lakebase Postgres API that serves real Postgres.
+ *
+ * ```ts
+ * import { startEmulator } from "lakebase-sdk/emulator";
+ * const emulator = await startEmulator();
+ * const client = createLakebaseClient({ host: emulator.host, auth: emulator.token });
+ * // … every operation of the spec, long-running operations that really run, real Postgres
+ * await emulator.stop();
+ * ```
+ *
+ * Node-only (HTTP server, child processes); never imported by the core entry. Listens on
+ * 127.0.0.1 only. Endpoint hosts are `127.0.0.1:<port>` without TLS: connect with `ssl: false`.
+ */
+import type { AddressInfo } from "node:net";
+import { EmulatorAuth } from "./auth.js";
+import { CredentialStore } from "./credentials.js";
+import { Faults, type FaultSettings } from "./faults.js";
+import { OperationStore } from "./operations.js";
+import { PageTokens } from "./pagination.js";
+import { startPostgresBackend, type EngineKind, type PostgresBackend } from "./postgres/index.js";
+import { createApiServer } from "./server.js";
+import { Store, type EmulatorContext } from "./state.js";
+
+export interface EmulatorOptions {
+  /** Port of the API on 127.0.0.1 (default: any free port). */
+  readonly port?: number;
+  /** The personal access token the emulator accepts (default: a random `dapi…`). */
+  readonly token?: string;
+  /** The user the PAT belongs to (default `emulator-user@example.com`). */
+  readonly userName?: string;
+  /** How long every long-running operation takes at least, in ms (default 300). */
+  readonly operationLatencyMs?: number;
+  /** Postgres engine: "auto" (system PostgreSQL when found, else PGlite), "system" or "pglite". */
+  readonly engine?: "auto" | EngineKind;
+  /** How long a suspended endpoint refuses connections while it wakes up, in ms (default 1000). */
+  readonly wakeUpMs?: number;
+  /** Lifetime of OAuth tokens from /oidc/v1/token, in seconds (default 3600). */
+  readonly oauthTokenTtlSeconds?: number;
+  /** Initial fault injection settings. */
+  readonly faults?: Partial<FaultSettings>;
+  readonly log?: (message: string) => void;
+}
+
+export interface Emulator {
+  /** Base URL of the API, e.g. `http://127.0.0.1:40123`. */
+  readonly host: string;
+  /** A personal access token accepted by the API. */
+  readonly token: string;
+  /** The user the token belongs to. */
+  readonly userName: string;
+  /** A service principal that gets OAuth tokens from `{host}/oidc/v1/token` (client credentials). */
+  readonly servicePrincipal: { readonly clientId: string; readonly clientSecret: string };
+  readonly engine: EngineKind;
+  /** Fault injection, changeable at run time. */
+  readonly faults: Faults;
+  /** Scale an endpoint to zero: it shows IDLE and refuses connections for `wakeUpMs` on the next attempt. */
+  suspendEndpoint(name: string): void;
+  /** Close every open Postgres connection of an endpoint (fault injection). */
+  dropConnections(name: string): void;
+  /** Expire every database credential issued so far (tests of rejection). */
+  expireCredentials(): void;
+  /** Runs SQL as superuser on a branch database (for seeding and checks in tests and demos). */
+  query(branchName: string, database: string, sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  /** Stops the API, every Postgres process and removes temp files. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const log = options.log ?? (() => undefined);
+  const now = () => Date.now();
+  const backend: PostgresBackend = await startPostgresBackend({ engine: options.engine ?? "auto", log });
+  const faults = new Faults(options.faults);
+  const auth = new EmulatorAuth({ token: options.token, userName: options.userName, oauthTokenTtlSeconds: options.oauthTokenTtlSeconds }, now);
+  const latency = options.operationLatencyMs ?? 300;
+  const ctx: EmulatorContext = {
+    store: new Store(),
+    backend,
+    operations: new OperationStore(() => latency, faults),
+    pages: new PageTokens(),
+    credentials: new CredentialStore(now),
+    faults,
+    wakeUpMs: options.wakeUpMs ?? 1000,
+    now,
+  };
+  const server = createApiServer(ctx, auth, log);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+    });
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const listenerOf = (name: string) => {
+    const listener = ctx.store.endpointRuntime.get(name)?.listener;
+    if (!listener) throw new Error(`endpoint ${name} has no running listener`);
+    return listener;
+  };
+  let stopping: Promise<void> | undefined;
+  return {
+    host: `http://127.0.0.1:${port}`,
+    token: auth.pat,
+    userName: auth.user.userName,
+    servicePrincipal: { clientId: auth.servicePrincipal.id, clientSecret: auth.servicePrincipal.clientSecret },
+    engine: backend.engine,
+    faults,
+    suspendEndpoint: (name) => listenerOf(name).suspend(),
+    dropConnections: (name) => listenerOf(name).dropConnections(),
+    expireCredentials: () => ctx.credentials.expireAll(),
+    query: (branchName, database, sql, params) => backend.query(ctx.store.branch(branchName).uid, database, sql, params),
+    stop: () =>
+      (stopping ??= (async () => {
+        server.closeAllConnections?.();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await ctx.operations.settle();
+        await backend.close();
+      })()),
+  };
+}
+
+export type { FaultSettings } from "./faults.js";
+export type { EngineKind } from "./postgres/index.js";

@@ -1,0 +1,69 @@
+import { newOperationId } from "./ids.js";
+import type { Faults } from "./faults.js";
+
+export interface StoredOperation {
+  name: string;
+  done: boolean;
+  metadata: { "@type": string };
+  response?: Record<string, unknown>;
+  error?: { error_code: string; message: string; details?: unknown[] };
+}
+
+export interface OperationWork {
+  /** The resource name the operation is nested under. */
+  readonly resource: string;
+  /** Proto message name of the resource kind ("Branch"), for the metadata/response @type. */
+  readonly kind: string;
+  /** The change itself; returns the resource for create/update, undefined for delete. */
+  readonly run: () => Promise<Record<string, unknown> | undefined>;
+}
+
+const TYPE = "type.googleapis.com/databricks.postgres.v1.";
+
+/**
+ * Long-running operations that really run: every mutation answers `done: false` at once; the
+ * work runs in the background and the operation is done after at least `latencyMs`.
+ */
+export class OperationStore {
+  readonly #ops = new Map<string, StoredOperation>();
+  readonly #pending = new Set<Promise<unknown>>();
+
+  constructor(private readonly latencyMs: () => number, private readonly faults: Faults) {}
+
+  start(work: OperationWork): StoredOperation {
+    const op: StoredOperation = {
+      name: `${work.resource}/operations/${newOperationId()}`,
+      done: false,
+      metadata: { "@type": `${TYPE}${work.kind}OperationMetadata` },
+    };
+    this.#ops.set(op.name, op);
+    const failure = this.faults.operationFailure(work);
+    const task = Promise.all([work.run(), new Promise((r) => setTimeout(r, this.latencyMs()).unref?.())])
+      .then(([resource]) => {
+        if (failure) {
+          op.error = failure;
+        } else {
+          op.response = resource ? { "@type": `${TYPE}${work.kind}`, ...resource } : { "@type": "type.googleapis.com/google.protobuf.Empty" };
+        }
+      })
+      .catch((error: unknown) => {
+        op.error = { error_code: "INTERNAL_ERROR", message: `operation failed: ${(error as Error)?.message ?? String(error)}` };
+      })
+      .finally(() => {
+        op.done = true;
+        this.#pending.delete(task);
+      });
+    this.#pending.add(task);
+    return { ...op };
+  }
+
+  get(name: string): StoredOperation | undefined {
+    const op = this.#ops.get(name);
+    return op && structuredClone(op);
+  }
+
+  /** Waits for every operation in flight (used on stop). */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.#pending]);
+  }
+}

@@ -1,0 +1,392 @@
+/**
+ * The token-checking front proxy: one loopback listener per endpoint. It answers the startup phase
+ * itself (SSL/GSSENC refused with `N`, cleartext password request, token check, database lookup,
+ * wake-up after suspend), then opens a connection to the branch's real server, replays the client's
+ * StartupMessage with the upstream user and database, and pipes bytes both ways untouched.
+ */
+import { createServer, type Server, type Socket } from "node:net";
+import type { EndpointListener, EndpointOptions } from "./index.js";
+import {
+  MAX_STARTUP_LENGTH,
+  MessageBoundaryTracker,
+  authenticationCleartextPassword,
+  encodeStartup,
+  errorResponse,
+  parseStartupPacket,
+  typedMessage,
+} from "./protocol.js";
+
+/** What the proxy needs to know about the server behind an endpoint. */
+export interface ProxyUpstream {
+  /** The upstream database for a client-visible name; `undefined` → 3D000. */
+  mapDatabase(database: string): string | undefined;
+  /** The session user the proxy logs in as upstream (the upstream trusts its own socket). */
+  readonly user: string;
+  /** Opens a byte stream to the upstream server. */
+  connect(): Socket;
+  /** Admission control (PGlite's connection cap): false refuses the client with 53300. */
+  acquire?(): boolean;
+  release?(): void;
+}
+
+export interface ProxyListenerOptions extends EndpointOptions {
+  log?: (message: string) => void;
+  /** Called once after close(). */
+  onClose?: () => void;
+}
+
+const HANDSHAKE_TIMEOUT_MS = 30_000;
+const FLUSH_GRACE_MS = 2_000;
+const noop = (): void => {};
+
+/** Buffers a socket's bytes during the startup phase so the handshake can await whole packets. */
+class HandshakeReader {
+  private buffer: Buffer = Buffer.alloc(0);
+  private wake: (() => void) | undefined;
+  private ended = false;
+
+  constructor(private readonly socket: Socket) {
+    socket.on("data", this.onData);
+    socket.on("end", this.onEnd);
+    socket.on("close", this.onEnd);
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    this.wake?.();
+  };
+
+  private readonly onEnd = (): void => {
+    this.ended = true;
+    this.wake?.();
+  };
+
+  /** Waits until `parse` recognises something at the front of the buffer; `undefined` on EOF. */
+  async until<T>(parse: (buffer: Buffer) => T | undefined): Promise<T | undefined> {
+    for (;;) {
+      const result = parse(this.buffer);
+      if (result !== undefined) return result;
+      if (this.ended) return undefined;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
+  }
+
+  take(length: number): Buffer {
+    const head = this.buffer.subarray(0, length);
+    this.buffer = this.buffer.subarray(length);
+    return head;
+  }
+
+  /** Stops buffering and returns whatever arrived beyond the handshake (pipelined messages). */
+  detach(): Buffer {
+    this.socket.pause();
+    this.socket.off("data", this.onData);
+    this.socket.off("end", this.onEnd);
+    this.socket.off("close", this.onEnd);
+    const rest = this.buffer;
+    this.buffer = Buffer.alloc(0);
+    return rest;
+  }
+}
+
+class ProxyConnection {
+  upstream: Socket | undefined;
+  bridged = false;
+  closing = false;
+  private readonly tracker = new MessageBoundaryTracker();
+  private released = false;
+
+  constructor(
+    readonly client: Socket,
+    private readonly listener: ProxyListener,
+  ) {}
+
+  /** Runs the startup phase; on success the connection is bridged to the upstream. */
+  async handshake(): Promise<void> {
+    const { client } = this;
+    const reader = new HandshakeReader(client);
+    const timer = setTimeout(() => this.kill(), HANDSHAKE_TIMEOUT_MS);
+    timer.unref();
+    try {
+      let startup: { version: number; params: Map<string, string> } | undefined;
+      while (!startup) {
+        const length = await reader.until((b) => (b.length >= 4 ? b.readInt32BE(0) : undefined));
+        if (length === undefined || this.closing) return;
+        if (length < 8 || length > MAX_STARTUP_LENGTH) return this.fail("08P01", "invalid length of startup packet");
+        const packet = await reader.until((b) => (b.length >= length ? true : undefined));
+        if (packet === undefined || this.closing) return;
+        const parsed = parseStartupPacket(reader.take(length));
+        switch (parsed.kind) {
+          case "ssl":
+          case "gssenc":
+            // Emulator endpoints speak plaintext only: clients must use ssl: false / sslmode=disable.
+            client.write("N");
+            continue;
+          case "cancel":
+            this.forwardCancel(parsed.raw);
+            return;
+          case "unsupported":
+            return this.fail(
+              "0A000",
+              `unsupported frontend protocol ${parsed.version >>> 16}.${parsed.version & 0xffff}: server supports 3.0 to 3.0`,
+            );
+          case "invalid":
+            return this.fail("08P01", parsed.reason);
+          case "startup":
+            startup = parsed;
+        }
+      }
+
+      const user = startup.params.get("user") ?? "";
+      if (!user) return this.fail("28000", "no PostgreSQL user name specified in startup packet");
+      const database = startup.params.get("database") || user;
+
+      if (this.listener.refuseWhileWaking()) return this.fail("57P03", "the database system is starting up");
+
+      client.write(authenticationCleartextPassword());
+      const reply = await reader.until(typedMessage);
+      if (reply === undefined || this.closing) return;
+      if (reply.size < 0 || reply.type !== "p") {
+        return this.fail("08P01", `expected password response, got message type ${reply.type.charCodeAt(0)}`);
+      }
+      reader.take(reply.size);
+      const end = reply.body.indexOf(0);
+      const password = reply.body.toString("utf8", 0, end < 0 ? reply.body.length : end);
+      const authFailed = `password authentication failed for user "${user}"`;
+      if (!password) return this.fail("28P01", authFailed);
+      let admitted = false;
+      try {
+        admitted = (await this.listener.options.authenticate(user, password, database)) === true;
+      } catch (error) {
+        this.listener.log(`authenticate() threw for user "${user}": ${String(error)}`);
+      }
+      if (this.closing) return;
+      if (!admitted) return this.fail("28P01", authFailed);
+
+      const upstreamDatabase = this.listener.upstream.mapDatabase(database);
+      if (upstreamDatabase === undefined) return this.fail("3D000", `database "${database}" does not exist`);
+      if (this.listener.upstream.acquire && !this.listener.upstream.acquire()) {
+        return this.fail("53300", "sorry, too many clients already");
+      }
+      this.released = !this.listener.upstream.acquire; // nothing to release without admission control
+
+      const params = new Map(startup.params);
+      params.set("user", this.listener.upstream.user);
+      params.set("database", upstreamDatabase);
+      const pipelined = reader.detach();
+      this.bridge(encodeStartup(startup.version, params), pipelined);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private bridge(startup: Buffer, pipelined: Buffer): void {
+    const { client } = this;
+    let upstream: Socket;
+    try {
+      upstream = this.listener.upstream.connect();
+    } catch (error) {
+      this.release();
+      return this.fail("08006", `could not reach the branch's server: ${String(error)}`);
+    }
+    this.upstream = upstream;
+    this.bridged = true;
+    upstream.setNoDelay(true);
+    let heardUpstream = false;
+    upstream.write(startup);
+    if (pipelined.length > 0) upstream.write(pipelined);
+
+    upstream.on("data", (chunk: Buffer) => {
+      heardUpstream = true;
+      this.tracker.push(chunk);
+      if (!client.write(chunk)) upstream.pause();
+    });
+    client.on("drain", () => upstream.resume());
+    client.on("data", (chunk: Buffer) => {
+      if (!upstream.write(chunk)) client.pause();
+    });
+    upstream.on("drain", () => client.resume());
+    client.on("end", () => upstream.end());
+    upstream.on("end", () => client.end());
+    upstream.on("error", (error: Error) => {
+      if (this.closing) return;
+      if (!heardUpstream) {
+        this.listener.log(`upstream connection failed: ${error.message}`);
+        this.closing = true;
+        client.end(errorResponse("FATAL", "08006", `could not reach the branch's server: ${error.message}`));
+      } else {
+        client.destroy();
+      }
+    });
+    upstream.on("close", (hadError: boolean) => {
+      this.release();
+      if (this.closing) return;
+      if (hadError) client.destroy();
+      else {
+        client.end();
+        setTimeout(() => client.destroy(), FLUSH_GRACE_MS).unref();
+      }
+    });
+    client.on("close", () => {
+      this.release();
+      upstream.destroy();
+    });
+    client.resume();
+  }
+
+  private forwardCancel(raw: Buffer): void {
+    try {
+      const socket = this.listener.upstream.connect();
+      socket.on("error", noop);
+      socket.end(raw);
+    } catch {
+      // A cancel is best effort, as in the server itself.
+    }
+    this.client.end();
+  }
+
+  /** Sends a FATAL ErrorResponse and closes the connection. */
+  private fail(code: string, message: string): void {
+    this.closing = true;
+    this.client.end(errorResponse("FATAL", code, message));
+    setTimeout(() => this.client.destroy(), FLUSH_GRACE_MS).unref();
+  }
+
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.listener.upstream.release?.();
+  }
+
+  /** Scale-to-zero: tell the client the server is going away (when between messages), then close. */
+  terminate(): void {
+    if (this.closing) return;
+    this.closing = true;
+    const { upstream, client } = this;
+    if (upstream) {
+      upstream.removeAllListeners("data");
+      upstream.removeAllListeners("end");
+      upstream.on("error", noop);
+      upstream.destroy();
+    }
+    if (this.bridged && this.tracker.atBoundary && client.writable) {
+      client.end(errorResponse("FATAL", "57P01", "terminating connection due to administrator command"));
+      setTimeout(() => client.destroy(), FLUSH_GRACE_MS).unref();
+    } else {
+      client.destroy();
+    }
+  }
+
+  /** Fault injection: abrupt close (TCP reset) of the client socket and of its upstream. */
+  kill(): void {
+    this.closing = true;
+    this.upstream?.destroy();
+    if (typeof this.client.resetAndDestroy === "function" && !this.client.destroyed) this.client.resetAndDestroy();
+    else this.client.destroy();
+  }
+}
+
+export class ProxyListener implements EndpointListener {
+  readonly host = "127.0.0.1" as const;
+  private actualPort = 0;
+  private readonly connections = new Set<ProxyConnection>();
+  private isSuspended = false;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly server: Server;
+
+  constructor(
+    readonly upstream: ProxyUpstream,
+    readonly options: ProxyListenerOptions,
+  ) {
+    this.server = createServer((socket) => this.accept(socket));
+    this.server.on("error", (error) => this.log(`endpoint listener error: ${error.message}`));
+  }
+
+  get port(): number {
+    return this.actualPort;
+  }
+
+  get suspended(): boolean {
+    return this.isSuspended;
+  }
+
+  log(message: string): void {
+    this.options.log?.(message);
+  }
+
+  async listen(): Promise<this> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      // Loopback only, by design: the emulator never listens beyond 127.0.0.1.
+      this.server.listen(0, "127.0.0.1", () => {
+        this.server.off("error", reject);
+        resolve();
+      });
+    });
+    const address = this.server.address();
+    if (address === null || typeof address === "string") throw new Error("endpoint listener has no TCP address");
+    this.actualPort = address.port;
+    return this;
+  }
+
+  private accept(socket: Socket): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    socket.setNoDelay(true);
+    socket.on("error", noop); // resets and aborted clients are routine; the close handlers clean up
+    const connection = new ProxyConnection(socket, this);
+    this.connections.add(connection);
+    socket.once("close", () => this.connections.delete(connection));
+    connection.handshake().catch((error: unknown) => {
+      this.log(`endpoint handshake failed: ${String(error)}`);
+      connection.kill();
+    });
+  }
+
+  /**
+   * Called for every authenticated-to-be connection attempt: while suspended, the first attempt
+   * starts the wake-up clock and every attempt before it runs out is refused (57P03).
+   */
+  refuseWhileWaking(): boolean {
+    if (!this.isSuspended) return false;
+    if (!this.wakeTimer) {
+      this.wakeTimer = setTimeout(() => {
+        this.wakeTimer = undefined;
+        this.isSuspended = false;
+      }, this.options.wakeUpMs ?? 1000);
+      this.wakeTimer.unref();
+    }
+    return true;
+  }
+
+  suspend(): void {
+    if (this.closed) return;
+    this.isSuspended = true;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    for (const connection of this.connections) connection.terminate();
+  }
+
+  dropConnections(): void {
+    for (const connection of this.connections) connection.kill();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const connection of this.connections) connection.kill();
+    await stopped;
+    this.options.onClose?.();
+  }
+}
+
+export async function openProxyListener(upstream: ProxyUpstream, options: ProxyListenerOptions): Promise<ProxyListener> {
+  return new ProxyListener(upstream, options).listen();
+}

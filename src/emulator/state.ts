@@ -1,0 +1,131 @@
+import type { Identity } from "./auth.js";
+import type { CredentialStore } from "./credentials.js";
+import type { Faults } from "./faults.js";
+import { errors } from "./http-errors.js";
+import type { OperationStore } from "./operations.js";
+import type { PageTokens } from "./pagination.js";
+import type { EndpointListener, PostgresBackend } from "./postgres/index.js";
+
+/** A resource as the API shows it: plain JSON, spec never stored (it is input only), status materialised. */
+export type Json = Record<string, any>;
+
+export interface ProjectRecord extends Json {
+  name: string;
+  project_id: string;
+  uid: string;
+  create_time: string;
+  update_time: string;
+  delete_time?: string;
+  purge_time?: string;
+  status: Json;
+}
+
+export interface BranchRecord extends Json {
+  name: string;
+  branch_id: string;
+  parent: string;
+  uid: string;
+  status: Json;
+  delete_time?: string;
+}
+
+export interface EndpointRecord extends Json {
+  name: string;
+  endpoint_id: string;
+  parent: string;
+  uid: string;
+  status: Json;
+}
+
+/** Internal facts kept beside a resource and never shown. */
+export interface EndpointRuntime {
+  listener?: EndpointListener;
+}
+
+/** Everything a handler needs. */
+export interface EmulatorContext {
+  readonly store: Store;
+  readonly backend: PostgresBackend;
+  readonly operations: OperationStore;
+  readonly pages: PageTokens;
+  readonly credentials: CredentialStore;
+  readonly faults: Faults;
+  readonly wakeUpMs: number;
+  readonly now: () => number;
+}
+
+export interface HandlerInput {
+  readonly params: Record<string, string>;
+  readonly query: URLSearchParams;
+  readonly body: Json | undefined;
+  readonly identity: Identity;
+}
+
+export type Handler = (ctx: EmulatorContext, input: HandlerInput) => Promise<unknown> | unknown;
+
+/** All resources by full name, in creation order (lists are stable). */
+export class Store {
+  readonly projects = new Map<string, ProjectRecord>();
+  readonly branches = new Map<string, BranchRecord>();
+  readonly endpoints = new Map<string, EndpointRecord>();
+  readonly endpointRuntime = new Map<string, EndpointRuntime>();
+  readonly databases = new Map<string, Json>();
+  readonly roles = new Map<string, Json>();
+  readonly catalogs = new Map<string, Json>();
+  readonly syncedTables = new Map<string, Json>();
+  readonly dataApis = new Map<string, Json>();
+  readonly cdfConfigs = new Map<string, Json>();
+
+  project(name: string, options: { allowDeleted?: boolean } = {}): ProjectRecord {
+    const project = this.projects.get(name);
+    if (!project || (project.delete_time && !options.allowDeleted)) throw errors.notFound("project");
+    return project;
+  }
+
+  branch(name: string, options: { allowDeleted?: boolean } = {}): BranchRecord {
+    const branch = this.branches.get(name);
+    const project = branch && this.projects.get(branch.parent);
+    if (!branch || !project || project.delete_time || (branch.delete_time && !options.allowDeleted)) throw errors.notFound("branch");
+    return branch;
+  }
+
+  endpoint(name: string): EndpointRecord {
+    const endpoint = this.endpoints.get(name);
+    if (!endpoint) throw errors.notFound("endpoint");
+    this.branch(endpoint.parent);
+    return endpoint;
+  }
+
+  childrenOf<T extends Json>(map: Map<string, T>, parent: string): T[] {
+    return [...map.values()].filter((item) => item.parent === parent);
+  }
+}
+
+export const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A copy of `record` without the internal `_`-prefixed fields. */
+export function view<T extends Json>(record: T): T {
+  return JSON.parse(JSON.stringify(record, (key, value) => (key.startsWith("_") ? undefined : value)));
+}
+
+/** Requires a non-empty id in the query, with the live error message. */
+export function requireQueryId(query: URLSearchParams, field: string): string {
+  const value = query.get(field);
+  if (!value) throw errors.required(field);
+  return value;
+}
+
+/** Checks an id against the live rule (reference 10). */
+export function checkResourceId(field: string, value: string, pattern = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/): string {
+  if (!pattern.test(value)) throw errors.invalid(`Field ${field} must match pattern ${pattern.source}, got '${value}'.`);
+  return value;
+}
+
+export function queryFlag(query: URLSearchParams, name: string): boolean {
+  return query.get(name) === "true";
+}
+
+export function listPage<T extends Json>(ctx: EmulatorContext, items: T[], listKey: string, field: string, query: URLSearchParams, maxPageSize = 1000): Json {
+  const { page, next } = ctx.pages.paginate(items, listKey, query.get("page_size") ?? undefined, query.get("page_token") ?? undefined, maxPageSize);
+  return { [field]: page.map(view), ...(next ? { next_page_token: next } : {}) };
+}

@@ -1,0 +1,72 @@
+import type { LakebaseClient } from "../client.js";
+import type { EndpointName } from "../ops/names.js";
+
+export interface DatabaseCredentialOptions {
+  readonly client: LakebaseClient;
+  /** The endpoint the credential is for: `projects/{p}/branches/{b}/endpoints/{e}`. */
+  readonly endpoint: EndpointName | string;
+  /** Requested lifetime, "300s"…"3600s" (default "3600s"). */
+  readonly ttl?: `${number}s`;
+  /** Refresh this long before `expire_time` (default 2 minutes, capped at half the lifetime). */
+  readonly refreshMarginMs?: number;
+  /** Clock, injectable for tests. */
+  readonly now?: () => number;
+}
+
+export interface DatabaseCredentialProvider {
+  /** A valid Postgres password for the endpoint: cached until the refresh margin, one request in flight at a time. */
+  getPassword(options?: { forceRefresh?: boolean }): Promise<string>;
+  /** Drops the cached credential (e.g. after Postgres refused it with 28P01). */
+  invalidate(): void;
+  /** How many credentials were requested so far (for tests and metrics). */
+  readonly requests: number;
+}
+
+interface Cached {
+  readonly token: string;
+  readonly refreshAt: number;
+  readonly expiresAt: number;
+}
+
+/**
+ * Short-lived Postgres passwords from GenerateDatabaseCredential. Concurrent callers share one
+ * request (a pool opening 10 connections at once asks once); the token is reused until a margin
+ * before its `expire_time`. The token is never logged and never part of an error message.
+ */
+export function databaseCredentialProvider(options: DatabaseCredentialOptions): DatabaseCredentialProvider {
+  const now = options.now ?? Date.now;
+  const margin = options.refreshMarginMs ?? 120_000;
+  let cached: Cached | undefined;
+  let inFlight: Promise<Cached> | undefined;
+  let requests = 0;
+
+  const fetchCredential = async (): Promise<Cached> => {
+    requests += 1;
+    const issuedAt = now();
+    const credential = await options.client.credentials.generate({ endpoint: options.endpoint, ttl: options.ttl ?? "3600s" });
+    if (!credential.token) throw new TypeError("GenerateDatabaseCredential answered without a token");
+    const expiresAt = credential.expire_time ? Date.parse(credential.expire_time) : issuedAt + 3600_000;
+    const lifetime = Math.max(0, expiresAt - issuedAt);
+    return { token: credential.token, expiresAt, refreshAt: expiresAt - Math.min(margin, lifetime / 2) };
+  };
+
+  const refresh = () =>
+    (inFlight ??= fetchCredential()
+      .then((fresh) => (cached = fresh))
+      .finally(() => {
+        inFlight = undefined;
+      }));
+
+  return {
+    async getPassword({ forceRefresh = false } = {}) {
+      if (!forceRefresh && cached && now() < cached.refreshAt) return cached.token;
+      return (await refresh()).token;
+    },
+    invalidate() {
+      cached = undefined;
+    },
+    get requests() {
+      return requests;
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import type { LakebaseClient } from "../client.js";
+import type { Endpoint } from "../generated/models.js";
+import { ValidationError } from "../ops/errors.js";
+import { databaseCredentialProvider, type DatabaseCredentialProvider } from "./credential-provider.js";
+
+export interface PgConfigOptions {
+  readonly client: LakebaseClient;
+  /** The endpoint to connect to (`projects/p/branches/b/endpoints/e`). Default: `LAKEBASE_ENDPOINT`, else resolved from `project`/`branch`. */
+  readonly endpoint?: string;
+  /** A project (name or id): its default branch's read-write endpoint is used unless `branch` is given. */
+  readonly project?: string;
+  /** A branch (name, or id within `project`): its read-write endpoint is used. */
+  readonly branch?: string;
+  /** Postgres database (default `PGDATABASE`, else `databricks_postgres`). */
+  readonly database?: string;
+  /** Postgres user (default `PGUSER`, else the caller: a user's email or a service principal's application id). */
+  readonly user?: string;
+  /** Lifetime of each database credential (default "3600s"). */
+  readonly ttl?: `${number}s`;
+  /** Refresh a credential this long before it expires (default 2 minutes, at most half its lifetime). */
+  readonly refreshMarginMs?: number;
+  /** Clock for the credential cache (tests). */
+  readonly now?: () => number;
+  /** Override TLS. Default: verified TLS (`rejectUnauthorized: true`) for real hosts; off for loopback emulator endpoints, which serve none. */
+  readonly ssl?: false | { readonly rejectUnauthorized: true; readonly ca?: string };
+  /** Environment to read Databricks Apps' injected `PG*` / `LAKEBASE_ENDPOINT` values from (default `process.env`). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** A `pg` connection config whose password is minted per new connection. */
+export interface LakebasePgConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly database: string;
+  /** Called by `pg` for every new connection: a fresh-enough credential; open connections stay open. */
+  readonly password: () => Promise<string>;
+  readonly ssl: false | { readonly rejectUnauthorized: true; readonly ca?: string; readonly servername?: string };
+  /** The endpoint resource name the config connects to. */
+  readonly endpoint: string;
+  /** The credential cache behind `password` (shared by every connection of this config). */
+  readonly credentials: DatabaseCredentialProvider;
+}
+
+const DEFAULT_DATABASE = "databricks_postgres";
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[?::1\]?)$/i;
+
+function processEnv(): Readonly<Record<string, string | undefined>> {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+}
+
+async function resolveEndpointName(options: PgConfigOptions, env: PgConfigOptions["env"] & object): Promise<string> {
+  const explicit = options.endpoint ?? (options.project || options.branch ? undefined : env.LAKEBASE_ENDPOINT);
+  if (explicit) return explicit;
+  if (!options.project && !options.branch?.startsWith("projects/")) {
+    throw new ValidationError("endpoint", "is required: pass endpoint, or project (and branch), or set LAKEBASE_ENDPOINT");
+  }
+  let branch: string;
+  if (options.branch?.startsWith("projects/")) branch = options.branch;
+  else {
+    const project = options.project!.startsWith("projects/") ? options.project! : `projects/${options.project}`;
+    if (options.branch) branch = `${project}/branches/${options.branch}`;
+    else {
+      const found = await options.client.projects.get(project);
+      branch = found.status?.default_branch ?? `${project}/branches/production`;
+    }
+  }
+  for await (const endpoint of options.client.endpoints.list(branch)) {
+    if (endpoint.status?.endpoint_type === "ENDPOINT_TYPE_READ_WRITE" && endpoint.name) return endpoint.name;
+  }
+  throw new ValidationError("branch", `${branch} has no read-write endpoint`);
+}
+
+function splitHost(host: string): { host: string; port?: number } {
+  const match = /^(.*):(\d+)$/.exec(host);
+  return match ? { host: match[1]!, port: Number(match[2]) } : { host };
+}
+
+function sslFor(host: string, options: PgConfigOptions, env: Readonly<Record<string, string | undefined>>): LakebasePgConfig["ssl"] {
+  if (options.ssl !== undefined) return options.ssl;
+  if (env.PGSSLMODE === "disable" || LOOPBACK.test(host)) return false;
+  return { rejectUnauthorized: true, servername: host };
+}
+
+/**
+ * Everything `pg` needs to connect to a Lakebase endpoint: host and port (from the endpoint, or
+ * the `PGHOST`/`PGPORT` that Databricks Apps inject), user, database, verified TLS, and a
+ * password function that mints rotating credentials.
+ */
+export async function getPgConfig(options: PgConfigOptions): Promise<LakebasePgConfig> {
+  const env = options.env ?? processEnv();
+  const endpointName = await resolveEndpointName(options, env);
+  let hostPort = env.PGHOST && (options.endpoint === undefined || options.endpoint === env.LAKEBASE_ENDPOINT) ? env.PGHOST : undefined;
+  if (!hostPort) {
+    const endpoint: Endpoint = await options.client.endpoints.get(endpointName);
+    hostPort = endpoint.status?.hosts?.host;
+    if (!hostPort) throw new ValidationError("endpoint", `${endpointName} has no host yet (current_state ${endpoint.status?.current_state ?? "unknown"})`);
+  }
+  const { host, port } = splitHost(hostPort);
+  const user = options.user ?? env.PGUSER ?? (await options.client.currentUser()).userName;
+  const credentials = databaseCredentialProvider({
+    client: options.client,
+    endpoint: endpointName,
+    ttl: options.ttl,
+    refreshMarginMs: options.refreshMarginMs,
+    now: options.now,
+  });
+  return {
+    host,
+    port: port ?? (env.PGPORT ? Number(env.PGPORT) : 5432),
+    user,
+    database: options.database ?? env.PGDATABASE ?? DEFAULT_DATABASE,
+    password: () => credentials.getPassword(),
+    ssl: sslFor(host, options, env),
+    endpoint: endpointName,
+    credentials,
+  };
+}

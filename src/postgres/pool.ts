@@ -1,0 +1,90 @@
+import pg from "pg";
+import { ApiError } from "../ops/errors.js";
+import { getPgConfig, type LakebasePgConfig, type PgConfigOptions } from "./pg-config.js";
+import { isAuthenticationError, isWakeUpError, wakeUpDelay, type WakeUpRetryOptions } from "./wake-up.js";
+
+export interface PoolOptions extends PgConfigOptions {
+  /** Extra `pg.Pool` options; the defaults are max 10, idleTimeoutMillis 30 000, connectionTimeoutMillis 10 000. */
+  readonly pool?: Omit<pg.PoolConfig, "host" | "port" | "user" | "database" | "password" | "ssl">;
+  /** Retrying connections while a scaled-to-zero endpoint wakes up. */
+  readonly wakeUp?: WakeUpRetryOptions;
+}
+
+const DEFAULTS = { max: 10, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 } as const;
+
+/**
+ * A `pg.Pool` for a Lakebase endpoint: every new connection gets a fresh-enough credential
+ * (open ones stay open as tokens rotate); connections refused while the endpoint wakes from scale
+ * to zero are retried with bounded backoff; a credential Postgres refuses (28P01) is replaced once.
+ */
+export class LakebasePool extends pg.Pool {
+  readonly lakebase: LakebasePgConfig;
+  readonly #wakeUp: WakeUpRetryOptions;
+  readonly #client: PoolOptions["client"];
+
+  constructor(config: LakebasePgConfig, options: Pick<PoolOptions, "pool" | "wakeUp" | "client">) {
+    super({ ...DEFAULTS, ...options.pool, host: config.host, port: config.port, user: config.user, database: config.database, password: config.password, ssl: config.ssl });
+    this.lakebase = config;
+    this.#wakeUp = options.wakeUp ?? {};
+    this.#client = options.client;
+  }
+
+  // pg-pool's query() goes through connect(cb), so both paths get the retries.
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
+  override connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<pg.PoolClient> | void {
+    const connecting = this.#connectWithRetry();
+    if (!callback) return connecting;
+    connecting.then(
+      (client) => callback(undefined, client, (release?: unknown) => client.release(release as Error | boolean | undefined)),
+      (error: Error) => callback(error, undefined, () => undefined),
+    );
+  }
+
+  async #connectWithRetry(): Promise<pg.PoolClient> {
+    const maxWaitMs = this.#wakeUp.maxWaitMs ?? 30_000;
+    const start = Date.now();
+    let replacedCredential = false;
+    let checkedEndpoint = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await super.connect();
+      } catch (error) {
+        if (isAuthenticationError(error) && !replacedCredential) {
+          // The cached credential may have been revoked or expired early: mint a new one once.
+          replacedCredential = true;
+          this.lakebase.credentials.invalidate();
+          continue;
+        }
+        if (!isWakeUpError(error)) throw error;
+        if (!checkedEndpoint) {
+          checkedEndpoint = true;
+          await this.#failIfEndpointCannotWake(error);
+        }
+        const delay = wakeUpDelay(attempt, this.#wakeUp);
+        if (Date.now() - start + delay > maxWaitMs) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  /** A disabled endpoint never wakes by itself: say so instead of retrying for 30 s. */
+  async #failIfEndpointCannotWake(cause: unknown): Promise<void> {
+    let endpoint;
+    try {
+      endpoint = await this.#client.endpoints.get(this.lakebase.endpoint);
+    } catch (error) {
+      if (error instanceof ApiError && error.isMissing) throw error;
+      return; // the API being unreachable says nothing about the endpoint: keep retrying
+    }
+    if (endpoint.status?.disabled) {
+      throw new Error(`${this.lakebase.endpoint} is disabled: it refuses connections until spec.disabled is false`, { cause });
+    }
+  }
+}
+
+/** Resolves the endpoint and returns a ready `pg.Pool` (a LakebasePool). */
+export async function createPool(options: PoolOptions): Promise<LakebasePool> {
+  const config = await getPgConfig(options);
+  return new LakebasePool(config, options);
+}

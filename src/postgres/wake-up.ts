@@ -1,0 +1,31 @@
+/**
+ * Which connection failures mean "the endpoint is waking up from scale to zero, try again":
+ * refused or reset sockets, timeouts, and the server codes for "starting up" / "shutting down" /
+ * connection failures (reference auth.md 5.8: 57P03 cannot_connect_now, 57P01 admin_shutdown,
+ * 08000/08003/08006). Authentication (28P01, 28000) and missing objects (3D000, 42704) are
+ * final: retrying them only delays the error.
+ */
+const TRANSIENT_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P03", "57P01", "08000", "08003", "08006"]);
+
+export function isWakeUpError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === "string" && TRANSIENT_CODES.has(code)) return true;
+  const message = String((error as Error)?.message ?? "");
+  return /Connection terminated unexpectedly|the database system is starting up|timeout expired/i.test(message);
+}
+
+export function isAuthenticationError(error: unknown): boolean {
+  return (error as { code?: unknown })?.code === "28P01";
+}
+
+export interface WakeUpRetryOptions {
+  /** Total time to keep retrying a waking endpoint (default 30 s). */
+  readonly maxWaitMs?: number;
+  /** First delay (default 250 ms), doubling with jitter up to 5 s. */
+  readonly initialDelayMs?: number;
+}
+
+export function wakeUpDelay(attempt: number, options: WakeUpRetryOptions = {}, random = Math.random): number {
+  const base = Math.min(5_000, (options.initialDelayMs ?? 250) * 2 ** attempt);
+  return Math.round(base * (0.5 + random() * 0.5));
+}

@@ -1,0 +1,32 @@
+import type { CallContext, CallOptions } from "../ops/call.js";
+import { apiErrorFromResponse } from "../ops/errors.js";
+
+/** The caller as the workspace's SCIM `Me` endpoint describes it (outside the postgres service). */
+export interface CurrentUser {
+  readonly id?: string;
+  /** A user's email, or a service principal's application id: the Postgres role name to connect as. */
+  readonly userName: string;
+  readonly applicationId?: string;
+  readonly displayName?: string;
+}
+
+const ME = "/api/2.0/preview/scim/v2/Me";
+
+/** `GET /api/2.0/preview/scim/v2/Me` through the same auth and retry stack as every API call. */
+export async function currentUser(ctx: CallContext, options: CallOptions = {}): Promise<CurrentUser> {
+  const request = ctx.raw.request as unknown as (method: string, url: string, init: Record<string, unknown>) => Promise<{ data?: string; error?: unknown; response: Response }>;
+  const { data, error, response } = await request("get", ME, { parseAs: "text", signal: options.signal, headers: options.headers });
+  if (!response.ok) {
+    throw apiErrorFromResponse({
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+      bodyText: typeof error === "string" ? error : JSON.stringify(error ?? ""),
+      method: "GET",
+      url: response.url || undefined,
+    });
+  }
+  const me = JSON.parse(data ?? "{}") as CurrentUser;
+  if (typeof me.userName !== "string" || me.userName === "") throw new TypeError("the current-user answer has no userName");
+  return me;
+}

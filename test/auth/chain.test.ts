@@ -1,0 +1,230 @@
+import nock from "nock";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { AuthConfigError, AuthenticationFailedError, chainCredentials, CredentialUnavailableError, NoCredentialsError, patCredentials } from "../../src/index.js";
+import { defaultCredentials, DEFAULT_CHAIN_ORDER, type DefaultCredentialsOptions } from "../../src/auth/node.js";
+
+const FIXTURE = fileURLToPath(new URL("./fixtures/databrickscfg", import.meta.url));
+const HOST = "https://ws.example.com";
+const home = mkdtempSync(join(tmpdir(), "lakebase-chain-"));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+
+/** Isolated from the machine: no ~/.databrickscfg, no CLI on PATH, fast retries. */
+function chain(options: DefaultCredentialsOptions = {}) {
+  return defaultCredentials({ homeDir: home, retry: { maxAttempts: 2, baseDelayMs: 1 }, ...options, env: { PATH: "", ...options.env } });
+}
+
+function oidcDiscovery() {
+  nock(HOST)
+    .get("/oidc/.well-known/oauth-authorization-server")
+    .reply(200, { authorization_endpoint: `${HOST}/oidc/v1/authorize`, token_endpoint: `${HOST}/oidc/v1/token` });
+}
+
+describe("default credentials: precedence explicit > env > file", () => {
+  const table: Array<{ name: string; options: DefaultCredentialsOptions; token: string }> = [
+    { name: "explicit beats env", options: { token: "explicit-tok", env: { DATABRICKS_TOKEN: "env-tok" } }, token: "explicit-tok" },
+    { name: "env beats the profile", options: { configFile: FIXTURE, env: { DATABRICKS_TOKEN: "env-tok", DATABRICKS_CONFIG_PROFILE: "pat-only" } }, token: "env-tok" },
+    { name: "the profile when nothing else", options: { configFile: FIXTURE, env: { DATABRICKS_CONFIG_PROFILE: "pat-only" } }, token: "dapi-pat-only" },
+    { name: "explicit profile beats DATABRICKS_CONFIG_PROFILE", options: { configFile: FIXTURE, profile: "team.dev", env: { DATABRICKS_CONFIG_PROFILE: "pat-only" } }, token: "dapi-team-dev" },
+    { name: "DEFAULT profile via DATABRICKS_CONFIG_FILE", options: { env: { DATABRICKS_CONFIG_FILE: FIXTURE, DATABRICKS_CONFIG_PROFILE: "DEFAULT" } }, token: "dapi-default-token" },
+  ];
+  for (const row of table) {
+    it(row.name, async () => {
+      const auth = chain(row.options);
+      expect((await auth.getToken()).accessToken).toBe(row.token);
+      expect(auth.name).toBe("pat");
+    });
+  }
+
+  it("the profile's host is exposed, normalised", () => {
+    expect(chain({ configFile: FIXTURE, env: { DATABRICKS_CONFIG_PROFILE: "team.dev" } }).host).toBe("https://team-dev.cloud.databricks.com");
+  });
+});
+
+describe("default credentials: selection", () => {
+  it("skips providers that are not configured and reports the winner (onSelected, name)", async () => {
+    oidcDiscovery();
+    nock(HOST).post("/oidc/v1/token").reply(200, { access_token: "federated", expires_in: 3600 });
+    const selected: string[] = [];
+    let skipped: readonly { provider: string; reason: string }[] = [];
+    const auth = chain({
+      env: { DATABRICKS_HOST: HOST, DATABRICKS_OIDC_TOKEN: "eyJ.jwt.sig" },
+      onSelected: (s) => {
+        selected.push(s.name);
+        skipped = s.skipped;
+      },
+    });
+    expect(auth.name).toBeUndefined();
+    expect((await auth.getToken()).accessToken).toBe("federated");
+    expect(auth.name).toBe("env-oidc");
+    expect(selected).toEqual(["env-oidc"]);
+    expect(skipped.map((s) => s.provider)).toEqual(["pat", "oauth-m2m", "databricks-cli", "metadata-service", "github-oidc"]);
+    expect(String(auth)).toBe("ChainedTokenProvider(env-oidc)");
+  });
+
+  it("moves past a CLI that has no login for the host (known only at token time)", async () => {
+    const cli = join(home, "databricks-fake");
+    writeFileSync(
+      cli,
+      `#!${process.execPath}
+if (process.argv[2] === "version") { process.stdout.write('{"Major":0,"Minor":300,"Patch":0}'); process.exit(0); }
+process.stderr.write("Error: databricks OAuth is not configured for this host"); process.exit(1);
+`,
+    );
+    chmodSync(cli, 0o755);
+    oidcDiscovery();
+    nock(HOST).post("/oidc/v1/token").reply(200, { access_token: "after-cli", expires_in: 3600 });
+    const auth = chain({ env: { DATABRICKS_HOST: HOST, DATABRICKS_CLI_PATH: cli, DATABRICKS_OIDC_TOKEN: "jwt" } });
+    const selection = await auth.resolve();
+    expect(selection.name).toBe("env-oidc");
+    expect(selection.skipped.find((s) => s.provider === "databricks-cli")?.reason).toMatch(/no login/);
+  });
+
+  it("a configured provider that fails stops the chain with its own error", async () => {
+    oidcDiscovery();
+    nock(HOST).post("/oidc/v1/token").reply(400, { error: "invalid_client", error_description: "bad secret" });
+    const auth = chain({ env: { DATABRICKS_HOST: HOST, DATABRICKS_CLIENT_ID: "id", DATABRICKS_CLIENT_SECRET: "the-secret", DATABRICKS_OIDC_TOKEN: "jwt" } });
+    const error = await Promise.resolve(auth.getToken()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationFailedError);
+    expect((error as AuthenticationFailedError).provider).toBe("oauth-m2m");
+    expect((error as Error).message).not.toContain("the-secret");
+  });
+
+  it("nothing configured: one error listing every provider and why it was skipped", async () => {
+    const auth = chain({ env: {} });
+    const error = (await Promise.resolve(auth.getToken()).catch((e: unknown) => e)) as NoCredentialsError;
+    expect(error).toBeInstanceOf(NoCredentialsError);
+    expect(error.attempts.map((a) => a.provider)).toEqual([...DEFAULT_CHAIN_ORDER]);
+    for (const attempt of error.attempts) expect(error.message).toContain(`${attempt.provider}: ${attempt.reason}`);
+    expect(error.attempts[0]!.reason).toMatch(/DATABRICKS_TOKEN/);
+    expect(error.attempts[1]!.reason).toMatch(/client_id/);
+    expect(error.message).toMatch(/docs\.databricks\.com/);
+    expect(error.message).toMatch(/does not exist/); // the (absent) config file is mentioned
+  });
+
+  it("a failed selection is retried on the next call", async () => {
+    const env: Record<string, string> = {};
+    const auth = chain({ env });
+    await expect(Promise.resolve(auth.getToken())).rejects.toBeInstanceOf(NoCredentialsError);
+    await expect(Promise.resolve(auth.getToken())).rejects.toBeInstanceOf(NoCredentialsError);
+  });
+});
+
+describe("default credentials: auth_type", () => {
+  it("forces one provider even when another would come first", async () => {
+    oidcDiscovery();
+    let auth = "";
+    nock(HOST)
+      .post("/oidc/v1/token")
+      .reply(function () {
+        auth = String(this.req.headers.authorization);
+        return [200, { access_token: "forced-m2m", expires_in: 3600 }];
+      });
+    const provider = chain({ env: { DATABRICKS_HOST: HOST, DATABRICKS_TOKEN: "dapi", DATABRICKS_CLIENT_ID: "id", DATABRICKS_CLIENT_SECRET: "s", DATABRICKS_AUTH_TYPE: "oauth-m2m" } });
+    expect((await provider.getToken()).accessToken).toBe("forced-m2m");
+    expect(provider.name).toBe("oauth-m2m");
+    expect(auth).toMatch(/^Basic /);
+  });
+
+  it("auth_type from the profile file", async () => {
+    const provider = chain({ configFile: FIXTURE, profile: "team.dev", authType: "pat" });
+    expect((await provider.getToken()).accessToken).toBe("dapi-team-dev");
+  });
+
+  it("a forced provider that is not configured returns its own error, not the aggregate", async () => {
+    const error = await Promise.resolve(chain({ env: { DATABRICKS_AUTH_TYPE: "oauth-m2m", DATABRICKS_HOST: HOST } }).getToken()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CredentialUnavailableError);
+    expect(error).not.toBeInstanceOf(NoCredentialsError);
+    expect((error as Error).message).toMatch(/client_id/);
+  });
+
+  it("unknown and unsupported types are refused up front", () => {
+    expect(() => chain({ authType: "magic" })).toThrow(/auth type "magic" not found/);
+    expect(() => chain({ authType: "azure-cli" })).toThrow(/not supported/);
+  });
+
+  it("more than one method without auth_type is an error naming the sources", () => {
+    const error = (() => {
+      try {
+        chain({ token: "dapi-explicit", env: { DATABRICKS_CLIENT_ID: "id", DATABRICKS_CLIENT_SECRET: "s3cr3t-value" } });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(AuthConfigError);
+    expect(error!.message).toMatch(/more than one authorization method configured: oauth .* and pat \(token from explicit\)/);
+    expect(error!.message).not.toMatch(/dapi-explicit|s3cr3t-value/);
+  });
+});
+
+describe("chainCredentials (core, generic)", () => {
+  it("tries links in order and rethrows a non-availability error", async () => {
+    const auth = chainCredentials([
+      { name: "first", create: () => patCredentials({ env: {} }) },
+      { name: "second", create: () => patCredentials({ token: "second-token" }) },
+    ]);
+    expect((await auth.getToken()).accessToken).toBe("second-token");
+    expect(auth.name).toBe("pat");
+    const broken = chainCredentials([
+      {
+        name: "broken",
+        create: () => {
+          throw new TypeError("boom");
+        },
+      },
+      { name: "never", create: () => patCredentials({ token: "x" }) },
+    ]);
+    await expect(broken.getToken()).rejects.toThrow("boom");
+  });
+});
+
+describe("default credentials: every chained type is reachable", () => {
+  it("file-oidc reads the ID token file", async () => {
+    const file = join(home, "id-token");
+    writeFileSync(file, "file-jwt\n");
+    oidcDiscovery();
+    let subject = "";
+    nock(HOST)
+      .post("/oidc/v1/token")
+      .reply((_u, b) => {
+        subject = new URLSearchParams(String(b)).get("subject_token")!;
+        return [200, { access_token: "from-file", expires_in: 3600 }];
+      });
+    const auth = chain({ env: { DATABRICKS_HOST: HOST, DATABRICKS_OIDC_TOKEN_FILEPATH: file } });
+    expect((await auth.getToken()).accessToken).toBe("from-file");
+    expect(auth.name).toBe("file-oidc");
+    expect(subject).toBe("file-jwt");
+  });
+
+  it("metadata-service from DATABRICKS_METADATA_SERVICE_URL", async () => {
+    nock("http://localhost:7777").get("/token").reply(200, { access_token: "ide", token_type: "Bearer", expires_on: 4_000_000_000 });
+    const auth = chain({ env: { DATABRICKS_HOST: HOST, DATABRICKS_METADATA_SERVICE_URL: "http://localhost:7777/token" } });
+    expect((await auth.getToken()).accessToken).toBe("ide");
+    expect(auth.name).toBe("metadata-service");
+  });
+
+  it("github-oidc from the Actions environment", async () => {
+    nock("https://gh.example.com").get("/id").query(true).reply(200, { value: "gh-jwt" });
+    oidcDiscovery();
+    nock(HOST).post("/oidc/v1/token").reply(200, { access_token: "gh", expires_in: 3600 });
+    const auth = chain({ env: { DATABRICKS_HOST: HOST, DATABRICKS_CLIENT_ID: "sp", ACTIONS_ID_TOKEN_REQUEST_URL: "https://gh.example.com/id?x=1", ACTIONS_ID_TOKEN_REQUEST_TOKEN: "req" } });
+    expect((await auth.getToken()).accessToken).toBe("gh");
+    expect(auth.name).toBe("github-oidc");
+  });
+
+  it("azure-client-secret only for Azure hosts", async () => {
+    const AZ = "https://adb-1.2.azuredatabricks.net";
+    nock("https://login.microsoftonline.com").post("/tenant/oauth2/token").reply(200, { access_token: "az", expires_in: 3600 });
+    const auth = chain({ env: { DATABRICKS_HOST: AZ, ARM_CLIENT_ID: "a", ARM_CLIENT_SECRET: "s", ARM_TENANT_ID: "tenant" } });
+    expect((await auth.getToken()).accessToken).toBe("az");
+    expect(auth.name).toBe("azure-client-secret");
+    const aws = chain({ env: { DATABRICKS_HOST: HOST, ARM_CLIENT_ID: "a", ARM_CLIENT_SECRET: "s" } });
+    const error = (await Promise.resolve(aws.getToken()).catch((e: unknown) => e)) as NoCredentialsError;
+    expect(error.attempts.at(-1)).toEqual({ provider: "azure-client-secret", reason: "the host is not an Azure Databricks workspace" });
+  });
+});
