@@ -2,7 +2,14 @@ import { copyFileSync } from "node:fs";
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", schemas: "src/schemas.ts", "auth/node": "src/auth/node.ts" },
+  entry: {
+    index: "src/index.ts",
+    schemas: "src/schemas.ts",
+    "auth/node": "src/auth/node.ts",
+    emulator: "src/emulator/index.ts",
+    "emulator-cli": "src/emulator/cli.ts",
+    postgres: "src/postgres/index.ts",
+  },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,

@@ -1,37 +1,85 @@
-// The main job, end to end: create a branch, follow its long-running operation, read it back,
-// list branches, and show what a typed error looks like.
-// Until the emulator lands (issue 5) this runs against a scripted loopback server.
-import { createLakebaseClient, AlreadyExistsError, ValidationError } from "lakebase-sdk";
-import { startScriptedServer } from "./support/scripted-server.mjs";
+// The main job, end to end, with visible progress: create a project and wait on its operation,
+// read its production branch, fork a feature branch, list endpoints page by page, update an
+// endpoint with a computed field mask, mint a database credential, connect with pg, write on the
+// feature branch and show production unchanged, then clean up.
+//
+// Runs on the embedded emulator by default. With DATABRICKS_HOST (and DATABRICKS_TOKEN) set, the
+// same script runs against a real workspace.
+import { createLakebaseClient, fieldMask } from "lakebase-sdk";
+import { createPool } from "lakebase-sdk/postgres";
 
-const server = await startScriptedServer();
-try {
-  console.log(`Lakebase API (scripted stand-in; the emulator arrives with issue 5) at ${server.host}\n`);
-  const client = createLakebaseClient({ host: server.host, auth: "demo-token", userAgent: "lakebase-demo/0.1" });
+const started = Date.now();
+const step = (n, text) => console.log(`${String(n).padStart(2)}. ${text}`);
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
-  const op = client.branches.create("projects/demo", "feature-x", { spec: { is_protected: false, no_expiry: true } });
-  const { name } = await op.submitted();
-  console.log(`1. CreateBranch answered with operation ${name}`);
-  const created = await op.wait({
-    pollIntervalMs: 100,
-    onProgress: (p) => console.log(`2. operation ${p.done ? "done" : "running"} after ${p.polls} polls`),
-  });
-  console.log(`3. The handle resolves to the Branch: ${created.name} is ${created.status?.current_state}`);
-
-  const branch = await client.branches.get("projects/demo/branches/feature-x");
-  console.log(`   GetBranch agrees, forked from ${branch.status?.source_branch}`);
-
-  const all = await client.branches.list("projects/demo").toArray({ limit: 100 });
-  console.log(`4. ListBranches (every page): ${all.map((b) => b.name.split("/").pop()).join(", ")}`);
-
-  const again = await client.branches.create("projects/demo", "feature-x", { spec: {} }).submitted().catch((e) => e);
-  if (!(again instanceof AlreadyExistsError)) throw new Error("expected AlreadyExistsError");
-  console.log(`5. Creating it again: ${again.name} status=${again.status} errorCode=${again.errorCode} requestId=${again.requestId}`);
-
-  const bad = await client.branches.create("projects/demo", "Feature_X", { spec: {} }).submitted().catch((e) => e);
-  if (!(bad instanceof ValidationError)) throw new Error("expected ValidationError");
-  console.log(`6. A bad id is refused before any request: ${bad.message}`);
-  console.log("\ndemo: ok");
-} finally {
-  await server.close();
+let emulator;
+let host = process.env.DATABRICKS_HOST;
+let auth = process.env.DATABRICKS_TOKEN;
+if (!host) {
+  const { startEmulator } = await import("lakebase-sdk/emulator");
+  emulator = await startEmulator({ operationLatencyMs: 400, wakeUpMs: 800 });
+  host = emulator.host;
+  auth = emulator.token;
+  console.log(`Lakebase emulator on ${host} (${emulator.engine} Postgres), started in ${elapsed()}\n`);
+} else {
+  console.log(`Using the workspace at ${host}\n`);
 }
+
+const client = createLakebaseClient({ host, auth, userAgent: "lakebase-demo/0.1" });
+const projectId = `demo-${Math.random().toString(36).slice(2, 8)}`;
+const project = `projects/${projectId}`;
+const pools = [];
+
+try {
+  const creating = client.projects.create(projectId, { spec: { display_name: "Lakebase SDK demo", pg_version: 17 } });
+  step(1, `CreateProject ${projectId}: operation ${(await creating.submitted()).name}`);
+  const created = await creating.wait({
+    pollIntervalMs: 200,
+    onProgress: (p) => console.log(`      … ${p.done ? "done" : "running"} (${p.polls} polls, ${(p.elapsedMs / 1000).toFixed(1)} s)`),
+  });
+  step(2, `Project ready: owner ${created.status.owner}, default branch ${created.status.default_branch}`);
+
+  const production = await client.branches.get(created.status.default_branch);
+  step(3, `Production branch is ${production.status.current_state}, default=${production.status.default}`);
+
+  const feature = await client.branches.create(project, "feature-x", { spec: { source_branch: production.name, no_expiry: true } });
+  step(4, `Forked ${feature.name} from ${feature.status.source_branch}`);
+
+  await client.endpoints.create(feature.name, "reader", { spec: { endpoint_type: "ENDPOINT_TYPE_READ_ONLY" } });
+  let pageNo = 0;
+  for await (const page of client.endpoints.list(feature.name, { page_size: 1 }).pages()) {
+    pageNo += 1;
+    step(5, `Endpoints page ${pageNo}: ${page.items.map((e) => `${e.endpoint_id} (${e.status.endpoint_type.replace("ENDPOINT_TYPE_", "")})`).join(", ")}${page.nextPageToken ? " → more" : ""}`);
+  }
+
+  const primary = `${feature.name}/endpoints/primary`;
+  const patch = { spec: { endpoint_type: "ENDPOINT_TYPE_READ_WRITE", suspend_timeout_duration: "900s", autoscaling_limit_max_cu: 2 } };
+  step(6, `UpdateEndpoint with the computed mask ${fieldMask.fromPatch("endpoint", patch).join(",")}`);
+  const updated = await client.endpoints.update(primary, patch);
+  console.log(`      suspend_timeout_duration=${updated.status.suspend_timeout_duration}, max CU=${updated.status.autoscaling_limit_max_cu}`);
+
+  const credential = await client.credentials.generate({ endpoint: primary, ttl: "900s" });
+  step(7, `Database credential for ${primary}, expires ${credential.expire_time} (token not shown)`);
+
+  const featurePool = await createPool({ client, endpoint: primary, env: {} });
+  const productionPool = await createPool({ client, endpoint: `${production.name}/endpoints/primary`, env: {} });
+  pools.push(featurePool, productionPool);
+  await productionPool.query("create table if not exists orders (id int primary key, item text)");
+  await productionPool.query("insert into orders values (1, 'coffee') on conflict do nothing");
+  step(8, `Connected with pg to ${featurePool.lakebase.host}:${featurePool.lakebase.port} as ${featurePool.lakebase.user}`);
+
+  await client.branches.create(project, "feature-y", { spec: { no_expiry: true } });
+  const yPool = await createPool({ client, endpoint: `${project}/branches/feature-y/endpoints/primary`, env: {} });
+  pools.push(yPool);
+  await yPool.query("insert into orders values (2, 'tea'), (3, 'cake')");
+  const onBranch = (await yPool.query("select count(*)::int as n from orders")).rows[0].n;
+  const onProduction = (await productionPool.query("select count(*)::int as n from orders")).rows[0].n;
+  step(9, `Wrote 2 rows on feature-y: it holds ${onBranch} orders, production still holds ${onProduction}`);
+  if (onBranch !== 3 || onProduction !== 1) throw new Error("branch isolation failed");
+} finally {
+  for (const pool of pools) await pool.end().catch(() => undefined);
+  await client.projects.delete(project, { purge: true }).catch(() => undefined);
+  step(10, `Cleaned up ${project}`);
+  await emulator?.stop();
+}
+console.log(`\ndemo: ok in ${elapsed()}`);

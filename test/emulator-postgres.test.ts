@@ -320,7 +320,6 @@ describe.each(["system", "pglite"] as EngineKind[])("Postgres backend, %s engine
       await backend.close(); // idempotent
       await c.end().catch(() => {});
       expect(pids.filter(isAlive)).toEqual([]);
-      for (const p of tree.filter(isAlive)) { try { console.log("LEFT", p, readFileSync(`/proc/${p}/stat`, "utf8"), readFileSync(`/proc/${p}/cmdline`, "utf8")); } catch (e) { console.log("LEFT", p, String(e)); } }
       expect(tree.filter(isAlive)).toEqual([]);
       expect(backend.processes()).toEqual([]);
       expect(existsSync(dir)).toBe(false);

@@ -245,3 +245,28 @@ describe("endpoints: readiness after done, and the reconciliation conflict on de
     once.done();
   });
 });
+
+describe("a failed operation whose error is server-side (5xx class) still ends the wait", () => {
+  it("done with INTERNAL_ERROR throws InternalError at once instead of polling on", async () => {
+    createBranchReturns(pending);
+    const polls = pollReturns({ ...pending, done: true, error: { error_code: "INTERNAL_ERROR", message: "boom" } });
+    const later = pollReturns(doneWith(branch));
+    const error = await client().branches.create("projects/p", "dev", { spec: {} }).wait(FAST).catch((e: unknown) => e);
+    expect((error as Error).name).toBe("InternalError");
+    polls.done();
+    expect(later.isDone()).toBe(false);
+  });
+});
+
+describe("the handle behaves like a promise of its result", () => {
+  it("supports catch() and finally() on the default wait", async () => {
+    nock(HOST).post(`${BASE}/projects/p/branches`).query(true).reply(409, { error_code: "ALREADY_EXISTS", message: "exists" });
+    let finished = false;
+    const caught = await client()
+      .branches.create("projects/p", "dev", { spec: {} })
+      .finally(() => (finished = true))
+      .catch((e: unknown) => e);
+    expect(caught).toBeInstanceOf(ResourceConflictError);
+    expect(finished).toBe(true);
+  });
+});

@@ -16,6 +16,7 @@ if (process.argv.includes("--help")) {
   process.exit(0);
 }
 
+async function main(): Promise<void> {
 const emulator = await startEmulator({
   port: flag("port") ? Number(flag("port")) : undefined,
   engine: (flag("engine") as "auto" | "system" | "pglite" | undefined) ?? "auto",
@@ -36,3 +37,9 @@ const stop = async () => {
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`lakebase-emulator: ${(error as Error)?.message ?? String(error)}`);
+  process.exit(1);
+});

@@ -13,7 +13,7 @@ import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, sep } from "node:path";
 import type { EndpointListener, EndpointOptions, PostgresBackend } from "./index.js";
-import { isAlive, killPid, removeDirSync, track, untrack, unprivilegedUser, type Reapable, type RunAs } from "./lifecycle.js";
+import { killPid, removeDirSync, track, untrack, unprivilegedUser, type Reapable, type RunAs } from "./lifecycle.js";
 import { openProxyListener, type ProxyListener } from "./proxy.js";
 import { quoteIdent, runSql, type ServerAddress } from "./sql.js";
 
@@ -25,7 +25,7 @@ const STOP_TIMEOUT_MS = 10_000;
 /** pg_basebackup --no-manifest and DROP/RENAME semantics need 13+. */
 const MIN_MAJOR = 13;
 
-/** Server settings for every branch cluster: loopback-free, durability off (it is scratch data), small memory. */
+/** Server settings for every branch cluster: no TCP listener at all, durability off (scratch data), small memory. */
 const SERVER_SETTINGS = [
   "listen_addresses=",
   "fsync=off",
@@ -155,7 +155,7 @@ const WATCHDOG = [
   'for f in "$1"/*/data/postmaster.pid "$1"/template/postmaster.pid; do',
   '  if [ -f "$f" ]; then kill -QUIT "$(head -n 1 "$f")" 2>/dev/null; fi',
   "done",
-  "sleep 2",
+  "sleep 1",
   'rm -rf "$1"',
 ].join("\n");
 
@@ -576,9 +576,5 @@ export class SystemBackend implements PostgresBackend, Reapable {
     // The watchdog (still running) finishes the job if a dying server is still writing.
     removeDirSync(this.tempDir);
   }
-
-  /** Diagnostics: true while any server process of this backend is alive. */
-  anyAlive(): boolean {
-    return this.processes().some(isAlive);
-  }
 }
+

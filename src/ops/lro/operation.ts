@@ -128,17 +128,21 @@ export class OperationHandle<TResult, TMeta = unknown> implements PromiseLike<TR
     for (let n = 0; ; n++) {
       options.signal?.throwIfAborted();
       let serverAskMs = 0;
+      let polled: Operation | undefined;
       try {
         const { operation, retryAfterMs } = await driver.getOperation(name, options.signal);
-        polls += 1;
-        current = operation;
-        this.#latest = operation;
+        polled = operation;
         serverAskMs = retryAfterMs ?? 0;
-        report(operation);
-        if (operation.done) return this.#settle(operation);
       } catch (error) {
-        polls += 1;
         if (!isTransientPollError(error)) throw error;
+      }
+      polls += 1;
+      if (polled) {
+        current = polled;
+        this.#latest = polled;
+        report(polled);
+        // Outside the try: a failed operation's error (even a 5xx-class one) ends the wait.
+        if (polled.done) return this.#settle(polled);
       }
       const delay = pollDelay(schedule, n, serverAskMs);
       const elapsed = driver.now() - start;
@@ -156,6 +160,17 @@ export class OperationHandle<TResult, TMeta = unknown> implements PromiseLike<TR
   ): Promise<A | B> {
     this.#defaultWait ??= this.wait();
     return this.#defaultWait.then(onFulfilled, onRejected);
+  }
+
+  /** Like Promise#catch on the default wait. */
+  catch<B = never>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<TResult | B> {
+    return this.then(undefined, onRejected);
+  }
+
+  /** Like Promise#finally on the default wait. */
+  finally(onFinally?: (() => void) | null): Promise<TResult> {
+    this.#defaultWait ??= this.wait();
+    return this.#defaultWait.finally(onFinally);
   }
 
   toJSON(): { name: string | undefined; done: boolean } {
