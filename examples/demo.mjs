@@ -14,16 +14,19 @@ const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
 let emulator;
 let host = process.env.DATABRICKS_HOST;
-let auth = process.env.DATABRICKS_TOKEN;
-if (!host) {
+let auth;
+if (host) {
+  // A real workspace: the default credential chain (env, ~/.databrickscfg, CLI login, …).
+  const { defaultCredentials } = await import("lakebase-sdk/auth/node");
+  auth = defaultCredentials();
+} else {
   const { startEmulator } = await import("lakebase-sdk/emulator");
   emulator = await startEmulator({ operationLatencyMs: 400, wakeUpMs: 800 });
   host = emulator.host;
   auth = emulator.token;
   console.log(`Lakebase emulator on ${host} (${emulator.engine} Postgres), started in ${elapsed()}\n`);
-} else {
-  console.log(`Using the workspace at ${host}\n`);
 }
+if (!emulator) console.log(`Using the workspace at ${host}\n`);
 
 const client = createLakebaseClient({ host, auth, userAgent: "lakebase-demo/0.1" });
 const projectId = `demo-${Math.random().toString(36).slice(2, 8)}`;

@@ -10,7 +10,7 @@ const EP = `${P}/branches/production/endpoints/primary`;
 
 beforeAll(async () => {
   emulator = await startEmulator({ operationLatencyMs: 20, wakeUpMs: 400, engine: (process.env.LAKEBASE_EMULATOR_ENGINE as "auto") ?? "auto" });
-  client = createLakebaseClient({ host: emulator.host, auth: emulator.token });
+  client = createLakebaseClient({ host: emulator.host, auth: emulator.token, validateResponses: true });
   await client.projects.create("pgapp", { spec: {} }).wait({ pollIntervalMs: 20 });
 }, 60_000);
 

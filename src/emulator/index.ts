@@ -31,7 +31,7 @@ export interface EmulatorOptions {
   readonly userName?: string;
   /** How long every long-running operation takes at least, in ms (default 300). */
   readonly operationLatencyMs?: number;
-  /** Postgres engine: "auto" (system PostgreSQL when found, else PGlite), "system" or "pglite". */
+  /** Postgres engine: "auto" (system PostgreSQL when found, else PGlite), "system" or "pglite" (default: `LAKEBASE_EMULATOR_ENGINE`, else "auto"). */
   readonly engine?: "auto" | EngineKind;
   /** How long a suspended endpoint refuses connections while it wakes up, in ms (default 1000). */
   readonly wakeUpMs?: number;
@@ -69,7 +69,8 @@ export interface Emulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const log = options.log ?? (() => undefined);
   const now = () => Date.now();
-  const backend: PostgresBackend = await startPostgresBackend({ engine: options.engine ?? "auto", log });
+  const engine = options.engine ?? (process.env.LAKEBASE_EMULATOR_ENGINE as EmulatorOptions["engine"]) ?? "auto";
+  const backend: PostgresBackend = await startPostgresBackend({ engine, log });
   const faults = new Faults(options.faults);
   const auth = new EmulatorAuth({ token: options.token, userName: options.userName, oauthTokenTtlSeconds: options.oauthTokenTtlSeconds }, now);
   const latency = options.operationLatencyMs ?? 300;

@@ -5,7 +5,10 @@ import { prepareCall, sendCall, type CallArgs, type CallContext, type CallOption
 import { OperationHandle, type OperationDriver } from "../ops/lro/operation.js";
 import type { LroMetadata, LroOperationId, LroResult } from "../ops/lro/types.js";
 import { Paginated } from "../ops/paginate.js";
-import { fieldMask, type MaskPath, type MaskResource } from "../ops/masks/index.js";
+// The two mask functions, not the fieldMask object: diff() stays out of bundles that never call it.
+import { fromPatch } from "../ops/masks/from-patch.js";
+import { validate as validateMask } from "../ops/masks/validate.js";
+import type { MaskPath, MaskResource } from "../ops/masks/field-path.js";
 
 /** What every resource namespace needs: the call path and the operation poller. */
 export interface ResourceContext extends CallContext {
@@ -82,7 +85,7 @@ export type UpdateOptions<R extends MaskResource> = CallOptions & {
 
 /** The mask to send: the explicit one, checked, or the one derived from the patch. */
 export function resolveMask<R extends MaskResource>(resource: R, patch: object, explicit: readonly string[] | string | undefined): string {
-  const paths = explicit === undefined ? fieldMask.fromPatch(resource, patch) : fieldMask.validate(resource, explicit, patch);
+  const paths = explicit === undefined ? fromPatch(resource, patch) : validateMask(resource, explicit, patch);
   return paths.join(",");
 }
 
