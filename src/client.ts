@@ -76,6 +76,8 @@ export function createLakebaseClient(options: LakebaseClientOptions) {
     fetch: transport,
     headers,
     pathSerializer: serializePath,
+    // Redirects are never followed: the bearer token must not travel to another origin.
+    redirect: "manual",
     querySerializer: serializeQuery,
   });
   const base = { raw, loadSchemas: schemaLoader(options.validateResponses), onRequest: options.onRequest };

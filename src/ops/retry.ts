@@ -157,7 +157,8 @@ export function createRetryingFetch(inner: FetchLike, options?: RetryOptions | f
 
     const attempt = async (): Promise<Response> => {
       // Outside the try: a clone failure is a programming error, not a transport error.
-      const copy = request.clone();
+      // A request without a body is never consumed by sending it, so it needs no copy.
+      const copy = request.body === null ? request : request.clone();
       let response: Response;
       try {
         response = await raceAbort(

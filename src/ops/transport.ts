@@ -20,13 +20,14 @@ export interface TransportOptions {
 }
 
 /**
- * The fetch stack beneath openapi-fetch: retries outermost (each attempt gets a fresh clone,
- * a fresh token and its own timeout), then auth, then the per-attempt timeout.
+ * The fetch stack beneath openapi-fetch: retries outermost (each attempt gets its own copy of the
+ * request), then the per-attempt timeout (which also bounds getting the token), then auth.
+ * Each attempt builds one Request (the timeout's); auth sets its header on that one in place.
  */
 export function createTransport(options: TransportOptions): FetchLike {
-  const timed = withTimeout(options.fetch, options.timeoutMs);
-  const authed = withAuth(timed, options.tokenProvider);
-  return createRetryingFetch(authed, options.retry);
+  const authed = withAuth(options.fetch, options.tokenProvider);
+  const timed = withTimeout(authed, options.timeoutMs);
+  return createRetryingFetch(timed, options.retry);
 }
 
 function withTimeout(inner: FetchLike, timeoutMs: number): FetchLike {
@@ -49,10 +50,10 @@ function withAuth(inner: FetchLike, provider: TokenProvider): FetchLike {
   const refreshable = canRefresh(provider);
   const send = async (request: Request, forceRefresh: boolean) => {
     const { accessToken } = await provider.getToken({ signal: request.signal, forceRefresh });
-    const headers = new Headers(request.headers);
-    headers.set("Authorization", `Bearer ${accessToken}`);
-    // The bearer token must never follow a redirect to another origin: redirects are not followed.
-    return inner(new Request(request, { headers, redirect: "manual" }));
+    // Every Request reaching here was built with redirect: "manual" (see createLakebaseClient),
+    // so the bearer token never follows a redirect to another origin.
+    request.headers.set("Authorization", `Bearer ${accessToken}`);
+    return inner(request);
   };
   return async (request) => {
     const replay = refreshable ? request.clone() : undefined;
