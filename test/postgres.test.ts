@@ -117,6 +117,20 @@ describe("createPool", () => {
     }
   });
 
+  it("recovers after the emulator drops every connection (fault injection)", async () => {
+    const pool = await createPool({ client, endpoint: EP, env: {} });
+    const errors: unknown[] = [];
+    pool.on("error", (e) => errors.push(e)); // idle clients report the reset here, as pg documents
+    try {
+      await pool.query("select 1");
+      emulator.dropConnections(EP);
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await pool.query("select 2 as n")).rows[0].n).toBe(2);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it("fails fast with a clear error on wrong credentials (no wake-up retries)", async () => {
     const pool = await createPool({ client, endpoint: EP, user: "not-the-caller@example.com", env: {} });
     try {
