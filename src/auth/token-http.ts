@@ -8,7 +8,7 @@
  */
 import type { FetchLike } from "../ops/retry.js";
 import { parseRetryAfter } from "../ops/parse-error-body.js";
-import { sleep } from "../ops/sleep.js";
+import { anySignal, sleep } from "../ops/sleep.js";
 import { AuthenticationFailedError, InvalidTokenResponseError } from "./errors.js";
 import { scrub } from "./secrets.js";
 
@@ -105,7 +105,7 @@ export async function sendTokenRequest(build: () => Request, ctx: RequestContext
     const where = ctx.hideUrl ? "the endpoint" : endpointLabel(url);
     const timer = AbortSignal.timeout(timeoutMs);
     const signals = ctx.signal ? [ctx.signal, timer] : [timer];
-    const signal = anyOf(signals);
+    const signal = anySignal(signals);
     let response: Response | undefined;
     let failure: unknown;
     try {
@@ -235,17 +235,3 @@ export function basicAuthorization(clientId: string, clientSecret: string): stri
   return `Basic ${btoa(binary)}`;
 }
 
-function anyOf(signals: AbortSignal[]): AbortSignal {
-  if (signals.length === 1) return signals[0]!;
-  const any = (AbortSignal as { any?: (s: AbortSignal[]) => AbortSignal }).any;
-  if (any) return any(signals);
-  const controller = new AbortController();
-  for (const s of signals) {
-    if (s.aborted) {
-      controller.abort(s.reason);
-      break;
-    }
-    s.addEventListener("abort", () => controller.abort(s.reason), { once: true });
-  }
-  return controller.signal;
-}

@@ -1,6 +1,7 @@
 import { canRefresh, type TokenProvider } from "../auth/token-provider.js";
 import { LakebaseError } from "./errors.js";
 import { createRetryingFetch, type FetchLike, type RetryOptions } from "./retry.js";
+import { anySignal } from "./sleep.js";
 
 /** A request attempt ran past `timeoutMs`. */
 export class RequestTimeoutError extends LakebaseError {
@@ -63,19 +64,4 @@ function withAuth(inner: FetchLike, provider: TokenProvider): FetchLike {
     await response.body?.cancel();
     return send(replay, true);
   };
-}
-
-/** AbortSignal.any where present (Node 20.3+, browsers, workerd); a small fallback elsewhere. */
-export function anySignal(signals: readonly AbortSignal[]): AbortSignal {
-  const any = (AbortSignal as { any?: (s: AbortSignal[]) => AbortSignal }).any;
-  if (any) return any([...signals]);
-  const controller = new AbortController();
-  for (const signal of signals) {
-    if (signal.aborted) {
-      controller.abort(signal.reason);
-      break;
-    }
-    signal.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
-  }
-  return controller.signal;
 }
