@@ -8,7 +8,6 @@ export { staticToken, type AccessToken, type AuthOption, type GetTokenOptions, t
 export type { CallOptions, RequestInfo } from "./ops/call.js";
 export { InvalidResponseError } from "./ops/call.js";
 export type { FetchLike, RetryOptions } from "./ops/retry.js";
-export { RequestTimeoutError } from "./ops/transport.js";
 export * from "./ops/errors.js";
 export {
   names,

@@ -493,3 +493,13 @@ export function isLakebaseError(e: unknown): e is LakebaseError {
 export function isMissing(e: unknown): boolean {
   return e instanceof ApiError && e.isMissing;
 }
+
+/** A request attempt ran past `timeoutMs` (headers or body). */
+export class RequestTimeoutError extends LakebaseError {
+  readonly timeoutMs: number;
+  constructor(timeoutMs: number, method: string, path: string) {
+    super(`${method} ${path} timed out after ${timeoutMs} ms`);
+    this.name = "RequestTimeoutError";
+    this.timeoutMs = timeoutMs;
+  }
+}

@@ -39,8 +39,11 @@ export const ID_RULES: Readonly<Record<string, IdRule>> = {
   },
   cdf_status_id: { test: noSlash, rule: "must be a non-empty Postgres table name without '/'" },
   // Operation ids are base64-like and may contain '/', '+', '=' (reference 2).
+  // Spliced into the URL verbatim, so nothing that a URL parser would reinterpret is allowed:
+  // no '%' escapes, no '\\', no '.' or '..' segments, no '?' or '#'.
   operation_name: {
-    test: (v) => /^(?:[^?#]+\/)?operations\/[A-Za-z0-9+/=_-]+$/.test(v) && !v.split("/").includes(".."),
+    test: (v) =>
+      /^(?:[A-Za-z0-9@._+-]+\/)*operations\/[A-Za-z0-9+/=_-]+$/.test(v) && !v.split("/").some((segment) => segment === "." || segment === ".."),
     rule: "must be an operation name ending in operations/{id} (as returned in Operation.name)",
   },
 };

@@ -20,9 +20,9 @@
  */
 
 import pRetry from "p-retry";
-import { RETRYABLE_ERROR_CODES } from "./errors.js";
+import { LakebaseError, RequestTimeoutError, RETRYABLE_ERROR_CODES } from "./errors.js";
 import { parseErrorBody, requestPath, serverRetryDelayMs } from "./parse-error-body.js";
-import { abortReason, raceAbort, sleep } from "./sleep.js";
+import { abortReason, anySignal, raceAbort, sleep } from "./sleep.js";
 
 export interface RetryInfoEvent {
   /** Number of the attempt that just failed (1-based) — also the number of the retry about to happen. */
@@ -155,23 +155,34 @@ export function createRetryingFetch(inner: FetchLike, options?: RetryOptions | f
     const aborted = (): AttemptFailure =>
       new AttemptFailure({ retryable: false, reason: "aborted", error: abortReason(signal as AbortSignal) });
 
-    const attempt = async (): Promise<Response> => {
+    let lastFailure: AttemptFailure | undefined;
+    const attempt = async (attemptNumber: number): Promise<Response> => {
       // Outside the try: a clone failure is a programming error, not a transport error.
       // A request without a body is never consumed by sending it, so it needs no copy.
       const copy = request.body === null ? request : request.clone();
+      // A retry of a safe method must end inside the budget. (A retried mutation runs to its end:
+      // abandoning it in flight could hide work the server did.)
+      const budgetLeft = budgetMs - (now() - start);
+      const budgetTimer = attemptNumber > 1 && safe && Number.isFinite(budgetLeft) ? AbortSignal.timeout(Math.max(1, Math.ceil(budgetLeft))) : undefined;
       let response: Response;
       try {
         response = await raceAbort(
           (async () => inner(copy))(),
-          signal,
+          budgetTimer ? anySignal(signal ? [signal, budgetTimer] : [budgetTimer]) : signal,
         );
       } catch (err) {
         if (signal?.aborted) throw aborted();
+        if (budgetTimer?.aborted && lastFailure) {
+          throw new AttemptFailure({ retryable: false, reason: "retry budget exhausted", response: lastFailure.response, error: lastFailure.error });
+        }
         const codes = errorCodes(err);
         const preSend = codes.some((c) => PRE_SEND_ERROR_CODES.has(c));
-        const retryable = preSend || (safe && errorName(err) !== "AbortError");
+        // The SDK's own errors (auth, configuration) will not clear by retrying; a timeout may.
+        const ownError = err instanceof LakebaseError && !(err instanceof RequestTimeoutError);
+        const retryable = preSend || (safe && !ownError && errorName(err) !== "AbortError");
         const label = codes.find((c) => PRE_SEND_ERROR_CODES.has(c)) ?? codes[0] ?? errorName(err);
-        throw new AttemptFailure({ retryable, reason: `network error ${label}`, error: err });
+        lastFailure = new AttemptFailure({ retryable, reason: `network error ${label}`, error: err });
+        throw lastFailure;
       }
 
       if (response.status < 400) return response;
@@ -193,12 +204,13 @@ export function createRetryingFetch(inner: FetchLike, options?: RetryOptions | f
       const retryable =
         status === 429 || status === 503 || codeRetryable || (safe && status >= 500 && status !== 501);
       if (!retryable) return fresh;
-      throw new AttemptFailure({
+      lastFailure = new AttemptFailure({
         retryable: true,
         reason: `HTTP ${status}${code !== undefined ? ` ${code}` : ""}`,
         response: fresh,
         serverDelayMs: serverRetryDelayMs(response.headers, parsed.details),
       });
+      throw lastFailure;
     };
 
     try {

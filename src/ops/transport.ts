@@ -1,17 +1,9 @@
 import { canRefresh, type TokenProvider } from "../auth/token-provider.js";
-import { LakebaseError } from "./errors.js";
+import { RequestTimeoutError } from "./errors.js";
 import { createRetryingFetch, type FetchLike, type RetryOptions } from "./retry.js";
 import { anySignal } from "./sleep.js";
 
-/** A request attempt ran past `timeoutMs`. */
-export class RequestTimeoutError extends LakebaseError {
-  readonly timeoutMs: number;
-  constructor(timeoutMs: number, method: string, path: string) {
-    super(`${method} ${path} timed out after ${timeoutMs} ms`);
-    this.name = "RequestTimeoutError";
-    this.timeoutMs = timeoutMs;
-  }
-}
+export { RequestTimeoutError };
 
 export interface TransportOptions {
   readonly fetch: FetchLike;
@@ -37,7 +29,10 @@ function withTimeout(inner: FetchLike, timeoutMs: number): FetchLike {
     const timer = AbortSignal.timeout(timeoutMs);
     const signal = anySignal([request.signal, timer]);
     try {
-      return await inner(new Request(request, { signal }));
+      const response = await inner(new Request(request, { signal }));
+      // The body is read under the same timer: a server that sends headers and then stalls is a
+      // timeout like any other (typed, retried for safe methods), not a raw DOMException later.
+      return await buffered(response);
     } catch (error) {
       if (timer.aborted && !request.signal.aborted) {
         throw new RequestTimeoutError(timeoutMs, request.method, new URL(request.url).pathname);
@@ -64,4 +59,18 @@ function withAuth(inner: FetchLike, provider: TokenProvider): FetchLike {
     await response.body?.cancel();
     return send(replay, true);
   };
+}
+
+/** The response with its body read into memory (API answers are small JSON documents). */
+async function buffered(response: Response): Promise<Response> {
+  if (response.body === null) return response;
+  const body = await response.arrayBuffer();
+  const copy = new Response(response.status === 204 || response.status === 304 ? null : body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  // Response's constructor cannot set url; error messages use its pathname.
+  Object.defineProperty(copy, "url", { value: response.url });
+  return copy;
 }

@@ -45,7 +45,9 @@ export function databaseCredentialProvider(options: DatabaseCredentialOptions): 
     const issuedAt = now();
     const credential = await options.client.credentials.generate({ endpoint: options.endpoint, ttl: options.ttl ?? "3600s" });
     if (!credential.token) throw new TypeError("GenerateDatabaseCredential answered without a token");
-    const expiresAt = credential.expire_time ? Date.parse(credential.expire_time) : issuedAt + 3600_000;
+    const ttlMs = Number.parseFloat(options.ttl ?? "3600s") * 1000;
+    const parsed = credential.expire_time ? Date.parse(credential.expire_time) : Number.NaN;
+    const expiresAt = Number.isFinite(parsed) ? parsed : issuedAt + ttlMs;
     const lifetime = Math.max(0, expiresAt - issuedAt);
     return { token: credential.token, expiresAt, refreshAt: expiresAt - Math.min(margin, lifetime / 2) };
   };

@@ -21,7 +21,7 @@ export interface PgConfigOptions {
   readonly refreshMarginMs?: number;
   /** Clock for the credential cache (tests). */
   readonly now?: () => number;
-  /** Override TLS. Default: verified TLS (`rejectUnauthorized: true`) for real hosts; off for loopback emulator endpoints, which serve none. */
+  /** Override TLS (a custom `ca`). Default: verified TLS for real hosts; off for loopback emulator endpoints, which serve none. `false` is refused for non-loopback hosts. */
   readonly ssl?: false | { readonly rejectUnauthorized: true; readonly ca?: string };
   /** Environment to read Databricks Apps' injected `PG*` / `LAKEBASE_ENDPOINT` values from (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -76,10 +76,23 @@ function splitHost(host: string): { host: string; port?: number } {
   return match ? { host: match[1]!, port: Number(match[2]) } : { host };
 }
 
+/**
+ * TLS is verified for every real host; it is off only for loopback (the emulator serves none).
+ * The password is an OAuth token, so nothing — not PGSSLMODE=disable — may send it in clear.
+ */
 function sslFor(host: string, options: PgConfigOptions, env: Readonly<Record<string, string | undefined>>): LakebasePgConfig["ssl"] {
-  if (options.ssl !== undefined) return options.ssl;
-  if (env.PGSSLMODE === "disable" || LOOPBACK.test(host)) return false;
-  return { rejectUnauthorized: true, servername: host };
+  const loopback = LOOPBACK.test(host);
+  if (options.ssl === false || ["disable", "allow", "prefer"].includes(env.PGSSLMODE ?? "")) {
+    if (!loopback) {
+      throw new ValidationError(
+        options.ssl === false ? "ssl" : "PGSSLMODE",
+        `TLS cannot be turned off for ${host}: the password is an OAuth token (allowed only for loopback hosts)`,
+      );
+    }
+    return false;
+  }
+  if (options.ssl) return options.ssl;
+  return loopback ? false : { rejectUnauthorized: true, servername: host };
 }
 
 /**
@@ -90,7 +103,8 @@ function sslFor(host: string, options: PgConfigOptions, env: Readonly<Record<str
 export async function getPgConfig(options: PgConfigOptions): Promise<LakebasePgConfig> {
   const env = options.env ?? processEnv();
   const endpointName = await resolveEndpointName(options, env);
-  let hostPort = env.PGHOST && (options.endpoint === undefined || options.endpoint === env.LAKEBASE_ENDPOINT) ? env.PGHOST : undefined;
+  // PGHOST (injected by Databricks Apps) describes LAKEBASE_ENDPOINT only: never another endpoint.
+  let hostPort = env.PGHOST && env.LAKEBASE_ENDPOINT && endpointName === env.LAKEBASE_ENDPOINT ? env.PGHOST : undefined;
   if (!hostPort) {
     const endpoint: Endpoint = await options.client.endpoints.get(endpointName);
     hostPort = endpoint.status?.hosts?.host;

@@ -8,10 +8,17 @@
 const TRANSIENT_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P03", "57P01", "08000", "08003", "08006"]);
 
 export function isWakeUpError(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  if (typeof code === "string" && TRANSIENT_CODES.has(code)) return true;
-  const message = String((error as Error)?.message ?? "");
-  return /Connection terminated unexpectedly|the database system is starting up|timeout expired/i.test(message);
+  // pg-pool wraps a connect timeout ("Connection terminated due to connection timeout") and
+  // keeps the cause: look through the chain. A full pool ("timeout exceeded when trying to
+  // connect") is not the endpoint waking up.
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && TRANSIENT_CODES.has(code)) return true;
+    const message = String((e as Error).message ?? "");
+    if (/timeout exceeded when trying to connect/i.test(message)) return false;
+    if (/Connection terminated unexpectedly|connection timeout|the database system is starting up|timeout expired/i.test(message)) return true;
+  }
+  return false;
 }
 
 export function isAuthenticationError(error: unknown): boolean {

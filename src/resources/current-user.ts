@@ -1,4 +1,4 @@
-import type { CallContext, CallOptions } from "../ops/call.js";
+import { InvalidResponseError, type CallContext, type CallOptions } from "../ops/call.js";
 import { apiErrorFromResponse } from "../ops/errors.js";
 
 /** The caller as the workspace's SCIM `Me` endpoint describes it (outside the postgres service). */
@@ -21,12 +21,19 @@ export async function currentUser(ctx: CallContext, options: CallOptions = {}): 
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
-      bodyText: typeof error === "string" ? error : JSON.stringify(error ?? ""),
+      bodyText: typeof error === "string" ? error : error === undefined ? "" : JSON.stringify(error),
       method: "GET",
       url: response.url || undefined,
     });
   }
-  const me = JSON.parse(data ?? "{}") as CurrentUser;
-  if (typeof me.userName !== "string" || me.userName === "") throw new TypeError("the current-user answer has no userName");
+  let me: CurrentUser;
+  try {
+    me = JSON.parse(data ?? "") as CurrentUser;
+  } catch {
+    throw new InvalidResponseError(`GET ${ME}: response body is not JSON (HTTP ${response.status})`, response.status);
+  }
+  if (typeof me?.userName !== "string" || me.userName === "") {
+    throw new InvalidResponseError(`GET ${ME}: the answer has no userName`, response.status);
+  }
   return me;
 }

@@ -1,6 +1,6 @@
 import type { Endpoint, EndpointInput, Operation } from "../generated/models.js";
 import { callOperation, prepareCall, sendCall, type CallOptions } from "../ops/call.js";
-import { ResourceConflictError } from "../ops/errors.js";
+import { ResourceConflictError, ValidationError } from "../ops/errors.js";
 import { waitUntil, type ReadinessOptions } from "../ops/lro/readiness.js";
 import type { ValidBranchName, ValidEndpointName } from "../ops/names.js";
 import { sleep } from "../ops/sleep.js";
@@ -49,6 +49,11 @@ export function endpointsApi(ctx: ResourceContext) {
      */
     delete<N extends string>(name: N & ValidEndpointName<N>, options?: DeleteEndpointOptions) {
       const { reconciliationTimeoutMs = 120_000, ...call } = options ?? {};
+      if (!(Number.isFinite(reconciliationTimeoutMs) && reconciliationTimeoutMs >= 0)) {
+        return mutation(ctx, "DeleteEndpoint", { resource: name }, () => {
+          throw new ValidationError("reconciliationTimeoutMs", "must be a finite number of milliseconds ≥ 0");
+        });
+      }
       return mutation(ctx, "DeleteEndpoint", { resource: name, options: call }, async (callOptions) => {
         const prepared = prepareCall("DeleteEndpoint", { resource: name });
         const start = ctx.driver.now();

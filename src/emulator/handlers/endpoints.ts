@@ -75,7 +75,23 @@ export const createEndpoint: Handler = (ctx, { params, query, body }) => {
   const spec = body?.spec ?? {};
   if (!spec.endpoint_type) throw errors.required("endpoint.spec.endpoint_type");
   const name = `${branch.name}/endpoints/${endpointId}`;
-  if (ctx.store.endpoints.has(name) && !queryFlag(query, "replace_existing")) throw errors.alreadyExists("endpoint");
+  const existing = ctx.store.endpoints.get(name);
+  if (existing && !queryFlag(query, "replace_existing")) throw errors.alreadyExists("endpoint");
+  if (existing) {
+    // replace_existing: the same endpoint (and its running listener) takes the new spec
+    if (spec.endpoint_type !== existing.status.endpoint_type) throw errors.invalid("endpoint_type is immutable");
+    const assignments = resolveUpdate("UpdateEndpoint", "spec", body).filter((a) => a.path !== "endpoint_type");
+    return ctx.operations.start({
+      resource: name,
+      kind: "Endpoint",
+      run: async () => {
+        applyAssignments(existing.status, assignments);
+        delete existing.status.no_suspension;
+        existing.update_time = iso(ctx.now());
+        return endpointView(ctx, existing);
+      },
+    });
+  }
   if (spec.endpoint_type === READ_WRITE && ctx.store.childrenOf(ctx.store.endpoints, branch.name).some((e) => e.status.endpoint_type === READ_WRITE && e.name !== name)) {
     throw errors.invalid("A branch can only have one READ_WRITE endpoint");
   }

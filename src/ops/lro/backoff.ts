@@ -1,5 +1,4 @@
-import { ApiError, LakebaseError } from "../errors.js";
-import { RequestTimeoutError } from "../transport.js";
+import { ApiError, LakebaseError, RequestTimeoutError, ValidationError } from "../errors.js";
 
 /** Polling cadence shared by operation waits and readiness waits. */
 export interface PollSchedule {
@@ -30,6 +29,22 @@ export function isTransientPollError(error: unknown): boolean {
   if (error instanceof ApiError) return error.isRetryable || error.status >= 500;
   if (error instanceof RequestTimeoutError) return true;
   if (error instanceof LakebaseError) return false;
+  if (error instanceof DOMException && error.name === "TimeoutError") return true;
   if (error instanceof DOMException && error.name === "AbortError") return false;
   return error instanceof TypeError; // fetch's network failure
+}
+
+/** The delay a failed poll's server asked for (429/503 with Retry-After or RetryInfo). */
+export function serverAskOf(error: unknown): number {
+  return error instanceof ApiError ? (error.retryAfterMs ?? 0) : 0;
+}
+
+/** Wait options are checked before the first request: NaN or ≤ 0 would never time out or poll in a tight loop. */
+export function checkWaitOptions(options: { readonly timeoutMs?: number; readonly pollIntervalMs?: number; readonly maxPollIntervalMs?: number }): void {
+  for (const key of ["timeoutMs", "pollIntervalMs", "maxPollIntervalMs"] as const) {
+    const value = options[key];
+    if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value > 0)) {
+      throw new ValidationError(key, "must be a finite number of milliseconds greater than 0");
+    }
+  }
 }

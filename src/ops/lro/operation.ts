@@ -6,8 +6,10 @@ import {
   DEFAULT_MAX_POLL_INTERVAL_MS,
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_WAIT_TIMEOUT_MS,
+  checkWaitOptions,
   isTransientPollError,
   pollDelay,
+  serverAskOf,
 } from "./backoff.js";
 import { OperationTimeoutError } from "./errors.js";
 import type { OperationProgress, WaitOptions } from "./types.js";
@@ -93,6 +95,7 @@ export class OperationHandle<TResult, TMeta = unknown> implements PromiseLike<TR
    * classes as an HTTP error; a timeout throws OperationTimeoutError carrying the name to resume.
    */
   async wait(options: WaitOptions<TMeta> = {}): Promise<TResult> {
+    checkWaitOptions(options);
     const driver = this.#driver;
     const initial = await this.#submitted;
     const name = initial.name!;
@@ -135,6 +138,7 @@ export class OperationHandle<TResult, TMeta = unknown> implements PromiseLike<TR
         serverAskMs = retryAfterMs ?? 0;
       } catch (error) {
         if (!isTransientPollError(error)) throw error;
+        serverAskMs = serverAskOf(error); // a 429/503 the transport gave back: never poll sooner
       }
       polls += 1;
       if (polled) {

@@ -1,5 +1,5 @@
 import { sleep } from "../sleep.js";
-import { DEFAULT_MAX_POLL_INTERVAL_MS, isTransientPollError, pollDelay } from "./backoff.js";
+import { checkWaitOptions, DEFAULT_MAX_POLL_INTERVAL_MS, isTransientPollError, pollDelay, serverAskOf } from "./backoff.js";
 import { WaitTimeoutError } from "./errors.js";
 
 export interface ReadinessOptions<T> {
@@ -23,12 +23,14 @@ export async function waitUntil<T>(
   options: ReadinessOptions<T> = {},
   clock: { now: () => number; random: () => number } = { now: Date.now, random: Math.random },
 ): Promise<T> {
+  checkWaitOptions(options);
   const start = clock.now();
   const timeoutMs = options.timeoutMs ?? 10 * 60_000;
   const schedule = { initialMs: options.pollIntervalMs ?? 2_000, maxMs: DEFAULT_MAX_POLL_INTERVAL_MS, random: clock.random };
   let polls = 0;
   for (let n = 0; ; n++) {
     options.signal?.throwIfAborted();
+    let serverAskMs = 0;
     try {
       const value = await read(options.signal);
       polls += 1;
@@ -37,8 +39,9 @@ export async function waitUntil<T>(
     } catch (error) {
       polls += 1;
       if (!isTransientPollError(error)) throw error;
+      serverAskMs = serverAskOf(error);
     }
-    const delay = pollDelay(schedule, n);
+    const delay = pollDelay(schedule, n, serverAskMs);
     const elapsed = clock.now() - start;
     if (elapsed + delay > timeoutMs) {
       throw new WaitTimeoutError(`${resource} was not ready after ${(elapsed / 1000).toFixed(1)} s (${polls} polls)`, resource, elapsed, polls);
