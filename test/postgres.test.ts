@@ -131,6 +131,26 @@ describe("createPool", () => {
     }
   });
 
+  it("fails fast, naming the cause, when the endpoint is disabled (it would never wake)", async () => {
+    const pool = await createPool({ client, endpoint: EP, env: {} });
+    try {
+      await client.endpoints.update(EP, { spec: { endpoint_type: "ENDPOINT_TYPE_READ_WRITE", disabled: true } }).wait({ pollIntervalMs: 20 });
+      expect((await client.endpoints.get(EP)).status?.current_state).toBe("IDLE");
+      const started = Date.now();
+      await expect(pool.query("select 1")).rejects.toThrow(/is disabled/);
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      await client.endpoints.update(EP, { spec: { endpoint_type: "ENDPOINT_TYPE_READ_WRITE", disabled: false } }).wait({ pollIntervalMs: 20 });
+      await pool.end();
+    }
+    const again = await createPool({ client, endpoint: EP, env: {} });
+    try {
+      expect((await again.query("select 1 as ok")).rows[0].ok).toBe(1);
+    } finally {
+      await again.end();
+    }
+  });
+
   it("fails fast with a clear error on wrong credentials (no wake-up retries)", async () => {
     const pool = await createPool({ client, endpoint: EP, user: "not-the-caller@example.com", env: {} });
     try {

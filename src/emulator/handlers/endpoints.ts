@@ -50,7 +50,7 @@ export async function openEndpointRuntime(ctx: EmulatorContext, endpoint: Endpoi
   const host = `${runtime.listener.host}:${runtime.listener.port}`;
   endpoint.status.hosts = endpoint.status.endpoint_type === READ_WRITE ? { host, read_write_pooled_host: host } : { host, read_only_host: host, read_only_pooled_host: host };
   endpoint.status.current_state = "ACTIVE";
-  if (endpoint.status.disabled) runtime.listener.suspend();
+  runtime.listener.setDisabled(Boolean(endpoint.status.disabled));
 }
 
 export async function closeEndpointRuntime(ctx: EmulatorContext, endpoint: EndpointRecord): Promise<void> {
@@ -125,8 +125,7 @@ export const updateEndpoint: Handler = (ctx, { params, query, body }) => {
     run: async () => {
       applyAssignments(endpoint.status, assignments);
       delete endpoint.status.no_suspension; // the status shows the effective timeout only
-      const listener = ctx.store.endpointRuntime.get(endpoint.name)?.listener;
-      if (endpoint.status.disabled) listener?.suspend();
+      ctx.store.endpointRuntime.get(endpoint.name)?.listener?.setDisabled(Boolean(endpoint.status.disabled));
       endpoint.update_time = iso(ctx.now());
       return endpointView(ctx, endpoint);
     },

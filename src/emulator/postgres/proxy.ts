@@ -292,6 +292,7 @@ export class ProxyListener implements EndpointListener {
   private actualPort = 0;
   private readonly connections = new Set<ProxyConnection>();
   private isSuspended = false;
+  private isDisabled = false;
   private wakeTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly server: Server;
@@ -309,7 +310,14 @@ export class ProxyListener implements EndpointListener {
   }
 
   get suspended(): boolean {
-    return this.isSuspended;
+    return this.isSuspended || this.isDisabled;
+  }
+
+  /** A disabled endpoint (spec.disabled) is suspended and does not wake on connect until enabled. */
+  setDisabled(disabled: boolean): void {
+    if (disabled && !this.isDisabled) this.suspend();
+    this.isDisabled = disabled;
+    if (!disabled) this.isSuspended = false;
   }
 
   log(message: string): void {
@@ -352,6 +360,7 @@ export class ProxyListener implements EndpointListener {
    * starts the wake-up clock and every attempt before it runs out is refused (57P03).
    */
   refuseWhileWaking(): boolean {
+    if (this.isDisabled) return true;
     if (!this.isSuspended) return false;
     if (!this.wakeTimer) {
       this.wakeTimer = setTimeout(() => {
