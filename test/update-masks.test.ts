@@ -112,12 +112,14 @@ const refused: [string, (c: LakebaseClient) => { submitted(): Promise<unknown> }
 ];
 
 describe("masks the live API would reject are refused before any request", () => {
+  let sent = 0;
+  const counting = createLakebaseClient({ host: HOST, auth: "t", retry: false, fetch: (request) => ((sent += 1), fetch(request)) });
   for (const [label, call, message] of refused) {
     it(label, async () => {
-      const error = await call(client()).submitted().catch((e: unknown) => e);
+      const error = await call(counting).submitted().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as Error).message).toMatch(message);
     });
   }
-  it("sent nothing", () => expect(nock.pendingMocks()).toEqual([]));
+  it("sent nothing", () => expect(sent).toBe(0));
 });
