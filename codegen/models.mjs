@@ -35,12 +35,25 @@ export function renderModels(spec) {
     "export type Writable<T> = T extends Primitive ? T : T extends $Read<any> ? never : T extends $Write<infer U> ? Writable<U> : T extends readonly (infer E)[] ? Writable<E>[] : { [K in keyof T as NonNullable<T[K]> extends $Read<any> ? never : K]: Writable<T[K]> } & { [K in keyof T as NonNullable<T[K]> extends $Read<any> ? K : never]?: never };",
     "",
   ];
+  lines.push(
+    "/**",
+    " * Type-level link from a resource to its request-body form (no run-time value): lets",
+    " * `FieldPath<Branch>` name the paths of `BranchInput`, since a GET result carries no `spec`.",
+    " */",
+    "export declare const INPUT_FORM: unique symbol;",
+    "",
+  );
+  const names = Object.keys(spec.components?.schemas ?? {});
   for (const [name, schema] of Object.entries(spec.components?.schemas ?? {})) {
-    lines.push(`${docComment(schema.description)}export type ${name} = Readable<Schemas[${JSON.stringify(name)}]>;`);
+    const readable = `Readable<Schemas[${JSON.stringify(name)}]>`;
+    const link = inputs.has(name) ? ` & { readonly [INPUT_FORM]?: ${name}Input }` : "";
+    lines.push(`${docComment(schema.description)}export type ${name} = ${readable}${link};`);
     if (inputs.has(name)) {
       lines.push(`/** Request-body form of {@link ${name}}: output-only fields are rejected at compile time. */`);
       lines.push(`export type ${name}Input = Writable<Schemas[${JSON.stringify(name)}]>;`);
     }
   }
+  lines.push("", "/** Every model by its schema name (what an operation's `x-lro` result names). */");
+  lines.push(`export interface Models {\n${names.map((n) => `  ${n}: ${n};`).join("\n")}\n}`);
   return lines.join("\n") + "\n";
 }

@@ -1,8 +1,18 @@
 import { describe, expectTypeOf, it } from "vitest";
-import type { BranchInput, EndpointInput, ProjectInput, RoleInput } from "../src/generated/models.js";
+import type { Branch, BranchInput, Endpoint, EndpointInput, ProjectInput, RoleInput } from "../src/generated/models.js";
 import { fieldMask, type FieldPath, type MaskPath } from "../src/ops/masks/index.js";
 
 describe("FieldPath", () => {
+  it("takes the resource type too: FieldPath<Branch> names the paths of its request body", () => {
+    const ok: FieldPath<Branch> = "spec.is_protected";
+    // @ts-expect-error typo: is_protectd
+    const typo: FieldPath<Branch> = "spec.is_protectd";
+    void ok;
+    void typo;
+    expectTypeOf<FieldPath<Branch>>().toEqualTypeOf<FieldPath<BranchInput>>();
+    expectTypeOf<"spec.suspend_timeout_duration">().toExtend<FieldPath<Endpoint>>();
+  });
+
   it("accepts the dotted paths of a request body and rejects typos", () => {
     const ok: FieldPath<BranchInput> = "spec.is_protected";
     // @ts-expect-error typo: is_protectd

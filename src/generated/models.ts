@@ -11,6 +11,12 @@ export type Readable<T> = T extends Primitive ? T : T extends $Write<any> ? neve
 /** The request form: `$Write` markers unwrapped, `$Read` (output-only) fields forbidden. */
 export type Writable<T> = T extends Primitive ? T : T extends $Read<any> ? never : T extends $Write<infer U> ? Writable<U> : T extends readonly (infer E)[] ? Writable<E>[] : { [K in keyof T as NonNullable<T[K]> extends $Read<any> ? never : K]: Writable<T[K]> } & { [K in keyof T as NonNullable<T[K]> extends $Read<any> ? K : never]?: never };
 
+/**
+ * Type-level link from a resource to its request-body form (no run-time value): lets
+ * `FieldPath<Branch>` name the paths of `BranchInput`, since a GET result carries no `spec`.
+ */
+export declare const INPUT_FORM: unique symbol;
+
 /** A protobuf Duration in its JSON form: decimal seconds with an `s` suffix and up to nine fractional digits, e.g. "300s", "604800s", "3.5s". */
 export type Duration = Readable<Schemas["Duration"]>;
 /** A protobuf Timestamp in its JSON form: an RFC 3339 UTC date-time with 0, 3, 6 or 9 fractional digits, e.g. "2025-01-01T00:00:00Z". */
@@ -22,7 +28,7 @@ export type AnyMessage = Readable<Schemas["AnyMessage"]>;
 /** `google.protobuf.Empty`: the `Operation.response` of delete and undelete operations, sent as `{"@type": "type.googleapis.com/google.protobuf.Empty"}`. */
 export type Empty = Readable<Schemas["Empty"]>;
 /** Body of undelete requests. Always the empty JSON object `{}`. */
-export type UndeleteRequest = Readable<Schemas["UndeleteRequest"]>;
+export type UndeleteRequest = Readable<Schemas["UndeleteRequest"]> & { readonly [INPUT_FORM]?: UndeleteRequestInput };
 /** Request-body form of {@link UndeleteRequest}: output-only fields are rejected at compile time. */
 export type UndeleteRequestInput = Writable<Schemas["UndeleteRequest"]>;
 /** The state of a branch. Open enum: unknown future values are passed through. */
@@ -84,7 +90,7 @@ export type DataApiOperationMetadata = Readable<Schemas["DataApiOperationMetadat
 /** Metadata of CdfConfig operations. Intentionally empty today; fields (e.g. progress) may be added. */
 export type CdfConfigOperationMetadata = Readable<Schemas["CdfConfigOperationMetadata"]>;
 /** A Lakebase project. `spec`, `initial_branch_spec` and `initial_endpoint_spec` are input only; read effective values from `status`. */
-export type Project = Readable<Schemas["Project"]>;
+export type Project = Readable<Schemas["Project"]> & { readonly [INPUT_FORM]?: ProjectInput };
 /** Request-body form of {@link Project}: output-only fields are rejected at compile time. */
 export type ProjectInput = Writable<Schemas["Project"]>;
 /** The desired configuration of a project (input only). */
@@ -100,7 +106,7 @@ export type InitialBranchSpec = Readable<Schemas["InitialBranchSpec"]>;
 /** Configuration for the initial Read/Write endpoint created during project creation (create-only). `suspend_timeout_duration` and `no_suspension` are mutually exclusive. */
 export type InitialEndpointSpec = Readable<Schemas["InitialEndpointSpec"]>;
 /** A branch of a project. `spec` is input only; read effective values from `status`. */
-export type Branch = Readable<Schemas["Branch"]>;
+export type Branch = Readable<Schemas["Branch"]> & { readonly [INPUT_FORM]?: BranchInput };
 /** Request-body form of {@link Branch}: output-only fields are rejected at compile time. */
 export type BranchInput = Writable<Schemas["Branch"]>;
 /** The desired configuration of a branch (input only). The expiration oneof (`ttl` | `expire_time` | `no_expiry`) is masked as `spec.expiration` when updating. */
@@ -108,7 +114,7 @@ export type BranchSpec = Readable<Schemas["BranchSpec"]>;
 /** The observed state of a branch (output only). */
 export type BranchStatus = Readable<Schemas["BranchStatus"]>;
 /** A compute endpoint of a branch. `spec` is input only; read effective values from `status`. */
-export type Endpoint = Readable<Schemas["Endpoint"]>;
+export type Endpoint = Readable<Schemas["Endpoint"]> & { readonly [INPUT_FORM]?: EndpointInput };
 /** Request-body form of {@link Endpoint}: output-only fields are rejected at compile time. */
 export type EndpointInput = Writable<Schemas["Endpoint"]>;
 /** The desired configuration of a compute endpoint (input only). The suspension oneof (`suspend_timeout_duration` | `no_suspension`) is masked as `spec.suspension` when updating. `endpoint_type` is required (and therefore also sent on updates) but immutable. */
@@ -124,7 +130,7 @@ export type EndpointHosts = Readable<Schemas["EndpointHosts"]>;
 /** A collection of settings for a compute endpoint. */
 export type EndpointSettings = Readable<Schemas["EndpointSettings"]>;
 /** Database represents a Postgres database within a Branch. `spec` is input only; read effective values from `status`. */
-export type Database = Readable<Schemas["Database"]>;
+export type Database = Readable<Schemas["Database"]> & { readonly [INPUT_FORM]?: DatabaseInput };
 /** Request-body form of {@link Database}: output-only fields are rejected at compile time. */
 export type DatabaseInput = Writable<Schemas["Database"]>;
 /** The desired state of a Postgres database (input only). */
@@ -132,7 +138,7 @@ export type DatabaseDatabaseSpec = Readable<Schemas["DatabaseDatabaseSpec"]>;
 /** The observed state of a Postgres database (output only). */
 export type DatabaseDatabaseStatus = Readable<Schemas["DatabaseDatabaseStatus"]>;
 /** Role represents a Postgres role within a Branch. `spec` is input only; read effective values from `status`. */
-export type Role = Readable<Schemas["Role"]>;
+export type Role = Readable<Schemas["Role"]> & { readonly [INPUT_FORM]?: RoleInput };
 /** Request-body form of {@link Role}: output-only fields are rejected at compile time. */
 export type RoleInput = Writable<Schemas["Role"]>;
 /** The desired state of a Postgres role (input only). */
@@ -142,7 +148,7 @@ export type RoleRoleStatus = Readable<Schemas["RoleRoleStatus"]>;
 /** Attributes that can be granted to a Postgres role (a subset of https://www.postgresql.org/docs/16/sql-createrole.html). Names follow the Postgres keywords (CREATEDB, BYPASSRLS, ...), hence no underscores. */
 export type RoleAttributes = Readable<Schemas["RoleAttributes"]>;
 /** Request body of GenerateDatabaseCredential. */
-export type GenerateDatabaseCredentialRequest = Readable<Schemas["GenerateDatabaseCredentialRequest"]>;
+export type GenerateDatabaseCredentialRequest = Readable<Schemas["GenerateDatabaseCredentialRequest"]> & { readonly [INPUT_FORM]?: GenerateDatabaseCredentialRequestInput };
 /** Request-body form of {@link GenerateDatabaseCredentialRequest}: output-only fields are rejected at compile time. */
 export type GenerateDatabaseCredentialRequestInput = Writable<Schemas["GenerateDatabaseCredentialRequest"]>;
 /** A set of UC tables and the permissions the credential is scoped to. */
@@ -166,7 +172,7 @@ export type ListCdfConfigsResponse = Readable<Schemas["ListCdfConfigsResponse"]>
 /** Response to a ListCdfStatuses request, containing a page of replicated table statuses and a token for fetching the next page. */
 export type ListCdfStatusesResponse = Readable<Schemas["ListCdfStatusesResponse"]>;
 /** Registration of a Lakebase Postgres database as a Unity Catalog catalog. `spec` is input only; read effective values from `status`. */
-export type Catalog = Readable<Schemas["Catalog"]>;
+export type Catalog = Readable<Schemas["Catalog"]> & { readonly [INPUT_FORM]?: CatalogInput };
 /** Request-body form of {@link Catalog}: output-only fields are rejected at compile time. */
 export type CatalogInput = Writable<Schemas["Catalog"]>;
 /** The desired state of the Catalog (input only). */
@@ -174,7 +180,7 @@ export type CatalogCatalogSpec = Readable<Schemas["CatalogCatalogSpec"]>;
 /** The observed state of the Catalog (output only). */
 export type CatalogCatalogStatus = Readable<Schemas["CatalogCatalogStatus"]>;
 /** A table synchronised from a Unity Catalog Delta table into Lakebase Postgres. `spec` is modelled as input only (generated field behaviour); clients should tolerate it appearing in responses. */
-export type SyncedTable = Readable<Schemas["SyncedTable"]>;
+export type SyncedTable = Readable<Schemas["SyncedTable"]> & { readonly [INPUT_FORM]?: SyncedTableInput };
 /** Request-body form of {@link SyncedTable}: output-only fields are rejected at compile time. */
 export type SyncedTableInput = Writable<Schemas["SyncedTable"]>;
 /** Configuration of a synced table (input only). */
@@ -194,7 +200,7 @@ export type DeltaTableSyncInfo = Readable<Schemas["DeltaTableSyncInfo"]>;
 /** Progress information of the Synced Table data synchronization pipeline. */
 export type SyncedTablePipelineProgress = Readable<Schemas["SyncedTablePipelineProgress"]>;
 /** DataApi represents the Data API (PostgREST) configuration for a Database. At most one DataApi per database. Create enables Data API, Delete disables it. */
-export type DataApi = Readable<Schemas["DataApi"]>;
+export type DataApi = Readable<Schemas["DataApi"]> & { readonly [INPUT_FORM]?: DataApiInput };
 /** Request-body form of {@link DataApi}: output-only fields are rejected at compile time. */
 export type DataApiInput = Writable<Schemas["DataApi"]>;
 /** Desired PostgREST configuration (input). */
@@ -202,8 +208,99 @@ export type DataApiDataApiSpec = Readable<Schemas["DataApiDataApiSpec"]>;
 /** Observed state (output-only). */
 export type DataApiDataApiStatus = Readable<Schemas["DataApiDataApiStatus"]>;
 /** A Lakebase CDF configuration (CdfConfig): one per Postgres schema per database, replicating that schema's tables into a Unity Catalog schema. Immutable once created. */
-export type CdfConfig = Readable<Schemas["CdfConfig"]>;
+export type CdfConfig = Readable<Schemas["CdfConfig"]> & { readonly [INPUT_FORM]?: CdfConfigInput };
 /** Request-body form of {@link CdfConfig}: output-only fields are rejected at compile time. */
 export type CdfConfigInput = Writable<Schemas["CdfConfig"]>;
 /** The read-only replication status of a single Postgres table replicated under a CdfConfig. One status exists per replicated table. It is created automatically and cannot be modified. */
 export type CdfStatus = Readable<Schemas["CdfStatus"]>;
+
+/** Every model by its schema name (what an operation's `x-lro` result names). */
+export interface Models {
+  Duration: Duration;
+  Timestamp: Timestamp;
+  Int64: Int64;
+  AnyMessage: AnyMessage;
+  Empty: Empty;
+  UndeleteRequest: UndeleteRequest;
+  BranchStatusState: BranchStatusState;
+  EndpointStatusState: EndpointStatusState;
+  EndpointType: EndpointType;
+  RoleAuthMethod: RoleAuthMethod;
+  RoleIdentityType: RoleIdentityType;
+  RoleMembershipRole: RoleMembershipRole;
+  RequestedClaimsPermissionSet: RequestedClaimsPermissionSet;
+  OpenApiMode: OpenApiMode;
+  CdfState: CdfState;
+  SyncedTableState: SyncedTableState;
+  ProvisioningInfoState: ProvisioningInfoState;
+  ProvisioningPhase: ProvisioningPhase;
+  SyncedTableSyncedTableSpecSyncedTableSchedulingPolicy: SyncedTableSyncedTableSpecSyncedTableSchedulingPolicy;
+  SyncedTableSyncedTableSpecPgSpecificType: SyncedTableSyncedTableSpecPgSpecificType;
+  SyncedTableSyncedTableSpecExtraColumnMaintenance: SyncedTableSyncedTableSpecExtraColumnMaintenance;
+  NewPipelineSpecPipelineChannel: NewPipelineSpecPipelineChannel;
+  ErrorCode: ErrorCode;
+  ErrorDetailAny: ErrorDetailAny;
+  DatabricksError: DatabricksError;
+  Operation: Operation;
+  ProjectOperationMetadata: ProjectOperationMetadata;
+  BranchOperationMetadata: BranchOperationMetadata;
+  EndpointOperationMetadata: EndpointOperationMetadata;
+  DatabaseOperationMetadata: DatabaseOperationMetadata;
+  RoleOperationMetadata: RoleOperationMetadata;
+  CatalogOperationMetadata: CatalogOperationMetadata;
+  SyncedTableOperationMetadata: SyncedTableOperationMetadata;
+  DataApiOperationMetadata: DataApiOperationMetadata;
+  CdfConfigOperationMetadata: CdfConfigOperationMetadata;
+  Project: Project;
+  ProjectSpec: ProjectSpec;
+  ProjectStatus: ProjectStatus;
+  ProjectDefaultEndpointSettings: ProjectDefaultEndpointSettings;
+  ProjectCustomTag: ProjectCustomTag;
+  InitialBranchSpec: InitialBranchSpec;
+  InitialEndpointSpec: InitialEndpointSpec;
+  Branch: Branch;
+  BranchSpec: BranchSpec;
+  BranchStatus: BranchStatus;
+  Endpoint: Endpoint;
+  EndpointSpec: EndpointSpec;
+  EndpointStatus: EndpointStatus;
+  EndpointGroupSpec: EndpointGroupSpec;
+  EndpointGroupStatus: EndpointGroupStatus;
+  EndpointHosts: EndpointHosts;
+  EndpointSettings: EndpointSettings;
+  Database: Database;
+  DatabaseDatabaseSpec: DatabaseDatabaseSpec;
+  DatabaseDatabaseStatus: DatabaseDatabaseStatus;
+  Role: Role;
+  RoleRoleSpec: RoleRoleSpec;
+  RoleRoleStatus: RoleRoleStatus;
+  RoleAttributes: RoleAttributes;
+  GenerateDatabaseCredentialRequest: GenerateDatabaseCredentialRequest;
+  RequestedClaims: RequestedClaims;
+  RequestedResource: RequestedResource;
+  DatabaseCredential: DatabaseCredential;
+  ListProjectsResponse: ListProjectsResponse;
+  ListBranchesResponse: ListBranchesResponse;
+  ListEndpointsResponse: ListEndpointsResponse;
+  ListDatabasesResponse: ListDatabasesResponse;
+  ListRolesResponse: ListRolesResponse;
+  ListCdfConfigsResponse: ListCdfConfigsResponse;
+  ListCdfStatusesResponse: ListCdfStatusesResponse;
+  Catalog: Catalog;
+  CatalogCatalogSpec: CatalogCatalogSpec;
+  CatalogCatalogStatus: CatalogCatalogStatus;
+  SyncedTable: SyncedTable;
+  SyncedTableSyncedTableSpec: SyncedTableSyncedTableSpec;
+  SyncedTableSyncedTableSpecExtraColumn: SyncedTableSyncedTableSpecExtraColumn;
+  SyncedTableSyncedTableSpecTypeOverride: SyncedTableSyncedTableSpecTypeOverride;
+  NewPipelineSpec: NewPipelineSpec;
+  SyncedTableSyncedTableStatus: SyncedTableSyncedTableStatus;
+  SyncedTablePosition: SyncedTablePosition;
+  DeltaTableSyncInfo: DeltaTableSyncInfo;
+  SyncedTablePipelineProgress: SyncedTablePipelineProgress;
+  DataApi: DataApi;
+  DataApiDataApiSpec: DataApiDataApiSpec;
+  DataApiDataApiStatus: DataApiDataApiStatus;
+  CdfConfig: CdfConfig;
+  CdfStatus: CdfStatus;
+}

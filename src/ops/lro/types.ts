@@ -1,5 +1,4 @@
-import type { components } from "../../generated/openapi.js";
-import type { Readable } from "../../generated/models.js";
+import type { Models } from "../../generated/models.js";
 import type { OperationId, operations } from "../../generated/operations.js";
 
 type Table = typeof operations;
@@ -9,7 +8,7 @@ export type LroOperationId = {
   [K in OperationId]: Table[K]["lro"] extends { readonly response: string } ? K : never;
 }[OperationId];
 
-type SchemaOf<N> = N extends keyof components["schemas"] ? Readable<components["schemas"][N]> : unknown;
+type SchemaOf<N> = N extends keyof Models ? Models[N] : unknown;
 
 /** What awaiting the operation yields: the resource for creates/updates, `void` for deletes/undeletes. */
 export type LroResult<K extends LroOperationId> = Table[K]["lro"] extends { readonly response: infer N }

@@ -2,6 +2,7 @@
  * Types only: dotted field paths of request bodies, and the accepted `update_mask` paths of each
  * updatable resource (taken from the generated operation table, so they follow the spec).
  */
+import type { INPUT_FORM } from "../../generated/models.js";
 import type { operations } from "../../generated/operations.js";
 
 /** The updatable resources and the operation that updates each. */
@@ -46,7 +47,7 @@ type PathsOfKey<K extends string, V, D extends number> = [V] extends [never]
       : K | `${K}.${FieldPath<V, Prev[D]>}`;
 
 /**
- * Dotted paths of an object type: `FieldPath<BranchInput>` accepts `"spec.is_protected"` and
+ * Dotted paths of an object type: `FieldPath<Branch>` (or `FieldPath<BranchInput>`) accepts `"spec.is_protected"` and
  * rejects `"spec.is_protectd"`. Stops at maps (`Record<string, …>`), arrays and primitives;
  * keys typed `never` (output-only fields of a request body) are left out; depth-limited (5).
  */
@@ -54,4 +55,11 @@ export type FieldPath<T, D extends number = 5> = [D] extends [never]
   ? never
   : T extends Primitive | readonly unknown[]
     ? never
-    : { [K in keyof T & string]-?: PathsOfKey<K, NonNullable<T[K]>, D> }[keyof T & string];
+    : InputFormOf<T> extends infer I
+      ? [I] extends [never]
+        ? { [K in keyof T & string]-?: PathsOfKey<K, NonNullable<T[K]>, D> }[keyof T & string]
+        : FieldPath<I, D>
+      : never;
+
+/** A resource model's request-body form (`Branch` → `BranchInput`), or never for other types. */
+type InputFormOf<T> = typeof INPUT_FORM extends keyof T ? (unknown extends NonNullable<T[typeof INPUT_FORM]> ? never : NonNullable<T[typeof INPUT_FORM]>) : never;
