@@ -254,6 +254,14 @@ describe("catalogs, synced tables, Data API and CDF", () => {
 });
 
 describe("auth, operations and faults", () => {
+  it("never prints its token or service principal secret", async () => {
+    const { inspect } = await import("node:util");
+    for (const text of [String(emulator), JSON.stringify(emulator), inspect(emulator)]) {
+      expect(text).not.toContain(emulator.token);
+      expect(text).not.toContain(emulator.servicePrincipal.clientSecret);
+    }
+  });
+
   it("answers a missing token with 401 and an unknown one with 403", async () => {
     const anonymous = createLakebaseClient({ host: emulator.host, auth: { getToken: () => ({ accessToken: "" }) }, retry: false });
     await expect(anonymous.projects.get(P)).rejects.toBeInstanceOf(UnauthenticatedError);

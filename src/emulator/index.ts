@@ -64,6 +64,9 @@ export interface Emulator {
   query(branchName: string, database: string, sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   /** Stops the API, every Postgres process and removes temp files. Idempotent. */
   stop(): Promise<void>;
+  /** Host and engine only: the printed forms never show the token or the service principal's secret. */
+  toString(): string;
+  toJSON(): { host: string; engine: EngineKind; token: "[redacted]" };
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -101,7 +104,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return listener;
   };
   let stopping: Promise<void> | undefined;
+  const describe = () => `Emulator(${`http://127.0.0.1:${port}`}, ${backend.engine} Postgres)`;
   return {
+    // The token and the service principal's secret are credentials: never in its printed forms.
+    toString: describe,
+    toJSON: () => ({ host: `http://127.0.0.1:${port}`, engine: backend.engine, token: "[redacted]" }),
+    [Symbol.for("nodejs.util.inspect.custom")]: describe,
     host: `http://127.0.0.1:${port}`,
     token: auth.pat,
     userName: auth.user.userName,
