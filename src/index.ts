@@ -38,7 +38,7 @@ export type { LroMetadata, LroOperationId, LroResult, OperationProgress, WaitOpt
 export { OperationTimeoutError, PaginationLoopError, WaitTimeoutError } from "./ops/lro/errors.js";
 export type { ReadinessOptions } from "./ops/lro/readiness.js";
 export { Paginated, type Page, type PagesOptions } from "./ops/paginate.js";
-export { isEndpointReady, type DeleteEndpointOptions } from "./resources/endpoints.js";
+export { isEndpointReady, waitForEndpointReady, type DeleteEndpointOptions } from "./resources/endpoints.js";
 export type { UpdateOptions } from "./resources/shared.js";
 export type { CurrentUser } from "./resources/current-user.js";
 export { fieldMask, type FieldMaskApi, type FieldPath, type MaskPath, type MaskResource } from "./ops/masks/index.js";

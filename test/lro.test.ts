@@ -2,6 +2,7 @@ import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   createLakebaseClient,
+  waitForEndpointReady,
   InvalidParameterValueError,
   InvalidResponseError,
   NotFoundError,
@@ -223,6 +224,12 @@ describe("endpoints: readiness after done, and the reconciliation conflict on de
     });
     expect(endpoint.status?.current_state).toBe("IDLE");
     expect(seen).toEqual(["INIT/ACTIVE", "ACTIVE/IDLE", "IDLE/-"]);
+  });
+
+  it("waitForEndpointReady(client, name) is the same wait", async () => {
+    nock(HOST).get(`${BASE}/${EP}`).reply(200, { name: EP, status: { current_state: "INIT", pending_state: "ACTIVE" } });
+    nock(HOST).get(`${BASE}/${EP}`).reply(200, { name: EP, status: { current_state: "ACTIVE" } });
+    expect((await waitForEndpointReady(client(), EP, { pollIntervalMs: 5 })).status?.current_state).toBe("ACTIVE");
   });
 
   it("waitForReady times out with the endpoint name, and stops at once on 404", async () => {

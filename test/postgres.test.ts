@@ -177,3 +177,27 @@ describe("createPool", () => {
     }
   });
 });
+
+describe("scale to zero in the emulator", () => {
+  it("suspends an endpoint idle for its suspend_timeout_duration; the pool wakes it on the next query", async () => {
+    const scaled = await startEmulator({ operationLatencyMs: 10, wakeUpMs: 200, autoSuspend: { timeScale: 0.005 } });
+    try {
+      const c = createLakebaseClient({ host: scaled.host, auth: scaled.token });
+      await c.projects.create("zz", { spec: { default_endpoint_settings: { suspend_timeout_duration: "120s" } } }).wait({ pollIntervalMs: 10 });
+      const ep = "projects/zz/branches/production/endpoints/primary";
+      const pool = await createPool({ client: c, endpoint: ep, env: {}, pool: { idleTimeoutMillis: 50 } });
+      try {
+        await pool.query("select 1");
+        // 120 s × 0.005 = 0.6 s of no open connection (the pool closes its idle client after 50 ms)
+        await new Promise((r) => setTimeout(r, 1_200));
+        expect((await c.endpoints.get(ep)).status?.current_state).toBe("IDLE");
+        expect((await pool.query("select 'awake' as s")).rows[0].s).toBe("awake");
+        expect((await c.endpoints.get(ep)).status?.current_state).toBe("ACTIVE");
+      } finally {
+        await pool.end();
+      }
+    } finally {
+      await scaled.stop();
+    }
+  });
+});

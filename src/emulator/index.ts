@@ -37,6 +37,12 @@ export interface EmulatorOptions {
   readonly wakeUpMs?: number;
   /** Lifetime of OAuth tokens from /oidc/v1/token, in seconds (default 3600). */
   readonly oauthTokenTtlSeconds?: number;
+  /**
+   * Scale to zero: an endpoint with no open connection for its `suspend_timeout_duration` is
+   * suspended (IDLE) and wakes on the next connection. `timeScale` shrinks the durations (0.01
+   * turns "300s" into 3 s); `false` turns it off. Default: on, at real durations.
+   */
+  readonly autoSuspend?: false | { readonly timeScale?: number };
   /** Initial fault injection settings. */
   readonly faults?: Partial<FaultSettings>;
   readonly log?: (message: string) => void;
@@ -103,6 +109,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (!listener) throw new Error(`endpoint ${name} has no running listener`);
     return listener;
   };
+  const autoSuspend = options.autoSuspend === false ? undefined : setInterval(() => suspendIdleEndpoints(ctx, options.autoSuspend ? options.autoSuspend.timeScale ?? 1 : 1), 200);
+  autoSuspend?.unref();
   let stopping: Promise<void> | undefined;
   const describe = () => `Emulator(${`http://127.0.0.1:${port}`}, ${backend.engine} Postgres)`;
   return {
@@ -122,12 +130,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     query: (branchName, database, sql, params) => backend.query(ctx.store.branch(branchName).uid, database, sql, params),
     stop: () =>
       (stopping ??= (async () => {
+        clearInterval(autoSuspend);
         server.closeAllConnections?.();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await ctx.operations.settle();
         await backend.close();
       })()),
   };
+}
+
+/** Suspends every endpoint idle for longer than its suspend_timeout_duration (× timeScale). */
+function suspendIdleEndpoints(ctx: EmulatorContext, timeScale: number): void {
+  const now = ctx.now();
+  for (const endpoint of ctx.store.endpoints.values()) {
+    const listener = ctx.store.endpointRuntime.get(endpoint.name)?.listener;
+    const timeout = /^(\d+(?:\.\d+)?)s$/.exec(String(endpoint.status.suspend_timeout_duration ?? ""));
+    if (!listener || listener.suspended || !timeout || listener.idleSince === undefined) continue;
+    if (now - listener.idleSince >= Number(timeout[1]) * 1000 * timeScale) listener.suspend();
+  }
 }
 
 export type { FaultSettings } from "./faults.js";

@@ -81,3 +81,11 @@ export function endpointsApi(ctx: ResourceContext) {
 }
 
 export type EndpointsApi = ReturnType<typeof endpointsApi>;
+
+/**
+ * Waits until an endpoint accepts connections (ACTIVE or IDLE, nothing pending): the same as
+ * `client.endpoints.waitForReady(name)`, for code that passes the client around.
+ */
+export function waitForEndpointReady(client: { readonly endpoints: EndpointsApi }, name: string, options?: ReadinessOptions<Endpoint>): Promise<Endpoint> {
+  return client.endpoints.waitForReady(name, options);
+}

@@ -169,6 +169,8 @@ export interface EndpointListener {
   /** Scale to zero: close open connections; the next connection attempts are refused (SQLSTATE 57P03 "the database system is starting up") for wakeUpMs, then served. */
   suspend(): void;
   readonly suspended: boolean;
+  /** Since when no client connection has been open (epoch ms), or undefined while one is: drives scale to zero. */
+  readonly idleSince: number | undefined;
   /** spec.disabled: suspended, and connection attempts are refused (57P03) without waking until re-enabled. */
   setDisabled(disabled: boolean): void;
   /** Fault injection: close every open client connection abruptly. */

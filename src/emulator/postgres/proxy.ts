@@ -313,6 +313,13 @@ export class ProxyListener implements EndpointListener {
     return this.isSuspended || this.isDisabled;
   }
 
+  private idleSinceMs: number | undefined = Date.now();
+
+  /** Since when no client connection has been open (epoch ms), or undefined while one is. */
+  get idleSince(): number | undefined {
+    return this.connections.size === 0 ? this.idleSinceMs : undefined;
+  }
+
   /** A disabled endpoint (spec.disabled) is suspended and does not wake on connect until enabled. */
   setDisabled(disabled: boolean): void {
     if (disabled && !this.isDisabled) this.suspend();
@@ -348,7 +355,11 @@ export class ProxyListener implements EndpointListener {
     socket.on("error", noop); // resets and aborted clients are routine; the close handlers clean up
     const connection = new ProxyConnection(socket, this);
     this.connections.add(connection);
-    socket.once("close", () => this.connections.delete(connection));
+    this.idleSinceMs = undefined;
+    socket.once("close", () => {
+      this.connections.delete(connection);
+      if (this.connections.size === 0) this.idleSinceMs = Date.now();
+    });
     connection.handshake().catch((error: unknown) => {
       this.log(`endpoint handshake failed: ${String(error)}`);
       connection.kill();
@@ -366,6 +377,7 @@ export class ProxyListener implements EndpointListener {
       this.wakeTimer = setTimeout(() => {
         this.wakeTimer = undefined;
         this.isSuspended = false;
+        this.idleSinceMs = Date.now(); // just woken: the idle clock starts again
       }, this.options.wakeUpMs ?? 1000);
       this.wakeTimer.unref();
     }
