@@ -1,0 +1,36 @@
+// README's "First call", run as written against the embedded emulator (host and token swapped in).
+import { createLakebaseClient, NotFoundError } from "lakebase-sdk";
+import { startEmulator } from "lakebase-sdk/emulator";
+
+const emulator = await startEmulator({ operationLatencyMs: 100 });
+try {
+  const client = createLakebaseClient({ host: emulator.host, auth: emulator.token });
+  await client.projects.create("my-app", { spec: {} });
+
+  // Create a branch and wait for it: mutations return an awaitable operation handle.
+  const branch = await client.branches.create("projects/my-app", "dev", { spec: { no_expiry: true } });
+  console.log(branch.status?.current_state); // effective values live in `status`
+
+  // Or keep the handle (--no-wait), store its name, and resume in another process.
+  const op = client.endpoints.update("projects/my-app/branches/dev/endpoints/primary", {
+    spec: { endpoint_type: "ENDPOINT_TYPE_READ_WRITE", suspend_timeout_duration: "600s" },
+  }); // update_mask=spec.suspension, derived by the live API's rules
+  const { name } = await op.submitted();
+  const endpoint = await client.operations.resume(name, "UpdateEndpoint"); // a typed Endpoint
+  console.log(endpoint.status?.suspend_timeout_duration);
+
+  // Lists walk every page lazily; each page carries a resumable token.
+  for await (const b of client.branches.list("projects/my-app")) console.log(b.name);
+
+  // Un-protect a branch: explicit false is sent, the mask is spec.is_protected.
+  await client.branches.update("projects/my-app/branches/dev", { spec: { is_protected: false } });
+
+  try {
+    await client.projects.get("projects/nope");
+  } catch (error) {
+    if (error instanceof NotFoundError) console.log(error.errorCode, error.requestId);
+    else throw error;
+  }
+} finally {
+  await emulator.stop();
+}
