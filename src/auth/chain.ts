@@ -11,6 +11,7 @@
 import { raceAbort } from "../ops/sleep.js";
 import { CredentialUnavailableError, NoCredentialsError, type SkippedProvider } from "./errors.js";
 import type { AccessToken, GetTokenOptions, NamedTokenProvider, TokenProvider } from "./token-provider.js";
+import { canRefresh } from "./token-provider.js";
 
 /** One link: a name and a factory that throws `CredentialUnavailableError` when not configured. */
 export interface CredentialLink {
@@ -45,6 +46,8 @@ export interface ChainOptions {
 export interface ChainedTokenProvider extends TokenProvider {
   /** The winning provider's name, once resolved. */
   readonly name: string | undefined;
+  /** False once a static provider (a PAT) won: the client then does not replay a 401. */
+  readonly refreshable: boolean;
   /** Run the selection now (it otherwise runs on the first `getToken`). */
   resolve(options?: { readonly signal?: AbortSignal }): Promise<SelectedCredential>;
 }
@@ -112,6 +115,10 @@ export function chainCredentials(links: readonly CredentialLink[], options: Chai
   const chained = {
     get name() {
       return selected?.name;
+    },
+    /** False once a static provider (a PAT) was selected: a 401 then cannot be cured by refreshing. */
+    get refreshable() {
+      return selected ? canRefresh(selected.provider) : true;
     },
     async resolve(opts?: { readonly signal?: AbortSignal }) {
       return (await raceAbort(resolveOnce(opts?.signal), opts?.signal)).selected;

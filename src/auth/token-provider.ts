@@ -67,5 +67,6 @@ export function toTokenProvider(auth: AuthOption): TokenProvider {
 
 /** True when asking the provider again can yield a different token (so a 401 is worth one replay). */
 export function canRefresh(provider: TokenProvider): boolean {
-  return !staticProviders.has(provider);
+  // A wrapper (a chain) answers for the provider it selected through `refreshable`.
+  return !staticProviders.has(provider) && (provider as { readonly refreshable?: boolean }).refreshable !== false;
 }

@@ -43,7 +43,6 @@ function withTimeout(inner: FetchLike, timeoutMs: number): FetchLike {
 }
 
 function withAuth(inner: FetchLike, provider: TokenProvider): FetchLike {
-  const refreshable = canRefresh(provider);
   const send = async (request: Request, forceRefresh: boolean) => {
     const { accessToken } = await provider.getToken({ signal: request.signal, forceRefresh });
     // Every Request reaching here was built with redirect: "manual" (see createLakebaseClient),
@@ -52,9 +51,11 @@ function withAuth(inner: FetchLike, provider: TokenProvider): FetchLike {
     return inner(request);
   };
   return async (request) => {
-    const replay = refreshable ? request.clone() : undefined;
+    // Asked per request: a chain knows only after its first token whether it picked a static one.
+    const replay = canRefresh(provider) ? request.clone() : undefined;
     const response = await send(request, false);
-    if (response.status !== 401 || !replay) return response;
+    // Asked again after the answer: the selection may have been made while getting the token.
+    if (response.status !== 401 || !replay || !canRefresh(provider)) return response;
     // One replay after a 401, with a token the provider must not answer from its cache.
     await response.body?.cancel();
     return send(replay, true);

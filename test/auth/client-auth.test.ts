@@ -61,3 +61,20 @@ describe("providers through the real client", () => {
     api.done();
   });
 });
+
+describe("a chain that selected a static token", () => {
+  it("does not replay a 401 (no refresh can cure it); a chain that selected OAuth does", async () => {
+    const { chainCredentials } = await import("../../src/index.js");
+    let sent = 0;
+    nock(HOST)
+      .get("/api/2.0/postgres/projects/p")
+      .times(3)
+      .reply(() => ((sent += 1), [401, { error_code: "UNAUTHENTICATED", message: "bad token" }]));
+    const chain = chainCredentials([{ name: "pat", create: () => patCredentials({ token: "dapi-x" }) }]);
+    const client = createLakebaseClient({ host: HOST, auth: chain, retry: false });
+    await expect(client.projects.get("projects/p")).rejects.toBeInstanceOf(UnauthenticatedError);
+    await expect(client.projects.get("projects/p")).rejects.toBeInstanceOf(UnauthenticatedError);
+    expect(sent).toBe(2);
+    expect(chain.refreshable).toBe(false);
+  });
+});
