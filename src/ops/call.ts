@@ -102,19 +102,23 @@ export async function sendCall<T>(
   ) => Promise<{ data?: string; error?: unknown; response: Response }>;
   const { data, error, response } = await request(op.method.toLowerCase(), op.path, init);
 
-  if (!response.ok) {
-    throw apiErrorFromResponse({
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-      bodyText: typeof error === "string" ? error : error === undefined ? "" : JSON.stringify(error),
-      method: op.method,
-      url: response.url || undefined,
-    });
-  }
+  throwIfFailed(response, error, op.method);
   const parsed = parseJson(data, response.status, op);
   if (ctx.loadSchemas && op.response) validate(await ctx.loadSchemas(), op.response, parsed, op);
   return { data: parsed as T, headers: response.headers };
+}
+
+/** A non-2xx answer as its typed ApiError (`error` is the body openapi-fetch read as text). */
+export function throwIfFailed(response: Response, error: unknown, method: string): void {
+  if (response.ok) return;
+  throw apiErrorFromResponse({
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+    bodyText: typeof error === "string" ? error : error === undefined ? "" : JSON.stringify(error),
+    method,
+    url: response.url || undefined,
+  });
 }
 
 /**

@@ -1,5 +1,4 @@
-import { InvalidResponseError, type CallContext, type CallOptions } from "../ops/call.js";
-import { apiErrorFromResponse } from "../ops/errors.js";
+import { InvalidResponseError, throwIfFailed, type CallContext, type CallOptions } from "../ops/call.js";
 
 /** The caller as the workspace's SCIM `Me` endpoint describes it (outside the postgres service). */
 export interface CurrentUser {
@@ -16,16 +15,7 @@ const ME = "/api/2.0/preview/scim/v2/Me";
 export async function currentUser(ctx: CallContext, options: CallOptions = {}): Promise<CurrentUser> {
   const request = ctx.raw.request as unknown as (method: string, url: string, init: Record<string, unknown>) => Promise<{ data?: string; error?: unknown; response: Response }>;
   const { data, error, response } = await request("get", ME, { parseAs: "text", signal: options.signal, headers: options.headers });
-  if (!response.ok) {
-    throw apiErrorFromResponse({
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-      bodyText: typeof error === "string" ? error : error === undefined ? "" : JSON.stringify(error),
-      method: "GET",
-      url: response.url || undefined,
-    });
-  }
+  throwIfFailed(response, error, "GET");
   let me: CurrentUser;
   try {
     me = JSON.parse(data ?? "") as CurrentUser;
