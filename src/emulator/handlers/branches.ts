@@ -1,7 +1,8 @@
 import type { Identity } from "../auth.js";
 import { errors } from "../http-errors.js";
 import { newUid } from "../ids.js";
-import { applyAssignments, resolveUpdate } from "../masks.js";
+import { resolveUpdate } from "../masks.js";
+import { startUpdate } from "./update.js";
 import {
   iso,
   listPage,
@@ -198,19 +199,12 @@ export const updateBranch: Handler = (ctx, { params, query, body }) => {
   const branch = ctx.store.branch(`projects/${params.project_id}/branches/${params.branch_id}`);
   const assignments = resolveUpdate("UpdateBranch", query.get("update_mask"), body);
   const created = Date.parse(String(branch.create_time));
-  return ctx.operations.start({
-    resource: branch.name,
-    kind: "Branch",
-    run: async () => {
-      applyAssignments(branch.status, assignments);
-      // the status shows the effective expiration only
-      if (branch.status.ttl !== undefined) branch.status.expire_time = iso(created + durationMs(branch.status.ttl));
-      if (branch.status.no_expiry) delete branch.status.expire_time;
-      delete branch.status.ttl;
-      delete branch.status.no_expiry;
-      branch.update_time = iso(ctx.now());
-      return view(branch);
-    },
+  return startUpdate(ctx, branch, "Branch", assignments, () => {
+    // the status shows the effective expiration only
+    if (branch.status.ttl !== undefined) branch.status.expire_time = iso(created + durationMs(branch.status.ttl));
+    if (branch.status.no_expiry) delete branch.status.expire_time;
+    delete branch.status.ttl;
+    delete branch.status.no_expiry;
   });
 };
 

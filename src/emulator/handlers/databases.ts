@@ -1,6 +1,7 @@
 import { errors, HttpError } from "../http-errors.js";
 import { generatedId } from "../ids.js";
-import { applyAssignments, resolveUpdate } from "../masks.js";
+import { resolveUpdate } from "../masks.js";
+import { startUpdate } from "./update.js";
 import { checkResourceId, iso, listPage, queryFlag, view, type EmulatorContext, type Handler, type Json } from "../state.js";
 
 function roleOf(ctx: EmulatorContext, branchName: string, roleName: unknown): Json {
@@ -68,15 +69,8 @@ export const updateDatabase: Handler = (ctx, { params, query, body }) => {
   const newRole = assignments.find((a) => a.path === "role");
   if (newRole) roleOf(ctx, branch.name, newRole.value);
   const before = db.status.postgres_database;
-  return ctx.operations.start({
-    resource: db.name,
-    kind: "Database",
-    run: async () => {
-      applyAssignments(db.status, assignments);
-      if (db.status.postgres_database !== before) await ctx.backend.renameDatabase(branch.uid, before, db.status.postgres_database);
-      db.update_time = iso(ctx.now());
-      return view(db);
-    },
+  return startUpdate(ctx, db, "Database", assignments, async () => {
+    if (db.status.postgres_database !== before) await ctx.backend.renameDatabase(branch.uid, before, db.status.postgres_database);
   });
 };
 

@@ -1,6 +1,7 @@
 import { errors } from "../http-errors.js";
 import { newUid } from "../ids.js";
-import { applyAssignments, resolveUpdate } from "../masks.js";
+import { resolveUpdate, type Assignment } from "../masks.js";
+import { startUpdate } from "./update.js";
 import { checkResourceId, iso, listPage, queryFlag, requireQueryId, view, type BranchRecord, type EmulatorContext, type EndpointRecord, type Handler, type Json } from "../state.js";
 
 const READ_WRITE = "ENDPOINT_TYPE_READ_WRITE";
@@ -81,16 +82,7 @@ export const createEndpoint: Handler = (ctx, { params, query, body }) => {
     // replace_existing: the same endpoint (and its running listener) takes the new spec
     if (spec.endpoint_type !== existing.status.endpoint_type) throw errors.invalid("endpoint_type is immutable");
     const assignments = resolveUpdate("UpdateEndpoint", "spec", body).filter((a) => a.path !== "endpoint_type");
-    return ctx.operations.start({
-      resource: name,
-      kind: "Endpoint",
-      run: async () => {
-        applyAssignments(existing.status, assignments);
-        delete existing.status.no_suspension;
-        existing.update_time = iso(ctx.now());
-        return endpointView(ctx, existing);
-      },
-    });
+    return startEndpointUpdate(ctx, existing, assignments);
   }
   if (spec.endpoint_type === READ_WRITE && ctx.store.childrenOf(ctx.store.endpoints, branch.name).some((e) => e.status.endpoint_type === READ_WRITE && e.name !== name)) {
     throw errors.invalid("A branch can only have one READ_WRITE endpoint");
@@ -119,18 +111,23 @@ export const listEndpoints: Handler = (ctx, { params, query }) => {
 export const updateEndpoint: Handler = (ctx, { params, query, body }) => {
   const endpoint = ctx.store.endpoint(`projects/${params.project_id}/branches/${params.branch_id}/endpoints/${params.endpoint_id}`);
   const assignments = resolveUpdate("UpdateEndpoint", query.get("update_mask"), body);
-  return ctx.operations.start({
-    resource: endpoint.name,
-    kind: "Endpoint",
-    run: async () => {
-      applyAssignments(endpoint.status, assignments);
-      delete endpoint.status.no_suspension; // the status shows the effective timeout only
-      ctx.store.endpointRuntime.get(endpoint.name)?.listener?.setDisabled(Boolean(endpoint.status.disabled));
-      endpoint.update_time = iso(ctx.now());
-      return endpointView(ctx, endpoint);
-    },
-  });
+  return startEndpointUpdate(ctx, endpoint, assignments);
 };
+
+/** An update (or a replace_existing create): the status shows the effective timeout only; `disabled` reaches the listener. */
+function startEndpointUpdate(ctx: EmulatorContext, endpoint: EndpointRecord, assignments: readonly Assignment[]) {
+  return startUpdate(
+    ctx,
+    endpoint,
+    "Endpoint",
+    assignments,
+    () => {
+      delete endpoint.status.no_suspension;
+      ctx.store.endpointRuntime.get(endpoint.name)?.listener?.setDisabled(Boolean(endpoint.status.disabled));
+    },
+    (record) => endpointView(ctx, record as EndpointRecord),
+  );
+}
 
 export const deleteEndpoint: Handler = (ctx, { params }) => {
   const endpoint = ctx.store.endpoint(`projects/${params.project_id}/branches/${params.branch_id}/endpoints/${params.endpoint_id}`);

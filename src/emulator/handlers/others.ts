@@ -1,6 +1,7 @@
 import { errors } from "../http-errors.js";
 import { newUid } from "../ids.js";
-import { applyAssignments, resolveUpdate } from "../masks.js";
+import { resolveUpdate } from "../masks.js";
+import { startUpdate } from "./update.js";
 import { iso, listPage, requireQueryId, view, type EmulatorContext, type Handler, type Json } from "../state.js";
 
 /*
@@ -127,15 +128,7 @@ export const getDataApi: Handler = (ctx, { params }) => view(dataApi(ctx, params
 export const updateDataApi: Handler = (ctx, { params, query, body }) => {
   const found = dataApi(ctx, params);
   const assignments = resolveUpdate("UpdateDataApi", query.get("update_mask"), body);
-  return ctx.operations.start({
-    resource: found.name,
-    kind: "DataApi",
-    run: async () => {
-      applyAssignments(found.status, assignments);
-      found.update_time = iso(ctx.now());
-      return view(found);
-    },
-  });
+  return startUpdate(ctx, found, "DataApi", assignments);
 };
 
 export const deleteDataApi: Handler = (ctx, { params }) => {

@@ -1,7 +1,8 @@
 import type { Identity } from "../auth.js";
 import { errors } from "../http-errors.js";
 import { newUid } from "../ids.js";
-import { applyAssignments, resolveUpdate } from "../masks.js";
+import { resolveUpdate } from "../masks.js";
+import { startUpdate } from "./update.js";
 import { checkResourceId, iso, listPage, queryFlag, requireQueryId, view, type EmulatorContext, type Handler, type ProjectRecord } from "../state.js";
 import { createBranchRecords, dropBranchRuntime, reopenBranchRuntime } from "./branches.js";
 
@@ -74,16 +75,9 @@ export const updateProject: Handler = (ctx, { params, query, body }) => {
   const assignments = resolveUpdate("UpdateProject", query.get("update_mask"), body);
   const newDefault = assignments.find((a) => a.path === "default_branch")?.value as string | undefined;
   if (newDefault !== undefined) ctx.store.branch(newDefault);
-  return ctx.operations.start({
-    resource: project.name,
-    kind: "Project",
-    run: async () => {
-      applyAssignments(project.status, assignments);
-      delete project.status.default_endpoint_settings?.no_suspension;
-      if (newDefault) for (const branch of branchesOf(ctx, project.name)) branch.status.default = branch.name === newDefault;
-      project.update_time = iso(ctx.now());
-      return view(project);
-    },
+  return startUpdate(ctx, project, "Project", assignments, () => {
+    delete project.status.default_endpoint_settings?.no_suspension;
+    if (newDefault) for (const branch of branchesOf(ctx, project.name)) branch.status.default = branch.name === newDefault;
   });
 };
 

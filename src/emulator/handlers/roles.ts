@@ -1,6 +1,7 @@
 import { errors } from "../http-errors.js";
 import { generatedId } from "../ids.js";
-import { applyAssignments, resolveUpdate } from "../masks.js";
+import { resolveUpdate } from "../masks.js";
+import { startUpdate } from "./update.js";
 import { iso, listPage, queryFlag, view, type EmulatorContext, type Handler, type Json } from "../state.js";
 
 /** auth_method derived from identity_type when omitted (reference 4.7). */
@@ -70,15 +71,7 @@ export const updateRole: Handler = (ctx, { params, query, body }) => {
   const assignments = resolveUpdate("UpdateRole", query.get("update_mask"), body);
   // spec.postgres_role cannot change: rejected in a mask, silently ignored under `spec` (reference 7.2.9)
   const effective = assignments.filter((a) => a.path !== "postgres_role");
-  return ctx.operations.start({
-    resource: found.name,
-    kind: "Role",
-    run: async () => {
-      applyAssignments(found.status, effective);
-      found.update_time = iso(ctx.now());
-      return view(found);
-    },
-  });
+  return startUpdate(ctx, found, "Role", effective);
 };
 
 export const deleteRole: Handler = (ctx, { params, query }) => {
