@@ -1,8 +1,10 @@
 // The operation table: for every operationId, the verb, path template, where each parameter
 // goes, the body and result schemas, the long-running-operation result/metadata (`x-lro`),
 // the paginated list field (`x-paginated`) and the update-mask rules (`x-update-mask`,
-// `x-oneof-groups`, `x-immutable`). The hand-written layers read this table instead of
-// repeating what the spec already says.
+// `x-oneof-groups`, `x-immutable`), and what a request body is checked for before it is sent
+// (Duration fields with `x-duration-bounds`, output-only fields). The hand-written layers read this
+// table instead of repeating what the spec already says.
+import { bodyRules, identifierFields, integerBounds } from "./body-rules.mjs";
 import { HEADER, listOperations, refName, resolve } from "./header.mjs";
 
 const BASE = "/api/2.0/postgres/";
@@ -49,7 +51,7 @@ function maskFacts(spec, schema, prefix = "", facts = { groups: {}, immutable: [
   return facts;
 }
 
-function operationInfo(spec, { path, method, op, pathItem }) {
+function operationInfo(spec, identifiers, { path, method, op, pathItem }) {
   const params = [...(pathItem.parameters ?? []), ...(op.parameters ?? [])].map((p) => resolve(spec, p));
   const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
   for (const name of pathParams) {
@@ -62,8 +64,7 @@ function operationInfo(spec, { path, method, op, pathItem }) {
   for (const p of params.filter((p) => p.in === "query")) {
     const schema = resolve(spec, p.schema) ?? {};
     query[p.name] = { required: Boolean(p.required), type: schema.type ?? "string" };
-    if (schema.minimum !== undefined) query[p.name].minimum = schema.minimum;
-    if (schema.maximum !== undefined) query[p.name].maximum = schema.maximum;
+    if (schema.type === "integer") Object.assign(query[p.name], integerBounds(schema));
   }
   const requestBody = resolve(spec, op.requestBody);
   const bodySchema = requestBody?.content?.["application/json"]?.schema;
@@ -79,7 +80,9 @@ function operationInfo(spec, { path, method, op, pathItem }) {
     pathParams,
     verbatimPathParams: verbatim,
     query,
-    body: bodySchema ? { schema: schemaRefName(bodySchema), required: Boolean(requestBody.required) } : null,
+    body: bodySchema
+      ? { schema: schemaRefName(bodySchema), required: Boolean(requestBody.required), ...bodyRules(spec, bodySchema, identifiers) }
+      : null,
     response: schemaRefName(responseSchema),
     lro: lro ? { response: lro.response, metadata: lro.metadata } : null,
     paginated: op["x-paginated"] ? { items: op["x-paginated"].items } : null,
@@ -91,10 +94,13 @@ function operationInfo(spec, { path, method, op, pathItem }) {
 
 export function renderOperations(spec) {
   const table = {};
+  const identifiers = identifierFields(spec);
   for (const entry of listOperations(spec)) {
     if (!entry.op.operationId) throw new Error(`${entry.method.toUpperCase()} ${entry.path} has no operationId`);
-    table[entry.op.operationId] = operationInfo(spec, entry);
+    table[entry.op.operationId] = operationInfo(spec, identifiers, entry);
   }
+  const durationPattern = spec.components?.schemas?.Duration?.pattern;
+  if (typeof durationPattern !== "string") throw new Error("components.schemas.Duration has no pattern");
   // One operation per line: readable in a diff, compact in the bundle.
   const body = `{\n${Object.entries(table).map(([id, info]) => `  ${JSON.stringify(id)}: ${JSON.stringify(info)},`).join("\n")}\n}`;
   return `${HEADER}
@@ -110,7 +116,16 @@ export interface OperationInfo {
   /** Path parameters spliced verbatim (operation names contain \`/\`, \`+\`, \`=\`). */
   readonly verbatimPathParams: readonly string[];
   readonly query: { readonly [name: string]: { readonly required: boolean; readonly type: string; readonly minimum?: number; readonly maximum?: number } };
-  readonly body: { readonly schema: string | null; readonly required: boolean } | null;
+  /**
+   * The request body: its schema, the Duration fields by dotted path with their bounds in seconds
+   * (\`x-duration-bounds\`), and the output-only fields a request must not carry.
+   */
+  readonly body: {
+    readonly schema: string | null;
+    readonly required: boolean;
+    readonly durations: { readonly [path: string]: { readonly minimum?: number; readonly maximum?: number } };
+    readonly outputOnly: readonly string[];
+  } | null;
   readonly response: string | null;
   /** Long-running operation: the schema \`Operation.response\` decodes to, and the metadata schema. */
   readonly lro: { readonly response: string; readonly metadata: string } | null;
@@ -129,5 +144,8 @@ export interface OperationInfo {
 export const operations = ${body} as const satisfies Record<string, OperationInfo>;
 
 export type OperationId = keyof typeof operations;
+
+/** The JSON form of a protobuf Duration (components.schemas.Duration.pattern): "300s", "3.5s". */
+export const DURATION_PATTERN = new RegExp(${JSON.stringify(durationPattern)});
 `;
 }

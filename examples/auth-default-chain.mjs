@@ -1,5 +1,6 @@
 // The default credential chain: explicit options > environment > ~/.databrickscfg profile.
 // Shows which provider won, and the one error listing every provider when nothing is configured.
+import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -31,14 +32,32 @@ token = dapi-from-profile   # inline comments need a space before them
   );
 
   // env: {} keeps this example independent of the machine it runs on.
-  const auth = defaultCredentials({ configFile, profile: "demo", env: {}, onSelected: ({ name, skipped }) => console.log(`1. selected ${name} (skipped ${skipped.length})`) });
+  let selected;
+  const auth = defaultCredentials({
+    configFile,
+    profile: "demo",
+    env: {},
+    onSelected: ({ name, skipped }) => {
+      selected = name;
+      console.log(`1. selected ${name} (skipped ${skipped.length})`);
+    },
+  });
   console.log(`   host from the profile: ${auth.host}`);
+  assert.equal(auth.host, `http://127.0.0.1:${server.address().port}`);
   const client = createLakebaseClient({ host: auth.host, auth });
-  console.log(`2. GetProject with the profile's token: ${(await client.projects.get("projects/demo")).name}`);
+  const project = await client.projects.get("projects/demo");
+  console.log(`2. GetProject with the profile's token: ${project.name}`);
+  assert.equal(project.name, "projects/demo");
+  assert.equal(selected, "pat");
+  assert.equal(auth.name, "pat");
 
   const nothing = defaultCredentials({ env: { PATH: "" }, homeDir: join(dir, "empty-home") });
   const error = await nothing.getToken().catch((e) => e);
   if (!(error instanceof NoCredentialsError)) throw error;
+  assert.deepEqual(
+    error.attempts.map((a) => a.provider),
+    ["pat", "oauth-m2m", "databricks-cli", "metadata-service", "github-oidc", "env-oidc", "file-oidc", "azure-client-secret"],
+  );
   console.log(`3. with nothing configured, one error:\n${error.message.replace(/^/gm, "   ")}`);
   console.log("\nauth-default-chain: ok");
 } finally {

@@ -1,6 +1,7 @@
 // OAuth M2M (a service principal) end to end against a loopback stand-in for a workspace:
 // endpoint discovery, the client-credentials grant, the in-process token cache, and the client's
 // one replay after a 401 with a forced refresh.
+import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { createLakebaseClient, oauthM2MCredentials } from "lakebase-sdk";
 
@@ -41,14 +42,20 @@ try {
   console.log(`1. provider: ${auth} (name ${auth.name}) — prints no secret`);
   const client = createLakebaseClient({ host, auth });
 
-  await client.projects.get("projects/demo");
-  await client.projects.get("projects/demo");
+  const first = await client.projects.get("projects/demo");
+  const second = await client.projects.get("projects/demo");
   console.log(`2. two calls, ${issued} token request (cached):\n   ${log.join("\n   ")}`);
+  assert.deepEqual([first.name, second.name], ["projects/demo", "projects/demo"]);
+  assert.equal(first.status.pg_version, 17);
+  assert.equal(issued, 1, "the second call must be served from the token cache");
+  assert.deepEqual(log, ["token endpoint: grant_type=client_credentials&scope=all-apis", "token refresh (blocking) ok=true"]);
+  assert.doesNotMatch(String(auth), /example-secret|m2m-1/);
 
   revoked = "m2m-1"; // the server revokes the cached token
   const project = await client.projects.get("projects/demo");
   console.log(`3. after a 401 the client forced one refresh and replayed: ${project.name}, tokens issued ${issued}`);
-  if (issued !== 2) throw new Error("expected exactly one forced refresh");
+  assert.equal(project.name, "projects/demo");
+  assert.equal(issued, 2, "expected exactly one forced refresh");
   console.log("\nauth-m2m: ok");
 } finally {
   server.close();

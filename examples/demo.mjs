@@ -79,6 +79,9 @@ try {
   const onProduction = (await productionPool.query("select count(*)::int as n from orders")).rows[0].n;
   step(9, `Wrote 2 rows on feature-y: it holds ${onBranch} orders, production still holds ${onProduction}`);
   if (onBranch !== 3 || onProduction !== 1) throw new Error("branch isolation failed");
+  if (pageNo !== 2) throw new Error(`expected 2 endpoint pages of 1 (primary and reader), got ${pageNo}`);
+  if (updated.status.suspend_timeout_duration !== "900s" || updated.status.autoscaling_limit_max_cu !== 2) throw new Error("the endpoint update was not applied");
+  if (typeof credential.token !== "string" || credential.token === "") throw new Error("no database credential");
 } finally {
   for (const pool of pools) await pool.end().catch(() => undefined);
   await client.projects.delete(project, { purge: true }).catch(() => undefined);

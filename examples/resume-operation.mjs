@@ -1,6 +1,7 @@
 // The serverless story: one invocation starts a long-running operation and returns at once
 // (--no-wait), keeping only the operation name; a later invocation — here another process —
 // resumes the wait from that name and gets the typed result.
+import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { createLakebaseClient, OperationTimeoutError } from "lakebase-sdk";
@@ -31,7 +32,10 @@ if (process.argv[2] === "--resume") {
     const { stdout } = await promisify(execFile)(process.execPath, [new URL(import.meta.url).pathname, "--resume", emulator.host, emulator.token, timeout.operationName]);
     const result = JSON.parse(stdout);
     console.log(`invocation 2 (another process): ${result.name} is ${result.state}`);
-    if (result.state !== "READY") throw new Error("resume failed");
+    assert.deepEqual(result, { name: "projects/jobs/branches/nightly", state: "READY" }, "resume failed");
+    assert.equal(timeout.operationName, name);
+    assert.equal(timeout.operationKind, "CreateBranch");
+    console.log("resume-operation: ok");
   } finally {
     await emulator.stop();
   }

@@ -133,7 +133,9 @@ export function normaliseHost(host: string): string {
     throw new TypeError(`host must use https:// (plain http is allowed only for loopback addresses): ${url.origin}`);
   }
   if (url.username || url.password) throw new TypeError("host must not carry credentials");
-  return url.origin + url.pathname.replace(/\/+$/, "");
+  // Every path of the spec starts with /api/2.0/…: a host copied with (part of) that prefix is
+  // the same workspace, not a base to put a second prefix under.
+  return url.origin + url.pathname.replace(/\/+$/, "").replace(/\/api(\/2\.0(\/postgres)?)?$/i, "");
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   InvalidResponseError,
   NotFoundError,
   SDK_VERSION,
+  RequestTimeoutError,
   TemporarilyUnavailableError,
   UnauthenticatedError,
   ValidationError,
@@ -96,27 +97,27 @@ describe("serialization keeps explicit false, 0 and empty string in bodies", () 
 describe("bad input is refused before any request, naming the field and the rule", () => {
   let sent = 0;
   const c = client({ fetch: (request) => ((sent += 1), fetch(request)) });
-  const cases: [string, () => unknown, RegExp][] = [
-    ["missing branch id", () => c.branches.create("projects/p", "", { spec: {} }), /branch_id/],
-    ["upper-case branch id", () => c.branches.create("projects/p", "Dev", { spec: {} }), /branch_id.*lowercase/],
-    ["branch name where an endpoint name is expected", () => c.endpoints.get("projects/p/branches/b" as never), /endpoints\/\{endpoint_id\}/],
-    ["endpoint name where a branch name is expected", () => c.branches.get("projects/p/branches/b/endpoints/e" as never), /branches\/\{branch_id\}/],
-    ["bad database id", () => c.databases.create("projects/p/branches/b", { spec: { role: "r" } }, { database_id: "Invalid_DB_ID" }), /database_id/],
-    ["page_size above 100 for projects", () => c.projects.list({ page_size: 101 }), /page_size.*100/],
-    ["negative page_size", () => c.branches.list("projects/p", { page_size: -1 }), /page_size.*≥ 0/],
-    ["empty update mask", () => c.branches.update("projects/p/branches/b", { spec: {} }, { update_mask: [] }), /update_mask/],
-    ["malformed mask path", () => c.branches.update("projects/p/branches/b", { spec: {} }, { update_mask: "spec.is protected" }), /update_mask/],
-    ["unknown query parameter", () => c.branches.delete("projects/p/branches/b", { purgee: true } as never), /purgee/],
-    ["missing body", () => c.projects.create("p", undefined as never), /body/],
-    ["bad operation name", () => c.operations.get("projects/p/nonsense"), /operation name/],
-    ["credential for a branch", () => c.credentials.generate({ endpoint: "projects/p/branches/b" }), /endpoint/],
+  const cases: [string, () => unknown, RegExp, string][] = [
+    ["missing branch id", () => c.branches.create("projects/p", "", { spec: {} }), /branch_id/, "branch_id"],
+    ["upper-case branch id", () => c.branches.create("projects/p", "Dev", { spec: {} }), /branch_id.*lowercase/, "branch_id"],
+    ["branch name where an endpoint name is expected", () => c.endpoints.get("projects/p/branches/b" as never), /endpoints\/\{endpoint_id\}/, "name"],
+    ["endpoint name where a branch name is expected", () => c.branches.get("projects/p/branches/b/endpoints/e" as never), /branches\/\{branch_id\}/, "name"],
+    ["bad database id", () => c.databases.create("projects/p/branches/b", { spec: { role: "r" } }, { database_id: "Invalid_DB_ID" }), /database_id/, "database_id"],
+    ["page_size above 100 for projects", () => c.projects.list({ page_size: 101 }), /page_size.*100/, "page_size"],
+    ["negative page_size", () => c.branches.list("projects/p", { page_size: -1 }), /page_size.*≥ 0/, "page_size"],
+    ["empty update mask", () => c.branches.update("projects/p/branches/b", { spec: {} }, { update_mask: [] }), /update_mask/, "update_mask"],
+    ["malformed mask path", () => c.branches.update("projects/p/branches/b", { spec: {} }, { update_mask: "spec.is protected" }), /update_mask/, "update_mask"],
+    ["unknown query parameter", () => c.branches.delete("projects/p/branches/b", { purgee: true } as never), /purgee/, "purgee"],
+    ["missing body", () => c.projects.create("p", undefined as never), /body/, "body"],
+    ["bad operation name", () => c.operations.get("projects/p/nonsense"), /operation name/, "name"],
+    ["credential for a branch", () => c.credentials.generate({ endpoint: "projects/p/branches/b" }), /endpoint/, "endpoint"],
   ];
-  for (const [label, call, message] of cases) {
+  for (const [label, call, message, field] of cases) {
     it(label, async () => {
       const error = await Promise.resolve().then(call).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).message).toMatch(message);
-      expect((error as ValidationError).field).toBeTruthy();
+      expect((error as ValidationError).field).toBe(field);
     });
   }
   it("sent no request for any of them", () => {
@@ -190,13 +191,18 @@ describe("server errors are typed and complete", () => {
     await expect(client().projects.get("projects/p")).rejects.toBeInstanceOf(InvalidResponseError);
   });
 
-  it("never puts the token in an error's message, fields, toString, JSON or inspect output", async () => {
-    nock(HOST).get("/api/2.0/postgres/projects/p").reply(401, { error_code: "UNAUTHENTICATED", message: "Invalid access token." });
+  it("never puts the token in an error's message, fields, toString, JSON or inspect output, even when the server echoes it", async () => {
+    // The server quotes the Authorization header it received: the token reaches the error builder.
+    nock(HOST)
+      .get("/api/2.0/postgres/projects/p")
+      .reply(function () {
+        return [401, { error_code: "UNAUTHENTICATED", message: `Invalid access token. Authorization: ${String(this.req.headers.authorization)}` }];
+      });
     const error = (await client().projects.get("projects/p").catch((e: unknown) => e)) as ApiError;
     expect(error).toBeInstanceOf(UnauthenticatedError);
-    for (const text of [error.message, String(error), JSON.stringify(error), inspect(error, { depth: 10 }), error.stack ?? ""]) {
+    expect(error.status).toBe(401);
+    for (const text of [error.message, error.serverMessage, String(error), JSON.stringify(error), inspect(error, { depth: 10, showHidden: true }), error.stack ?? ""]) {
       expect(text).not.toContain(SECRET);
-      expect(text.toLowerCase()).not.toContain("authorization");
     }
   });
 });
@@ -321,5 +327,70 @@ describe("client.raw: the openapi-fetch escape hatch", () => {
     const scope = nock(HOST).get("/api/2.0/postgres/projects/p/operations/a+b/c=").reply(200, { done: true });
     await client().raw.GET("/api/2.0/postgres/{operation_name}", { params: { path: { operation_name: "projects/p/operations/a+b/c=" } } });
     scope.done();
+  });
+});
+
+describe("the onRequest hook", () => {
+  it("receives exactly the operation id, the verb and the path template: never headers, body, query or token", async () => {
+    const seen: unknown[] = [];
+    nock(HOST).get("/api/2.0/postgres/projects/p").reply(200, { name: "projects/p" });
+    nock(HOST)
+      .post("/api/2.0/postgres/projects/p/branches")
+      .query({ branch_id: "dev" })
+      .reply(200, { name: "projects/p/branches/dev/operations/o", done: false });
+    const c = client({ onRequest: (info) => seen.push(info), workspaceId: 42 });
+    await c.projects.get("projects/p", { headers: { "X-Trace": "trace-1" } });
+    await c.branches.create("projects/p", "dev", { spec: { no_expiry: true } }).submitted();
+    expect(seen).toStrictEqual([
+      { operationId: "GetProject", method: "GET", path: "/api/2.0/postgres/projects/{project_id}" },
+      { operationId: "CreateBranch", method: "POST", path: "/api/2.0/postgres/projects/{project_id}/branches" },
+    ]);
+    for (const info of seen) expect(Object.keys(info as object).sort()).toEqual(["method", "operationId", "path"]);
+    const printed = JSON.stringify(seen) + inspect(seen, { showHidden: true, depth: 10 });
+    for (const leak of [SECRET, "Bearer", "trace-1", "no_expiry", "branch_id=dev", "42"]) expect(printed).not.toContain(leak);
+  });
+});
+
+describe("the per-attempt timeout (timeoutMs)", () => {
+  it("also bounds getting the token: a provider whose getToken never resolves ends in RequestTimeoutError", async () => {
+    const api = nock(HOST).get("/api/2.0/postgres/projects/p").reply(200, { name: "projects/p" });
+    const provider: TokenProvider = { getToken: () => new Promise(() => {}) }; // ignores the signal too
+    const t0 = performance.now();
+    const outcome = await Promise.race([
+      client({ auth: provider, timeoutMs: 150 }).projects.get("projects/p").catch((e: unknown) => e),
+      new Promise((r) => setTimeout(() => r("still waiting"), 3_000)),
+    ]);
+    const elapsed = performance.now() - t0;
+    expect(outcome).toBeInstanceOf(RequestTimeoutError);
+    expect((outcome as RequestTimeoutError).timeoutMs).toBe(150);
+    expect((outcome as Error).message).toBe("GET /api/2.0/postgres/projects/p timed out after 150 ms");
+    expect(elapsed).toBeGreaterThanOrEqual(140);
+    expect(elapsed).toBeLessThan(1_000);
+    expect(api.isDone()).toBe(false); // nothing was sent without a token
+  });
+
+  it("hands the provider a signal that aborts at the timeout", async () => {
+    let received: AbortSignal | undefined;
+    const provider: TokenProvider = {
+      getToken: (options) =>
+        new Promise((_resolve, reject) => {
+          received = options?.signal;
+          options?.signal?.addEventListener("abort", () => reject(options.signal!.reason), { once: true });
+        }),
+    };
+    const error = await client({ auth: provider, timeoutMs: 100 }).projects.get("projects/p").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestTimeoutError);
+    expect(received?.aborted).toBe(true);
+  });
+
+  it("a GET that times out is retried with a new attempt", async () => {
+    nock(HOST).get("/api/2.0/postgres/projects/p").delay(2_000).reply(200, { name: "projects/slow" });
+    nock(HOST).get("/api/2.0/postgres/projects/p").reply(200, { name: "projects/p" });
+    const reasons: string[] = [];
+    const c = client({ timeoutMs: 150, retry: { baseDelayMs: 1, maxDelayMs: 5, onRetry: (i) => reasons.push(i.reason) } });
+    const t0 = performance.now();
+    expect((await c.projects.get("projects/p")).name).toBe("projects/p");
+    expect(reasons).toHaveLength(1);
+    expect(performance.now() - t0).toBeLessThan(1_500);
   });
 });

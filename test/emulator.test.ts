@@ -9,9 +9,12 @@ import {
   PermissionDeniedError,
   TemporarilyUnavailableError,
   UnauthenticatedError,
+  ValidationError,
   type LakebaseClient,
 } from "../src/index.js";
 import { startEmulator, type Emulator } from "../src/emulator/index.js";
+import { Faults } from "../src/emulator/faults.js";
+import { OperationStore } from "../src/emulator/operations.js";
 
 /**
  * The SDK against the emulator over real HTTP and real Postgres. Every response is validated
@@ -71,7 +74,7 @@ describe("projects", () => {
     const visible = await client.projects.list().toArray({ limit: 100 });
     expect(visible.map((p) => p.name)).not.toContain("projects/scratch");
     const all = await client.projects.list({ show_deleted: true }).toArray({ limit: 100 });
-    expect(all.find((p) => p.name === "projects/scratch")?.delete_time).toBeTruthy();
+    expect(all.find((p) => p.name === "projects/scratch")?.delete_time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
     await client.projects.undelete("projects/scratch").wait(FAST);
     expect((await client.projects.list().toArray({ limit: 100 })).map((p) => p.name)).toContain("projects/scratch");
     await client.projects.delete("projects/scratch", { purge: true }).wait(FAST);
@@ -209,7 +212,11 @@ describe("real Postgres behind every endpoint", () => {
     await expect(wrongUser.connect()).rejects.toMatchObject({ code: "28P01" });
     emulator.expireCredentials();
     await expect(connect(endpoint, "databricks_postgres", token)).rejects.toMatchObject({ code: "28P01" });
-    await expect(client.credentials.generate({ endpoint, ttl: "30s" })).rejects.toBeInstanceOf(InvalidParameterValueError);
+    // A ttl outside 300s…3600s is refused by the SDK before any request, and by the emulator on the wire.
+    await expect(client.credentials.generate({ endpoint, ttl: "30s" })).rejects.toBeInstanceOf(ValidationError);
+    const raw = await client.raw.POST("/api/2.0/postgres/credentials", { body: { endpoint, ttl: "30s" } });
+    expect(raw.response.status).toBe(400);
+    expect(raw.error).toMatchObject({ error_code: "INVALID_PARAMETER_VALUE" });
   });
 
   it("a suspended endpoint shows IDLE, refuses connections while it wakes, then serves", async () => {
@@ -299,6 +306,31 @@ describe("auth, operations and faults", () => {
     }
   });
 
+  it("injected 429 and 503 answers carry the Retry-After they were given (header, RetryInfo, and the SDK's retryAfterMs)", async () => {
+    const noRetry = createLakebaseClient({ host: emulator.host, auth: emulator.token, retry: false });
+    try {
+      for (const [setting, status, code] of [
+        [{ rate429: 1 }, 429, "REQUEST_LIMIT_EXCEEDED"],
+        [{ rate503: 1 }, 503, "TEMPORARILY_UNAVAILABLE"],
+      ] as const) {
+        emulator.faults.reset();
+        emulator.faults.set({ ...setting, retryAfterSeconds: 7 });
+        const response = await fetch(`${emulator.host}/api/2.0/postgres/${P}`, { headers: { Authorization: `Bearer ${emulator.token}` } });
+        expect(response.status).toBe(status);
+        expect(response.headers.get("retry-after")).toBe("7");
+        const body = (await response.json()) as { error_code: string; details?: unknown[] };
+        expect(body.error_code).toBe(code);
+        if (status === 429) expect(body.details).toEqual([{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retry_delay: "7s" }]);
+        const error = (await noRetry.projects.get(P).catch((e: unknown) => e)) as TemporarilyUnavailableError;
+        expect(error.status).toBe(status);
+        expect(error.errorCode).toBe(code);
+        expect(error.retryAfterMs).toBe(7_000);
+      }
+    } finally {
+      emulator.faults.reset();
+    }
+  });
+
   it("injects 503 with Retry-After; the SDK retries a GET through it", async () => {
     emulator.faults.set({ rate503: 1, retryAfterSeconds: 0 });
     const noRetry = createLakebaseClient({ host: emulator.host, auth: emulator.token, retry: false });
@@ -311,5 +343,44 @@ describe("auth, operations and faults", () => {
     } finally {
       emulator.faults.reset();
     }
+  });
+});
+
+describe("emulator operations take their latency", () => {
+  it("an operation whose work is instant is done only after operationLatencyMs", async () => {
+    const store = new OperationStore(() => 300, new Faults());
+    const started = performance.now();
+    const op = store.start({ resource: "projects/x", kind: "Project", run: async () => ({ name: "projects/x" }) });
+    expect(op.done).toBe(false);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(store.get(op.name)?.done).toBe(false);
+    let done = store.get(op.name);
+    while (!done?.done) {
+      await new Promise((r) => setTimeout(r, 10));
+      done = store.get(op.name);
+    }
+    expect(performance.now() - started).toBeGreaterThanOrEqual(295);
+    expect(done.response).toEqual({ "@type": "type.googleapis.com/databricks.postgres.v1.Project", name: "projects/x" });
+    await store.settle();
+  });
+
+  it("an operation whose work outlasts the latency is done only when the work is", async () => {
+    const store = new OperationStore(() => 10, new Faults());
+    let finish: (value: { name: string }) => void = () => undefined;
+    const op = store.start({ resource: "projects/y", kind: "Project", run: () => new Promise((r) => (finish = r)) });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(store.get(op.name)?.done).toBe(false);
+    finish({ name: "projects/y" });
+    await store.settle();
+    expect(store.get(op.name)).toMatchObject({ done: true, response: { name: "projects/y" } });
+  });
+
+  it("through the API: a mutation answers done: false, and the operation is done after the latency", async () => {
+    const handle = client.branches.create(P, "latency-probe", { spec: {} });
+    const first = await handle.submitted();
+    expect(first.done).toBe(false);
+    const branch = await handle.wait(FAST);
+    expect(branch.name).toBe(`${P}/branches/latency-probe`);
+    await client.branches.delete(branch.name!, { purge: true }).wait(FAST);
   });
 });

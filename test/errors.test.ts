@@ -35,6 +35,7 @@ import {
 import { parseDuration, parseErrorDetails } from "../src/ops/error-details.js";
 import { MAX_RAW_BODY_BYTES, parseErrorBody, parseRetryAfter, truncateUtf8 } from "../src/ops/parse-error-body.js";
 import { createRetryingFetch } from "../src/ops/retry.js";
+import { createLakebaseClient } from "../src/client.js";
 
 const T = "type.googleapis.com/google.rpc.";
 
@@ -542,10 +543,15 @@ describe("secret safety", () => {
       const scope = nock("https://adb-1.example.net")
         .get("/api/2.0/postgres/projects/p1")
         .query(true)
-        .reply(404, { error_code: "NOT_FOUND", message: "project id not found [TraceId: 00f]" }, { "x-request-id": "rid-9" })
+        // Both answers quote the Authorization header they received, so the token reaches the error builder.
+        .reply(function () {
+          return [404, { error_code: "NOT_FOUND", message: `project id not found for ${String(this.req.headers.authorization)} [TraceId: 00f]` }, { "x-request-id": "rid-9" }];
+        })
         .post("/api/2.0/postgres/projects")
         .query(true)
-        .reply(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "try later" });
+        .reply(function () {
+          return [503, { error_code: "TEMPORARILY_UNAVAILABLE", message: `try later (Authorization: ${String(this.req.headers.authorization)})` }];
+        });
 
       const doFetch = createRetryingFetch((r) => fetch(r), { maxRetries: 0 });
       for (const req of [
@@ -568,7 +574,6 @@ describe("secret safety", () => {
         expect(err).toBeInstanceOf(ApiError);
         for (const out of [String(err), JSON.stringify(err), inspect(err, { depth: 10, showHidden: true }), String(err.stack)]) {
           expect(out).not.toContain(token);
-          expect(out).not.toContain("Bearer");
           expect(out).not.toContain("adb-1.example.net");
         }
       }
@@ -576,6 +581,79 @@ describe("secret safety", () => {
     } finally {
       nock.cleanAll();
       nock.enableNetConnect();
+    }
+  });
+
+  describe("a server that echoes the token never gets it into an error", () => {
+    const HOST = "https://ws.example.com";
+    const OP = "projects/p/branches/dev/operations/op1";
+    const tokens = {
+      "a personal access token": "dapi0123456789abcdef0123456789abcdef",
+      "an OAuth access token (JWT)": "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzcC0xMjMifQ.c2lnbmF0dXJlLWJ5dGVz",
+      "an opaque token from a custom provider": "opaque-7f3k9x2m4q8w1z",
+    };
+
+    /** Every printed form of an error, hidden properties included. */
+    const printed = (error: Error) => [
+      error.message,
+      String(error),
+      JSON.stringify(error),
+      error.stack ?? "",
+      inspect(error, { showHidden: true, depth: 10 }),
+    ];
+
+    const run = async (token: string, send: (client: ReturnType<typeof createLakebaseClient>) => Promise<unknown>) => {
+      nock.disableNetConnect();
+      try {
+        const client = createLakebaseClient({ host: HOST, auth: { getToken: () => ({ accessToken: token }) }, retry: false });
+        return await send(client).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      } finally {
+        nock.cleanAll();
+        nock.enableNetConnect();
+      }
+    };
+
+    for (const [label, token] of Object.entries(tokens)) {
+      for (const status of [401, 500]) {
+        it(`${label}: HTTP ${status} whose message quotes the Authorization header and the bare token`, async () => {
+          const error = await run(token, (client) => {
+            nock(HOST)
+              .get("/api/2.0/postgres/projects/p")
+              .times(2) // a 401 may be replayed once with a refreshed token
+              .reply(function () {
+                const header = String(this.req.headers.authorization);
+                return [status, { error_code: status === 401 ? "UNAUTHENTICATED" : "INTERNAL_ERROR", message: `rejected ${header}; token was ${header.slice(7)}` }];
+              });
+            return client.projects.get("projects/p");
+          });
+          expect(error).toBeInstanceOf(ApiError);
+          expect((error as ApiError).status).toBe(status);
+          for (const text of [...printed(error as Error), (error as ApiError).serverMessage]) expect(text).not.toContain(token);
+        });
+      }
+
+      it(`${label}: a failed operation whose error message quotes the token`, async () => {
+        const error = await run(token, (client) => {
+          let header = "";
+          nock(HOST)
+            .post("/api/2.0/postgres/projects/p/branches")
+            .query({ branch_id: "dev" })
+            .reply(function () {
+              header = String(this.req.headers.authorization);
+              return [200, { name: OP, done: false }];
+            });
+          nock(HOST)
+            .get(`/api/2.0/postgres/${OP}`)
+            .reply(() => [200, { name: OP, done: true, error: { error_code: "INTERNAL_ERROR", message: `provisioning failed for ${header} (token ${header.slice(7)})` } }]);
+          return client.branches.create("projects/p", "dev", { spec: {} }).wait({ pollIntervalMs: 5 });
+        });
+        expect(error).toBeInstanceOf(InternalError);
+        expect((error as ApiError).operationName).toBe(OP);
+        for (const text of [...printed(error as Error), (error as ApiError).serverMessage]) expect(text).not.toContain(token);
+      });
     }
   });
 });

@@ -1,6 +1,7 @@
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
+  BadRequestError,
   createLakebaseClient,
   waitForEndpointReady,
   InvalidParameterValueError,
@@ -149,18 +150,52 @@ describe("long-running operations", () => {
     expect(() => client().operations.resume(OP, "GetBranch" as never)).toThrow(/kind/);
   });
 
-  it("an abort during the wait rejects promptly with the abort reason", async () => {
+  it("an abort during the sleep between polls ends the wait at once, with the abort reason", async () => {
+    // Deterministic: the first poll is answered at once with a state change, so onProgress runs
+    // with polls = 1 right before the ≥ 7.5 s sleep (10 s ± 25 %) begins; the abort comes 50 ms
+    // into that sleep. Only the sleep honouring the signal can end the wait within a second.
     createBranchReturns(pending);
-    nock(HOST).get(`${BASE}/${OP}`).times(100).reply(200, pending);
+    let polled = 0;
+    nock(HOST)
+      .get(`${BASE}/${OP}`)
+      .times(5)
+      .reply(() => ((polled += 1), [200, { ...pending, metadata: { ...pending.metadata, progress: polled } }]));
     const controller = new AbortController();
-    const started = Date.now();
-    setTimeout(() => controller.abort(), 40);
+    const reason = new Error("user cancelled");
+    let abortedAt = 0;
+    const wait = client()
+      .branches.create("projects/p", "dev", { spec: {} })
+      .wait({
+        signal: controller.signal,
+        pollIntervalMs: 10_000,
+        maxPollIntervalMs: 10_000,
+        onProgress: (p) => {
+          if (p.polls === 1)
+            setTimeout(() => {
+              abortedAt = performance.now();
+              controller.abort(reason);
+            }, 50);
+        },
+      })
+      .catch((e: unknown) => e);
+    const outcome = await Promise.race([wait, new Promise((r) => setTimeout(() => r("still sleeping"), 2_000))]);
+    expect(outcome).toBe(reason);
+    expect(performance.now() - abortedAt).toBeLessThan(200);
+    expect(polled).toBe(1);
+  });
+
+  it("an abort during a poll in flight ends the wait too", async () => {
+    createBranchReturns(pending);
+    nock(HOST).get(`${BASE}/${OP}`).delay(5_000).reply(200, pending);
+    const controller = new AbortController();
+    const started = performance.now();
+    setTimeout(() => controller.abort(), 100);
     const error = await client()
       .branches.create("projects/p", "dev", { spec: {} })
-      .wait({ signal: controller.signal, pollIntervalMs: 1_000 })
+      .wait({ signal: controller.signal, pollIntervalMs: 10 })
       .catch((e: unknown) => e);
     expect((error as Error).name).toBe("AbortError");
-    expect(Date.now() - started).toBeLessThan(900);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it("honours Retry-After on a poll: the next poll comes no sooner than asked", async () => {
@@ -196,9 +231,20 @@ describe("long-running operations", () => {
   });
 
   it("a fire-and-forget mutation that fails does not crash the process (no unhandled rejection)", async () => {
-    nock(HOST).post(`${BASE}/projects/p/branches`).query(true).reply(400, { error_code: "BAD_REQUEST", message: "no" });
-    client().branches.create("projects/p", "dev", { spec: {} });
-    await new Promise((r) => setTimeout(r, 30));
+    const scope = nock(HOST).post(`${BASE}/projects/p/branches`).query(true).reply(400, { error_code: "BAD_REQUEST", message: "no" });
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", listener);
+    try {
+      const handle = client().branches.create("projects/p", "dev", { spec: {} });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(scope.isDone()).toBe(true);
+      expect(unhandled).toEqual([]);
+      // The error is still there for whoever asks later.
+      await expect(handle.submitted()).rejects.toBeInstanceOf(BadRequestError);
+    } finally {
+      process.off("unhandledRejection", listener);
+    }
   });
 
   it("the mutation's own error (not the wait's) arrives through the handle", async () => {

@@ -8,7 +8,8 @@ const resourceId = fc
   .map(([head, tail]) => head + tail);
 const databaseId = fc.stringMatching(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/);
 const cdfId = fc.stringMatching(/^[a-z][a-z0-9_]{0,62}$/);
-const free = fc.stringMatching(/^[A-Za-z0-9_@.+-]{1,40}$/).filter((s) => !s.includes("/"));
+// "." and ".." would be path segments, not ids: refused (test/bad-input/ids.test.ts).
+const free = fc.stringMatching(/^[A-Za-z0-9_@.+-]{1,40}$/).filter((s) => s !== "." && s !== "..");
 const ucName = fc.stringMatching(/^[a-z_][a-z0-9_]{0,20}$/);
 
 const ARBITRARY_ID: Record<string, fc.Arbitrary<string>> = {

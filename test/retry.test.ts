@@ -2,6 +2,7 @@ import nock from "nock";
 import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
 import { createRetryingFetch, type FetchLike, type RetryOptions } from "../src/ops/retry.js";
 import { sleep } from "../src/ops/sleep.js";
+import { RequestTimeoutError } from "../src/ops/errors.js";
 
 const BASE = "https://lakebase.test";
 const RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo";
@@ -131,14 +132,59 @@ describe("createRetryingFetch — responses", () => {
     expect(s.calls).toHaveLength(1);
   });
 
-  it("budget: stops once the time budget is spent even with retries left", async () => {
-    const s = scripted(json(503, {}));
+  it("GET retries stop when the retry budget runs out: the last answer comes back inside the budget", async () => {
+    // Fixed 400 ms sleeps (random 1, base = cap = 400) in a 1 s budget: attempts at ≈0, ≈400 and
+    // ≈800 ms; a fourth sleep would end past the budget, so the third 503 is returned at once.
+    const s = scripted(json(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" }));
+    const delays: number[] = [];
     const t0 = performance.now();
-    const res = await createRetryingFetch(s.fetch, { maxRetries: 100, budgetMs: 150, baseDelayMs: 40, maxDelayMs: 40, random: () => 1 })(get());
+    const res = await createRetryingFetch(s.fetch, {
+      maxRetries: 100,
+      budgetMs: 1_000,
+      baseDelayMs: 400,
+      maxDelayMs: 400,
+      random: () => 1,
+      onRetry: (i) => delays.push(i.delayMs),
+    })(get());
+    const elapsed = performance.now() - t0;
     expect(res.status).toBe(503);
-    expect(performance.now() - t0).toBeLessThan(400);
-    expect(s.calls.length).toBeGreaterThanOrEqual(2);
-    expect(s.calls.length).toBeLessThanOrEqual(5);
+    expect(await res.json()).toEqual({ error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" });
+    expect(s.calls).toHaveLength(3);
+    expect(delays).toEqual([400, 400]);
+    expect(elapsed).toBeGreaterThanOrEqual(790);
+    expect(elapsed).toBeLessThan(1_000);
+  });
+
+  it("GET: a retry still in flight when the budget runs out is cut off, and the last answer is returned", async () => {
+    let n = 0;
+    const inner: FetchLike = async () => (++n === 1 ? json(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "first" }) : new Promise<Response>(() => {}));
+    const t0 = performance.now();
+    const outcome = await Promise.race([
+      createRetryingFetch(inner, { ...fast, budgetMs: 300 })(get()),
+      sleep(3_000).then(() => "still waiting" as const),
+    ]);
+    expect(outcome).not.toBe("still waiting");
+    const res = outcome as Response;
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ error_code: "TEMPORARILY_UNAVAILABLE", message: "first" });
+    expect(n).toBe(2);
+    expect(performance.now() - t0).toBeLessThan(1_000);
+  });
+
+  it("a mutation is never abandoned mid-flight by the budget timer: a slow retried POST runs to its answer", async () => {
+    let n = 0;
+    const inner: FetchLike = async () => {
+      n += 1;
+      if (n === 1) return json(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" });
+      await sleep(600); // longer than the whole budget
+      return json(200, { name: "projects/p1/operations/o" });
+    };
+    const t0 = performance.now();
+    const res = await createRetryingFetch(inner, { ...fast, budgetMs: 200 })(post({ spec: {} }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ name: "projects/p1/operations/o" });
+    expect(n).toBe(2);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(590);
   });
 
   it.each([500, 502, 504])("GET is retried on %i", async (status) => {
@@ -363,6 +409,47 @@ describe("createRetryingFetch — network errors", () => {
     const s = scripted(err, json(200, {}));
     await expect(createRetryingFetch(s.fetch, fast)(get())).rejects.toBe(err);
     expect(s.calls).toHaveLength(1);
+  });
+});
+
+describe("createRetryingFetch — timeouts and unreadable error bodies", () => {
+  /** A response whose body fails while being read (the connection dropped after the headers). */
+  const brokenBody = (status: number) => () =>
+    new Response(new ReadableStream({ start: (c) => c.error(new TypeError("terminated")) }), { status });
+
+  it("a timed-out GET is retried", async () => {
+    const timeout = new RequestTimeoutError(100, "GET", "/api/2.0/postgres/projects/p1");
+    const s = scripted(timeout, json(200, { name: "projects/p1" }));
+    const events: string[] = [];
+    const res = await createRetryingFetch(s.fetch, { ...fast, onRetry: (i) => events.push(i.reason) })(get());
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ name: "projects/p1" });
+    expect(s.calls).toHaveLength(2);
+    expect(events).toHaveLength(1);
+  });
+
+  it("a timed-out POST is not retried (the server may have done the work): the timeout propagates", async () => {
+    const timeout = new RequestTimeoutError(100, "POST", "/api/2.0/postgres/projects");
+    const s = scripted(timeout, json(200, {}));
+    await expect(createRetryingFetch(s.fetch, fast)(post({ spec: {} }))).rejects.toBe(timeout);
+    expect(s.calls).toHaveLength(1);
+  });
+
+  it("a mutation whose error body fails to read is not retried: the read error propagates", async () => {
+    for (const status of [503, 429, 500]) {
+      const s = scripted(brokenBody(status), json(200, { name: "projects/p1" }));
+      const error = await createRetryingFetch(s.fetch, fast)(post({ spec: {} })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toBe("terminated");
+      expect(s.calls).toHaveLength(1);
+    }
+  });
+
+  it("a GET whose error body fails to read is retried", async () => {
+    const s = scripted(brokenBody(503), json(200, { name: "projects/p1" }));
+    const res = await createRetryingFetch(s.fetch, fast)(get());
+    expect(res.status).toBe(200);
+    expect(s.calls).toHaveLength(2);
   });
 });
 

@@ -16,7 +16,8 @@
  * - `forceRefresh` (after a 401) skips the cache but still joins a refresh already in flight.
  * - a token without `expiresAt` is kept until a forced refresh.
  */
-import { raceAbort } from "../ops/sleep.js";
+import { raceAbort, startDeadline } from "../ops/sleep.js";
+import { AuthenticationFailedError } from "./errors.js";
 import { describeProvider } from "./secrets.js";
 import type { AccessToken, GetTokenOptions, NamedTokenProvider, TokenProvider } from "./token-provider.js";
 
@@ -115,11 +116,18 @@ export function cachedTokenProvider<P extends TokenProvider>(
     if (inflight) return inflight;
     const started = clock();
     const promise = (async () => {
-      const signal = AbortSignal.timeout(refreshTimeoutMs);
+      // The refresh has its own deadline, held by the SDK's timer (see startDeadline): a provider
+      // that never answers (a stalled token endpoint, a hung CLI) fails this refresh at the
+      // deadline, and the next caller starts a fresh one instead of joining it for good.
+      const deadline = startDeadline(refreshTimeoutMs, () => new AuthenticationFailedError(name, `the token refresh did not finish within ${refreshTimeoutMs} ms`));
       try {
-        const token = await provider.getToken({ signal, forceRefresh: trigger === "forced" });
+        const token = await deadline.race(Promise.resolve(provider.getToken({ signal: deadline.signal, forceRefresh: trigger === "forced" })));
         if (!token || typeof token.accessToken !== "string" || token.accessToken === "") {
           throw new TypeError(`${name}: the provider returned no access token`);
+        }
+        // Cached, an already expired token would cost one refresh per call.
+        if (token.expiresAt !== undefined && token.expiresAt <= clock()) {
+          throw new AuthenticationFailedError(name, "the provider returned a token that has already expired");
         }
         entry = toEntry(token);
         nextBackgroundAt = 0;
@@ -130,6 +138,8 @@ export function cachedTokenProvider<P extends TokenProvider>(
         const e = error instanceof Error ? error : new Error(String(error));
         emit({ type: "token_refresh", provider: name, trigger, ok: false, durationMs: clock() - started, error: { name: e.name, message: e.message } });
         throw error;
+      } finally {
+        deadline.clear();
       }
     })();
     inflight = promise;

@@ -2,9 +2,11 @@
  * Keeping secrets out of strings: scrubbing server text before it goes into an error, and giving
  * provider objects string forms (`toString`, `util.inspect`, `JSON.stringify`) that show no secret.
  */
+import { REDACTED, redactSecrets, rememberSecret } from "../ops/redact.js";
 import type { AccessToken } from "./token-provider.js";
 
-export const REDACTED = "***";
+export { REDACTED, redactSecrets, rememberSecret };
+
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
 /**
@@ -12,12 +14,7 @@ const INSPECT = Symbol.for("nodejs.util.inspect.custom");
  * to `maxLength` characters. Used on any text a server or the CLI sent back before it is put in an error.
  */
 export function scrub(text: string, secrets: readonly (string | undefined)[], maxLength = 300): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (typeof secret === "string" && secret.length >= 4) out = out.split(secret).join(REDACTED);
-  }
-  // Anything that looks like a JWT or a Databricks token is masked even when we did not know it.
-  out = out.replace(/\beyJ[\w-]{6,}\.[\w-]{6,}\.[\w-]*/g, REDACTED).replace(/\bdapi[0-9a-f]{16,}(-\d+)?\b/gi, REDACTED);
+  const out = redactSecrets(text, secrets);
   return out.length > maxLength ? `${out.slice(0, maxLength)}…` : out;
 }
 
@@ -26,6 +23,7 @@ export function scrub(text: string, secrets: readonly (string | undefined)[], ma
  * Reading `accessToken` still gives the value.
  */
 export function accessToken(token: string, expiresAt?: number): AccessToken {
+  rememberSecret(token); // a server quoting it back in an error gets it scrubbed
   const value: AccessToken = expiresAt === undefined ? { accessToken: token } : { accessToken: token, expiresAt };
   const shown = () => (expiresAt === undefined ? { accessToken: REDACTED } : { accessToken: REDACTED, expiresAt });
   Object.defineProperties(value, {

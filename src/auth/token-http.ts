@@ -8,7 +8,8 @@
  */
 import type { FetchLike } from "../ops/retry.js";
 import { parseRetryAfter } from "../ops/parse-error-body.js";
-import { anySignal, sleep } from "../ops/sleep.js";
+import { bufferedResponse } from "../ops/buffered-response.js";
+import { anySignal, raceAbort, sleep, startDeadline } from "../ops/sleep.js";
 import { AuthenticationFailedError, InvalidTokenResponseError } from "./errors.js";
 import { scrub } from "./secrets.js";
 
@@ -103,17 +104,23 @@ export async function sendTokenRequest(build: () => Request, ctx: RequestContext
     const base = build();
     const url = base.url;
     const where = ctx.hideUrl ? "the endpoint" : endpointLabel(url);
-    const timer = AbortSignal.timeout(timeoutMs);
-    const signals = ctx.signal ? [ctx.signal, timer] : [timer];
-    const signal = anySignal(signals);
+    // The SDK's own timer bounds the headers and the whole body (see startDeadline): a token
+    // endpoint that stalls mid-body is a timeout to retry, never a refresh pending for good.
+    const deadline = startDeadline(timeoutMs, () => new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError"));
+    const signal = anySignal(ctx.signal ? [ctx.signal, deadline.signal] : [deadline.signal]);
+    const race = <T>(promise: Promise<T>) => raceAbort(deadline.race(promise), ctx.signal);
     let response: Response | undefined;
     let failure: unknown;
     try {
-      response = await fetchImpl(new Request(base, { signal, redirect: "manual" }));
+      response = await race(fetchImpl(new Request(base, { signal, redirect: "manual" })));
+      response = await race(bufferedResponse(response));
     } catch (error) {
+      response = undefined;
       if (ctx.signal?.aborted) throw ctx.signal.reason ?? error;
-      if (isAbort(error) && !timer.aborted) throw error;
+      if (isAbort(error) && !deadline.expired) throw error;
       failure = error;
+    } finally {
+      deadline.clear();
     }
 
     if (response && !RETRYABLE_STATUS.has(response.status)) return response;
@@ -125,7 +132,7 @@ export async function sendTokenRequest(build: () => Request, ctx: RequestContext
     const fits = Date.now() - started + delay <= budgetMs;
     if (attempt >= maxAttempts || !fits) {
       if (response) return response;
-      const code = timer.aborted ? "timeout" : networkCode(failure);
+      const code = deadline.expired ? "timeout" : networkCode(failure);
       throw new AuthenticationFailedError(ctx.provider, `could not reach ${where} (${code}) after ${attempt} attempt(s)`, {
         ...(ctx.hideUrl ? {} : { endpoint: endpointLabel(url) }),
         cause: failure,
@@ -165,8 +172,8 @@ export async function readTokenResponse(response: Response, ctx: RequestContext,
     throw new InvalidTokenResponseError(ctx.provider, `unsupported token_type ${JSON.stringify(scrub(tokenType, ctx.secrets, 40))}${at}`, { status: response.status, ...(endpoint ? { endpoint } : {}) });
   }
   const now = clock();
-  const expiresIn = toNumber(b.expires_in);
-  const expiresOn = toNumber(b.expires_on);
+  const expiresIn = lifetimeField(b, "expires_in", ctx, response.status, endpoint);
+  const expiresOn = lifetimeField(b, "expires_on", ctx, response.status, endpoint);
   let expiresAt: number | undefined;
   if (expiresIn !== undefined) expiresAt = now + expiresIn * 1000;
   else if (expiresOn !== undefined) expiresAt = expiresOn * 1000;
@@ -203,6 +210,22 @@ export function failedResponse(status: number, text: string, ctx: RequestContext
     ...(oauthError ? { oauthError: scrub(oauthError, ctx.secrets, 60) } : {}),
     ...(endpoint && endpoint !== "(invalid URL)" ? { endpoint } : {}),
   });
+}
+
+/**
+ * `expires_in` / `expires_on` as a number, or undefined when absent. A value that is not a
+ * positive number ("soon", 0, -5) is a typed error: read as "never expires" it would keep a dead
+ * token for good, and read as "already expired" it would cost one token request per API call.
+ */
+function lifetimeField(body: Record<string, unknown>, field: "expires_in" | "expires_on", ctx: RequestContext, status: number, endpoint: string | undefined): number | undefined {
+  const raw = body[field];
+  if (raw === undefined || raw === null || raw === "") return undefined;
+  const value = toNumber(raw);
+  if (value === undefined || value <= 0) {
+    const shown = typeof raw === "number" ? String(raw) : JSON.stringify(scrub(String(raw), ctx.secrets, 40));
+    throw new InvalidTokenResponseError(ctx.provider, `the token response has ${field} ${shown}: it must be a positive number of seconds`, { status, ...(endpoint ? { endpoint } : {}) });
+  }
+  return value;
 }
 
 function toNumber(value: unknown): number | undefined {

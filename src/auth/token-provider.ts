@@ -1,3 +1,5 @@
+import { accessToken } from "./secrets.js";
+
 /**
  * The credential contract every auth provider fulfils: a plain async function style, as in the
  * AWS v3 credential providers. The client asks for a token per request attempt and, after a
@@ -43,7 +45,8 @@ export function staticToken(token: string, options?: { readonly name?: string })
     throw new TypeError("staticToken: the token must be a non-empty string");
   }
   const name = options?.name ?? "static";
-  const value: AccessToken = Object.freeze({ accessToken: token });
+  // Redacted string forms (as the OAuth providers hand out), and remembered for scrubbing server echoes.
+  const value: AccessToken = accessToken(token);
   const provider: NamedTokenProvider & { toString(): string; toJSON(): unknown } = {
     name,
     getToken: () => value,

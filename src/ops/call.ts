@@ -1,9 +1,12 @@
+import { setName } from "./class-name.js";
 import type { Client } from "openapi-fetch";
 import type { paths } from "../generated/openapi.js";
 import { operations, type OperationId, type OperationInfo } from "../generated/operations.js";
+import { checkBody } from "./body-checks.js";
 import { apiErrorFromResponse, LakebaseError, ValidationError } from "./errors.js";
 import { checkId, ID_RULES } from "./ids.js";
 import { parseName } from "./names.js";
+import { isWellFormed } from "./well-formed.js";
 
 /** Per-call options every method accepts next to its API parameters. */
 export interface CallOptions {
@@ -44,10 +47,13 @@ export interface CallArgs {
 
 /** The response body was not the JSON the API promises (for example an HTML page with status 200). */
 export class InvalidResponseError extends LakebaseError {
+  static {
+    setName(this, "InvalidResponseError");
+  }
+
   readonly status: number;
   constructor(message: string, status: number) {
     super(message);
-    this.name = "InvalidResponseError";
     this.status = status;
   }
 }
@@ -71,10 +77,37 @@ export function prepareCall(operationId: OperationId, args: Omit<CallArgs, "opti
   };
 }
 
+/**
+ * Checks the resource name and the body alone: for callers that compute the query from the body
+ * (the update mask from the patch) and want a bad name or body refused before that.
+ */
+export function checkNameAndBody(operationId: OperationId, args: Pick<CallArgs, "resource" | "body">): void {
+  const op: OperationInfo = operations[operationId];
+  pathParams(op, args.resource);
+  requestBody(op, args.body);
+}
+
 /** What a sent call gives back: the decoded body and the response headers (for Retry-After on polls). */
 export interface CallResult<T> {
   readonly data: T;
   readonly headers: Headers;
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * Extra headers are checked like any other input: a name that is not an HTTP token or a value with
+ * a line break would otherwise be a TypeError from `Headers`, and the SDK sets Authorization itself.
+ */
+function checkHeaders(headers: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (headers === undefined) return undefined;
+  if (headers === null || typeof headers !== "object") throw new ValidationError("headers", "must be an object of header names to string values");
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) throw new ValidationError("headers", `"${name.slice(0, 40)}" is not an HTTP header name`);
+    if (name.toLowerCase() === "authorization") throw new ValidationError(`headers.${name}`, "is set by the client's auth option");
+    if (typeof value !== "string" || /[\r\n\0]/.test(value)) throw new ValidationError(`headers.${name}`, "must be a string without line breaks or NUL");
+  }
+  return headers;
 }
 
 /** Sends a prepared call; `extraQuery` varies per send (a page token). Errors are typed. */
@@ -90,7 +123,7 @@ export async function sendCall<T>(
     params: { path: call.path, query: extraQuery ? { ...call.query, ...extraQuery } : call.query },
     parseAs: "text",
     signal: options.signal,
-    headers: options.headers,
+    headers: checkHeaders(options.headers),
   };
   if (call.body !== undefined) init.body = call.body;
   // The operation table is generated from the same spec as `paths`, so this untyped call is
@@ -173,6 +206,7 @@ function checkQueryValue(
     }
     default:
       if (typeof value !== "string") throw new ValidationError(key, "must be a string");
+      if (!isWellFormed(value)) throw new ValidationError(key, "must be well-formed Unicode (no lone surrogate)");
       return value;
   }
 }
@@ -201,6 +235,7 @@ function requestBody(op: OperationInfo, body: unknown): unknown {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new ValidationError("body", `must be a ${op.body.schema ?? "JSON"} object`);
   }
+  checkBody(op.body, value);
   return value;
 }
 

@@ -250,3 +250,23 @@ export function findDetail<T extends ErrorDetail["type"]>(
 ): ErrorDetailOf<T> | undefined {
   return details.find((d): d is ErrorDetailOf<T> => d.type === type);
 }
+
+/** Error details are shallow; anything nested deeper is dropped rather than kept unmapped. */
+const MAX_DEPTH = 32;
+
+function mapStrings(value: unknown, map: (text: string) => string, depth: number): unknown {
+  if (typeof value === "string") return map(value);
+  if (value === null || typeof value !== "object") return value;
+  if (depth > MAX_DEPTH) return "(nested too deep)";
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, map, depth + 1));
+  // fromEntries defines own properties, so a "__proto__" key in server JSON stays plain data.
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, map, depth + 1)]));
+}
+
+/**
+ * The details with every string value passed through `map`, at any depth, including the raw
+ * value of unknown entries (used to scrub secrets a server quoted back). Never throws.
+ */
+export function mapDetailStrings(details: readonly ErrorDetail[], map: (text: string) => string): ErrorDetail[] {
+  return details.map((detail) => mapStrings(detail, map, 0) as ErrorDetail);
+}

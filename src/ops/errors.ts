@@ -23,6 +23,9 @@
  * Nothing here ever reads request headers: an ApiError cannot carry an Authorization value.
  */
 
+import { setName } from "./class-name.js";
+import { redactSecrets } from "./redact.js";
+import { networkErrorCodes, PRE_SEND_ERROR_CODES } from "./network-codes.js";
 import {
   findDetail,
   parseErrorDetails,
@@ -32,24 +35,56 @@ import {
   type RequestInfoDetail,
   type RetryInfoDetail,
 } from "./error-details.js";
-import { parseErrorResponse, truncateUtf8, type ApiErrorInit, type RawErrorResponse } from "./parse-error-body.js";
+import { parseErrorResponse, redactErrorInit, truncateUtf8, type ApiErrorInit, type RawErrorResponse } from "./parse-error-body.js";
 
 export type { ApiErrorInit, RawErrorResponse } from "./parse-error-body.js";
 export type { ErrorDetail } from "./error-details.js";
 
-/** Give a class a stable `name` on its prototype (survives minification, not an own property). */
-function setName(cls: { prototype: object }, name: string): void {
-  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, enumerable: false, configurable: true });
+
+/**
+ * Marks `LakebaseError.prototype` of every copy of this package loaded in the process (the ESM and
+ * the CommonJS build, two versions side by side): `Symbol.for` keys are shared process-wide.
+ */
+const BRAND = Symbol.for("lakebase-sdk.LakebaseError");
+
+function ownName(proto: object): string | undefined {
+  const name = Object.getOwnPropertyDescriptor(proto, "name")?.value;
+  return typeof name === "string" ? name : undefined;
 }
 
-/** Base of every error this SDK throws. */
+/**
+ * `value` is an instance of the class named like `cls` in another copy of this package: a branded
+ * error whose prototype chain (up to LakebaseError) has a prototype named like `cls.prototype`.
+ * Classes are named by `setName` on their prototype; a class without its own prototype name
+ * (such as a user's subclass) matches only through the ordinary prototype check.
+ */
+function isSameClassFromAnotherCopy(cls: { prototype: object }, value: unknown): boolean {
+  if (typeof value !== "object" || value === null || (value as { [BRAND]?: unknown })[BRAND] !== true) return false;
+  const name = ownName(cls.prototype);
+  if (name === undefined) return false;
+  for (let proto = Object.getPrototypeOf(value) as object | null; proto !== null && BRAND in proto; proto = Object.getPrototypeOf(proto) as object | null) {
+    if (ownName(proto) === name) return true;
+  }
+  return false;
+}
+
+/** Base of every error this SDK throws. Its message is scrubbed of secrets (see auth/secrets.ts). */
 export class LakebaseError extends Error {
   static {
     setName(this, "LakebaseError");
+    Object.defineProperty(this.prototype, BRAND, { value: true, enumerable: false });
+  }
+
+  /**
+   * `instanceof` also recognises errors thrown by another copy of this package (an ESM and a
+   * CommonJS copy in one process), by class name. Inherited by every subclass, checked per class.
+   */
+  static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
+    return Function.prototype[Symbol.hasInstance].call(this, value) || isSameClassFromAnotherCopy(this, value);
   }
 
   constructor(message?: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(message === undefined ? undefined : redactSecrets(message), options);
     // Keep `instanceof` working even if compiled to a target that breaks Error subclassing.
     Object.setPrototypeOf(this, new.target.prototype);
   }
@@ -59,7 +94,7 @@ const MAX_VALUE_IN_MESSAGE = 100;
 
 function safeValue(value: unknown): string | number | undefined {
   if (typeof value === "number" && Number.isFinite(value)) return value;
-  if (typeof value === "string" && value.length <= MAX_VALUE_IN_MESSAGE) return value;
+  if (typeof value === "string" && value.length <= MAX_VALUE_IN_MESSAGE && redactSecrets(value) === value) return value;
   return undefined;
 }
 
@@ -116,7 +151,9 @@ export class ApiError extends LakebaseError {
   /** Raw body text (≤ 2 KiB), only when the body was not structured JSON. Not enumerable. */
   declare readonly rawBody?: string;
 
-  constructor(init: ApiErrorInit) {
+  constructor(raw: ApiErrorInit) {
+    // Server text may quote a secret back (a 401 echoing the bearer token): scrubbed here, once for every path.
+    const init = redactErrorInit(raw);
     const errorCode = init.errorCode ?? "UNKNOWN";
     const suffix = init.requestId ? ` (request id ${init.requestId})` : "";
     const core = `${errorCode}: ${init.serverMessage}`;
@@ -466,9 +503,10 @@ export function apiErrorFromOperation(
         ? rawCode.trim()
         : undefined;
   const details = parseErrorDetails(opError?.details);
+  // Scrubbed before truncation, so a cut can never leave half a secret behind.
   const message =
     typeof opError?.message === "string" && opError.message !== ""
-      ? truncateUtf8(opError.message, 4096)
+      ? truncateUtf8(redactSecrets(opError.message), 4096)
       : "(no error message)";
   const init: ApiErrorInit = {
     status: statusForErrorCode(errorCode),
@@ -484,9 +522,9 @@ export function apiErrorFromOperation(
   return createApiError(init);
 }
 
-/** True for any error thrown by this SDK. */
+/** True for any error thrown by this SDK, including by another copy of it (ESM and CommonJS). */
 export function isLakebaseError(e: unknown): e is LakebaseError {
-  return e instanceof LakebaseError;
+  return typeof e === "object" && e !== null && (e as { [BRAND]?: unknown })[BRAND] === true;
 }
 
 /** True when `e` is an ApiError in the NotFound family. */
@@ -496,10 +534,59 @@ export function isMissing(e: unknown): boolean {
 
 /** A request attempt ran past `timeoutMs` (headers or body). */
 export class RequestTimeoutError extends LakebaseError {
+  static {
+    setName(this, "RequestTimeoutError");
+  }
+
   readonly timeoutMs: number;
   constructor(timeoutMs: number, method: string, path: string) {
     super(`${method} ${path} timed out after ${timeoutMs} ms`);
-    this.name = "RequestTimeoutError";
     this.timeoutMs = timeoutMs;
   }
+}
+
+/**
+ * The server could not be reached, or the connection broke before a whole answer arrived (a
+ * refused port, an unknown host, a reset). `outcomeUnknown` is true for a mutation whose request
+ * may have reached the server: it was not re-sent, and the work may or may not have been done —
+ * read the resource, or resume its operation, before trying again.
+ */
+export class NetworkError extends LakebaseError {
+  static {
+    setName(this, "NetworkError");
+  }
+
+  /** The host (and port) that was being talked to. */
+  readonly host: string;
+  readonly method: string;
+  /** URL pathname only. */
+  readonly path: string;
+  /** The first transport error code seen (`ECONNREFUSED`, `ECONNRESET`, …), or the error's name. */
+  readonly code: string;
+  /** True when a mutation may have reached the server: its outcome is unknown. */
+  readonly outcomeUnknown: boolean;
+  /** Set when the failure ended a wait on a long-running operation: resume it by this name. */
+  declare readonly operationName?: string;
+
+  constructor(init: { host: string; method: string; path: string; cause: unknown; outcomeUnknown: boolean; operationName?: string }) {
+    const codes = networkErrorCodes(init.cause);
+    const code = codes.find((c) => PRE_SEND_ERROR_CODES.has(c)) ?? codes[0] ?? errorNameOf(init.cause);
+    const what = PRE_SEND_ERROR_CODES.has(code) ? `could not connect to ${init.host} (${code})` : `the connection to ${init.host} failed (${code})`;
+    const advice = init.operationName
+      ? `; operation ${init.operationName} may still be running — resume the wait with client.operations.resume(${JSON.stringify(init.operationName)})`
+      : init.outcomeUnknown
+        ? "; the request was sent and not retried: the server may have done the work — read the resource (or resume its operation) before trying again"
+        : "";
+    super(`${init.method} ${init.path}: ${what}${advice}`, { cause: init.cause });
+    this.host = init.host;
+    this.method = init.method;
+    this.path = init.path;
+    this.code = code;
+    this.outcomeUnknown = init.outcomeUnknown;
+    if (init.operationName !== undefined) this.operationName = init.operationName;
+  }
+}
+
+function errorNameOf(err: unknown): string {
+  return typeof err === "object" && err !== null && typeof (err as { name?: unknown }).name === "string" ? (err as { name: string }).name : "error";
 }

@@ -1,4 +1,6 @@
+import { operations } from "../generated/operations.js";
 import { ValidationError } from "./errors.js";
+import { isWellFormed } from "./well-formed.js";
 
 /**
  * The id rules of reference section 10, as small predicates: the core does not pull in zod.
@@ -38,29 +40,67 @@ export const ID_RULES: Readonly<Record<string, IdRule>> = {
     rule: "must match [a-z][a-z0-9_]{0,62}",
   },
   cdf_status_id: { test: noSlash, rule: "must be a non-empty Postgres table name without '/'" },
-  // Operation ids are base64-like and may contain '/', '+', '=' (reference 2).
-  // Spliced into the URL verbatim, so nothing that a URL parser would reinterpret is allowed:
-  // no '%' escapes, no '\\', no '.' or '..' segments, no '?' or '#'.
+  // Operation ids are base64-like and may contain '/', '+', '=' (spec: OperationName, x-verbatim).
+  // The name is spliced into the URL verbatim, so nothing a URL parser would reinterpret is
+  // allowed: no '%' escapes, no '\\', '?', '#', whitespace or control characters, no '.' or '..'
+  // segments. That the part before `operations/` is a known resource is checked by
+  // checkOperationName in names.ts.
   operation_name: {
     test: (v) =>
-      /^(?:[A-Za-z0-9@._+-]+\/)*operations\/[A-Za-z0-9+/=_-]+$/.test(v) && !v.split("/").some((segment) => segment === "." || segment === ".."),
-    rule: "must be an operation name ending in operations/{id} (as returned in Operation.name)",
+      !/[%\\?#\s\u0000-\u001f\u007f]/.test(v) &&
+      /(?:^|\/)operations\/[A-Za-z0-9+/=_-]+$/.test(v) &&
+      !v.split("/").some((segment) => segment === "." || segment === ".."),
+    rule: "must be an operation name <resource name>/operations/{id} (as returned in Operation.name)",
   },
 };
 
+/** Parameters spliced into the path as they are (`x-verbatim` in the spec): they carry their own rule. */
+const VERBATIM: ReadonlySet<string> = new Set(Object.values(operations).flatMap((op) => [...op.verbatimPathParams]));
+
+/**
+ * Every other id becomes one path segment (percent-encoded) now or later, inside the resource
+ * name the server hands back. Percent-encoding alone does not make it safe: a server or proxy that
+ * decodes once more would read `%2e%2e` as `..` and `%2f` as `/`. So the id is judged after
+ * decoding every escape (repeatedly: `%252e` is `%2e` is `.`).
+ */
+const SEGMENT_RULE =
+  "must not be '.' or '..' and must not contain '/', '\\', '?', '#', control characters or lone surrogates, percent-encoded or not";
+
+function segmentIsSafe(value: string): boolean {
+  if (!isWellFormed(value)) return false;
+  const decoded = decodeEscapes(value);
+  return decoded !== "." && decoded !== ".." && !/[/\\?#\u0000-\u001f\u007f]/.test(decoded);
+}
+
+/**
+ * Decodes `%XX` escapes byte by byte until nothing changes (each round shortens the string, so it
+ * ends); never throws on malformed input. Only ASCII matters to the check, so bytes suffice.
+ */
+function decodeEscapes(value: string): string {
+  let current = value;
+  for (;;) {
+    const next = current.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+    if (next === current) return current;
+    current = next;
+  }
+}
+
+/** The rule `value` breaks as the id `param`, or undefined. */
+function idProblem(param: string, value: unknown): string | undefined {
+  if (typeof value !== "string" || value.length === 0) return "is required and must be a non-empty string";
+  if (!VERBATIM.has(param) && !segmentIsSafe(value)) return SEGMENT_RULE;
+  const rule = ID_RULES[param];
+  return rule && !rule.test(value) ? rule.rule : undefined;
+}
+
 /** Throws a ValidationError naming `field` unless `value` satisfies the id rule for `param`. */
 export function checkId(param: string, value: unknown, field: string = param): string {
-  if (typeof value !== "string" || value.length === 0) {
-    throw new ValidationError(field, "is required and must be a non-empty string");
-  }
-  const rule = ID_RULES[param];
-  if (rule && !rule.test(value)) throw new ValidationError(field, rule.rule, { value });
-  return value;
+  const problem = idProblem(param, value);
+  if (problem !== undefined) throw new ValidationError(field, problem, typeof value === "string" && value !== "" ? { value } : undefined);
+  return value as string;
 }
 
 /** The rule an id breaks, or undefined when it is valid: for forms and CLIs that check as the user types. */
 export function validateId(param: keyof typeof ID_RULES | string, value: string): string | undefined {
-  if (typeof value !== "string" || value.length === 0) return "is required and must be a non-empty string";
-  const rule = ID_RULES[param];
-  return rule && !rule.test(value) ? rule.rule : undefined;
+  return idProblem(param, value);
 }

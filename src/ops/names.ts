@@ -57,8 +57,8 @@ export function parseName(template: string, name: unknown, field = "name"): Reco
   if (typeof name !== "string" || name.length === 0) {
     throw new ValidationError(field, `is required: expected a resource name like ${template}`);
   }
-  const whole = /^\{([a-z_]+)\}$/.exec(template);
-  if (whole) return { [whole[1]!]: checkId(whole[1]!, name, field) };
+  const whole = /^\{([a-z_]+)\}$/.exec(template)?.[1];
+  if (whole) return { [whole]: whole === "operation_name" ? checkOperationName(name, field) : checkId(whole, name, field) };
   const want = template.split("/");
   const got = name.split("/");
   const mismatch = () => new ValidationError(field, `expected a resource name like ${template}, got "${name}"`);
@@ -71,6 +71,31 @@ export function parseName(template: string, name: unknown, field = "name"): Reco
     else if (part !== value) throw mismatch();
   });
   return params;
+}
+
+const OPERATIONS = "operations/";
+
+/**
+ * An operation name as the service hands it out: `<resource name>/operations/{id}` (or a bare
+ * `operations/{id}`, which the spec's OperationName pattern allows). The id is base64-like and may
+ * itself contain `/`, so the name is spliced verbatim; what keeps the request on an operation is
+ * that the part before `/operations/` parses as one of NAME_TEMPLATES, each id by its own rule
+ * (`projects/operations/branches/b` names no resource and is refused). The id may contain
+ * `operations/` too, so every split is tried. Throws a ValidationError naming `field`.
+ */
+export function checkOperationName(name: unknown, field = "name"): string {
+  const value = checkId("operation_name", name, field);
+  for (let at = value.indexOf(OPERATIONS); at !== -1; at = value.indexOf(OPERATIONS, at + 1)) {
+    if (at > 0 && value[at - 1] !== "/") continue;
+    const id = value.slice(at + OPERATIONS.length);
+    if (!/^[A-Za-z0-9+/=_-]+$/.test(id)) continue;
+    if (at === 0 || kindOf(value.slice(0, at - 1)) !== undefined) return value;
+  }
+  throw new ValidationError(
+    field,
+    `must be an operation name <resource name>/operations/{id} whose resource is a ${Object.keys(NAME_TEMPLATES).join(", ")} (as returned in Operation.name)`,
+    { value },
+  );
 }
 
 /** Fills a template with ids, checking each: `formatName("projects/{project_id}", { project_id: "p" })`. */

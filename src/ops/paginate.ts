@@ -1,4 +1,6 @@
+import { InvalidResponseError } from "./call.js";
 import { ValidationError } from "./errors.js";
+import { isWellFormed } from "./well-formed.js";
 import { PaginationLoopError } from "./lro/errors.js";
 
 /** One page of a list: its items and the token of the next page (absent on the last page). */
@@ -8,12 +10,35 @@ export interface Page<T> {
   readonly nextPageToken: string | undefined;
 }
 
+/**
+ * Reads one decoded list response as a Page. Absent or null items are an empty page (proto3 JSON
+ * omits empty lists), but items that are not a list, a token that is not a string, or a response
+ * that is not an object are an InvalidResponseError: read as an empty page they would silently
+ * end the walk and hide every remaining item.
+ */
+export function readPage<T>(operationId: string, itemsField: string, data: unknown): Page<T> {
+  const fail = (what: string) => new InvalidResponseError(`${operationId}: ${what}`, 200);
+  if (data === null || typeof data !== "object" || Array.isArray(data)) throw fail("the page is not a JSON object");
+  const { [itemsField]: items, next_page_token: token } = data as Record<string, unknown>;
+  if (items !== undefined && items !== null && !Array.isArray(items)) throw fail(`"${itemsField}" is not a list`);
+  if (token !== undefined && token !== null && typeof token !== "string") throw fail(`"next_page_token" is not a string`);
+  return { items: (items ?? []) as T[], nextPageToken: token ? token : undefined };
+}
+
 export type FetchPage<T> = (pageToken: string | undefined, signal: AbortSignal | undefined) => Promise<Page<T>>;
 
 export interface PagesOptions {
   readonly signal?: AbortSignal;
   /** Resume a walk from a token stored earlier. */
   readonly startToken?: string;
+}
+
+/** A stored page token as given back to the API: a string (empty or absent: the first page). */
+function checkToken(token: unknown, field: string): string | undefined {
+  if (token === undefined || token === null || token === "") return undefined;
+  if (typeof token !== "string") throw new ValidationError(field, "must be a next_page_token string from an earlier page");
+  if (!isWellFormed(token)) throw new ValidationError(field, "must be well-formed Unicode (no lone surrogate)");
+  return token;
 }
 
 /**
@@ -38,14 +63,18 @@ export class Paginated<T> implements AsyncIterable<T> {
 
   /** Fetches one page: the first without a token, or the page a stored token points to. */
   page(pageToken?: string, options: { signal?: AbortSignal } = {}): Promise<Page<T>> {
-    return this.#fetchPage(pageToken || undefined, options.signal ?? this.#signal);
+    try {
+      return this.#fetchPage(checkToken(pageToken, "pageToken"), options?.signal ?? this.#signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Every page in order. Breaking out of the loop stops fetching. */
   async *pages(options: PagesOptions = {}): AsyncGenerator<Page<T>, void, undefined> {
-    const signal = options.signal ?? this.#signal;
+    const signal = options?.signal ?? this.#signal;
     const followed = new Set<string>();
-    let token = options.startToken || undefined;
+    let token = checkToken(options?.startToken, "startToken");
     if (token) followed.add(token);
     for (;;) {
       signal?.throwIfAborted();

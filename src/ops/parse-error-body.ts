@@ -1,7 +1,8 @@
 /**
  * Turn a raw HTTP error (status, headers, body text) into the plain fields an ApiError is built
  * from. Pure and tolerant: never throws, never looks at request headers, keeps at most 2 KiB of
- * any raw body.
+ * any raw body. Secrets a server quotes back (a bearer token, a PAT, a JWT, any remembered secret,
+ * see auth/secrets.ts) are scrubbed from every text kept.
  *
  * Body shapes understood (reference §9.1):
  *  - JSON `{error_code, message, details}`  (error_code string or number → String)
@@ -14,7 +15,8 @@
  *  - anything else                             → error code absent ("UNKNOWN"), truncated text
  */
 
-import { findDetail, parseErrorDetails, type ErrorDetail } from "./error-details.js";
+import { redactSecrets } from "./redact.js";
+import { findDetail, mapDetailStrings, parseErrorDetails, type ErrorDetail } from "./error-details.js";
 
 /** Upper bound, in UTF-8 bytes, of any raw response body text kept on an error. */
 export const MAX_RAW_BODY_BYTES = 2048;
@@ -170,7 +172,15 @@ function parseJsonBody(
  * Never throws.
  */
 export function parseErrorBody(bodyText: string, status: number, statusText?: string): ParsedErrorBody {
-  const text = typeof bodyText === "string" ? bodyText : "";
+  // Scrubbed before anything is cut to size, so no truncation can leave half a secret behind;
+  // the parsed strings are scrubbed again (JSON escapes can hide a value from the raw pass).
+  const parsed = parseScrubbedBody(typeof bodyText === "string" ? redactSecrets(bodyText) : "", status, statusText);
+  const out: ParsedErrorBody = { ...parsed, message: redactSecrets(parsed.message), details: mapDetailStrings(parsed.details, redactSecrets) };
+  if (parsed.errorCode !== undefined) out.errorCode = redactSecrets(parsed.errorCode);
+  return out;
+}
+
+function parseScrubbedBody(text: string, status: number, statusText?: string): ParsedErrorBody {
   const trimmed = text.trim();
   if (trimmed === "") {
     return { format: "empty", message: fallbackMessage(status, statusText), details: [] };
@@ -275,6 +285,20 @@ export function serverRetryDelayMs(
   if (fromHeader === undefined) return fromBody;
   if (fromBody === undefined) return fromHeader;
   return Math.max(fromHeader, fromBody);
+}
+
+/**
+ * `init` with every server-supplied text scrubbed of secrets: message, error code, request id,
+ * details (at any depth) and raw body. Idempotent; the ApiError constructor applies it to
+ * whatever it is given (a parsed response, a failed operation, a hand-built init).
+ */
+export function redactErrorInit(init: ApiErrorInit): ApiErrorInit {
+  const out: ApiErrorInit = { ...init, serverMessage: redactSecrets(init.serverMessage), details: mapDetailStrings(init.details, redactSecrets) };
+  if (init.errorCode !== undefined) out.errorCode = redactSecrets(init.errorCode);
+  if (init.requestId !== undefined) out.requestId = redactSecrets(init.requestId);
+  if (init.statusText !== undefined) out.statusText = redactSecrets(init.statusText);
+  if (init.rawBody !== undefined) out.rawBody = redactSecrets(init.rawBody);
+  return out;
 }
 
 export interface RawErrorResponse {

@@ -20,9 +20,10 @@
  */
 
 import pRetry from "p-retry";
-import { LakebaseError, RequestTimeoutError, RETRYABLE_ERROR_CODES } from "./errors.js";
+import { LakebaseError, NetworkError, RequestTimeoutError, RETRYABLE_ERROR_CODES } from "./errors.js";
+import { networkErrorCodes, PRE_SEND_ERROR_CODES } from "./network-codes.js";
 import { parseErrorBody, requestPath, serverRetryDelayMs } from "./parse-error-body.js";
-import { abortReason, anySignal, raceAbort, sleep } from "./sleep.js";
+import { abortReason, raceAbort, sleep, startDeadline } from "./sleep.js";
 
 export interface RetryInfoEvent {
   /** Number of the attempt that just failed (1-based) — also the number of the retry about to happen. */
@@ -61,8 +62,6 @@ export const DEFAULT_RETRY_OPTIONS = Object.freeze({
 });
 
 const SAFE_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
-/** Transport error codes meaning the request never left this machine. */
-const PRE_SEND_ERROR_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 
 /** Internal: how one attempt failed. Never escapes `createRetryingFetch`. */
 class AttemptFailure extends Error {
@@ -97,16 +96,6 @@ function nonNegative(value: number | undefined, fallback: number, integer = fals
 
 const now: () => number =
   typeof globalThis.performance?.now === "function" ? () => globalThis.performance.now() : () => Date.now();
-
-/** Collect `code` strings from an error, its `cause` chain and AggregateError members. */
-function errorCodes(err: unknown, depth = 0, out: string[] = []): string[] {
-  if (depth > 6 || typeof err !== "object" || err === null) return out;
-  const e = err as { code?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof e.code === "string") out.push(e.code);
-  if (Array.isArray(e.errors)) for (const inner of e.errors) errorCodes(inner, depth + 1, out);
-  if (e.cause !== undefined && e.cause !== err) errorCodes(e.cause, depth + 1, out);
-  return out;
-}
 
 function errorName(err: unknown): string {
   return typeof err === "object" && err !== null && typeof (err as { name?: unknown }).name === "string"
@@ -163,26 +152,29 @@ export function createRetryingFetch(inner: FetchLike, options?: RetryOptions | f
       // A retry of a safe method must end inside the budget. (A retried mutation runs to its end:
       // abandoning it in flight could hide work the server did.)
       const budgetLeft = budgetMs - (now() - start);
-      const budgetTimer = attemptNumber > 1 && safe && Number.isFinite(budgetLeft) ? AbortSignal.timeout(Math.max(1, Math.ceil(budgetLeft))) : undefined;
+      const budget =
+        attemptNumber > 1 && safe && Number.isFinite(budgetLeft)
+          ? startDeadline(Math.max(1, Math.ceil(budgetLeft)), () => new Error("retry budget exhausted"))
+          : undefined;
       let response: Response;
       try {
-        response = await raceAbort(
-          (async () => inner(copy))(),
-          budgetTimer ? anySignal(signal ? [signal, budgetTimer] : [budgetTimer]) : signal,
-        );
+        const sent = (async () => inner(copy))();
+        response = await raceAbort(budget ? budget.race(sent) : sent, signal);
       } catch (err) {
         if (signal?.aborted) throw aborted();
-        if (budgetTimer?.aborted && lastFailure) {
+        if (budget?.expired && lastFailure) {
           throw new AttemptFailure({ retryable: false, reason: "retry budget exhausted", response: lastFailure.response, error: lastFailure.error });
         }
-        const codes = errorCodes(err);
+        const codes = networkErrorCodes(err);
         const preSend = codes.some((c) => PRE_SEND_ERROR_CODES.has(c));
         // The SDK's own errors (auth, configuration) will not clear by retrying; a timeout may.
-        const ownError = err instanceof LakebaseError && !(err instanceof RequestTimeoutError);
+        const ownError = err instanceof LakebaseError && !(err instanceof RequestTimeoutError) && !(err instanceof NetworkError);
         const retryable = preSend || (safe && !ownError && errorName(err) !== "AbortError");
         const label = codes.find((c) => PRE_SEND_ERROR_CODES.has(c)) ?? codes[0] ?? errorName(err);
         lastFailure = new AttemptFailure({ retryable, reason: `network error ${label}`, error: err });
         throw lastFailure;
+      } finally {
+        budget?.clear();
       }
 
       if (response.status < 400) return response;

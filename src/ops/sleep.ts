@@ -73,3 +73,66 @@ export function anySignal(signals: readonly AbortSignal[]): AbortSignal {
   }
   return controller.signal;
 }
+
+/** A time limit the SDK holds itself; see {@link startDeadline}. */
+export interface Deadline {
+  /** Aborted with the limit's error when the time is up (for passing on to fetch and providers). */
+  readonly signal: AbortSignal;
+  /** Whether the time is up. */
+  readonly expired: boolean;
+  /** `promise`, or a rejection with the limit's error as soon as the time is up, whichever comes first. */
+  race<T>(promise: Promise<T>): Promise<T>;
+  /** Stops the timer (call it when the work is done, so no timer keeps a process alive). */
+  clear(): void;
+}
+
+/**
+ * Starts a time limit of `ms` milliseconds whose expiry rejects every `race()` with `reason()`.
+ *
+ * Why not `AbortSignal.timeout` or a signal handed to fetch alone: the runtime holds those weakly
+ * (a timeout signal, one derived by `AbortSignal.any`, the copy inside `new Request(…, { signal })`),
+ * and on Node 20 a garbage collection during a stalled body read drops the link, so the read never
+ * ends. A `setTimeout` keeps its callback, and through it the rejecters, alive until it fires.
+ */
+export function startDeadline(ms: number, reason: () => unknown): Deadline {
+  const controller = new AbortController();
+  const rejecters = new Set<(error: unknown) => void>();
+  let expired = false;
+  let error: unknown;
+  const timer = setTimeout(() => {
+    expired = true;
+    error = reason();
+    controller.abort(error);
+    for (const reject of rejecters) reject(error);
+    rejecters.clear();
+  }, Math.max(0, ms));
+  return {
+    signal: controller.signal,
+    get expired() {
+      return expired;
+    },
+    race<T>(promise: Promise<T>): Promise<T> {
+      if (expired) {
+        promise.catch(() => {});
+        return Promise.reject(error);
+      }
+      return new Promise<T>((resolve, reject) => {
+        rejecters.add(reject);
+        promise.then(
+          (value) => {
+            rejecters.delete(reject);
+            resolve(value);
+          },
+          (failure: unknown) => {
+            rejecters.delete(reject);
+            reject(failure);
+          },
+        );
+      });
+    },
+    clear() {
+      clearTimeout(timer);
+      rejecters.clear();
+    },
+  };
+}

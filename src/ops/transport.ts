@@ -1,7 +1,10 @@
 import { canRefresh, type TokenProvider } from "../auth/token-provider.js";
-import { RequestTimeoutError } from "./errors.js";
+import { LakebaseError, NetworkError, RequestTimeoutError } from "./errors.js";
+import { networkErrorCodes, PRE_SEND_ERROR_CODES } from "./network-codes.js";
+import { rememberSecret } from "./redact.js";
 import { createRetryingFetch, type FetchLike, type RetryOptions } from "./retry.js";
-import { anySignal } from "./sleep.js";
+import { bufferedResponse } from "./buffered-response.js";
+import { anySignal, raceAbort, startDeadline } from "./sleep.js";
 
 export { RequestTimeoutError };
 
@@ -14,64 +17,108 @@ export interface TransportOptions {
 
 /**
  * The fetch stack beneath openapi-fetch: retries outermost (each attempt gets its own copy of the
- * request), then the per-attempt timeout (which also bounds getting the token), then auth.
- * Each attempt builds one Request (the timeout's); auth sets its header on that one in place.
+ * request), then the per-attempt deadline (which bounds getting the token, the headers and the
+ * whole body), then auth, then fetch with its failures typed as NetworkError.
  */
 export function createTransport(options: TransportOptions): FetchLike {
-  const authed = withAuth(options.fetch, options.tokenProvider);
-  const timed = withTimeout(authed, options.timeoutMs);
+  const authed = withAuth(typedNetworkErrors(options.fetch), options.tokenProvider);
+  const timed = withDeadline(authed, options.timeoutMs);
   return createRetryingFetch(timed, options.retry);
 }
 
-function withTimeout(inner: FetchLike, timeoutMs: number): FetchLike {
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) return inner;
+const SAFE_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** A failure of fetch itself (refused, DNS, reset) as a NetworkError; the user's abort stays as it is. */
+function toNetworkError(error: unknown, request: Request): unknown {
+  if (error instanceof LakebaseError || request.signal.aborted) return error;
+  if (error instanceof DOMException && error.name === "AbortError") return error;
+  const url = new URL(request.url);
+  const preSend = networkErrorCodes(error).some((code) => PRE_SEND_ERROR_CODES.has(code));
+  const method = request.method.toUpperCase();
+  return new NetworkError({ host: url.host, method, path: url.pathname, cause: error, outcomeUnknown: !preSend && !SAFE_METHODS.has(method) });
+}
+
+function typedNetworkErrors(fetchImpl: FetchLike): FetchLike {
   return async (request) => {
-    const timer = AbortSignal.timeout(timeoutMs);
-    const signal = anySignal([request.signal, timer]);
     try {
-      const response = await inner(new Request(request, { signal }));
-      // The body is read under the same timer: a server that sends headers and then stalls is a
-      // timeout like any other (typed, retried for safe methods), not a raw DOMException later.
-      return await buffered(response);
+      return await fetchImpl(request);
     } catch (error) {
-      if (timer.aborted && !request.signal.aborted) {
-        throw new RequestTimeoutError(timeoutMs, request.method, new URL(request.url).pathname);
-      }
-      throw error;
+      throw toNetworkError(error, request);
+    }
+  };
+}
+
+/**
+ * One attempt, bounded by the SDK's own timer from asking for the token to the last byte of the
+ * body. The body is read here, under the same deadline: a server that sends headers and then
+ * stalls is a typed timeout (retried for safe methods), even after a garbage collection has dropped
+ * the signal links inside the runtime's fetch (see startDeadline).
+ */
+function withDeadline(inner: FetchLike, timeoutMs: number): FetchLike {
+  const bounded = Number.isFinite(timeoutMs) && timeoutMs > 0;
+  return async (request) => {
+    const path = new URL(request.url).pathname;
+    const deadline = bounded ? startDeadline(timeoutMs, () => new RequestTimeoutError(timeoutMs, request.method, path)) : undefined;
+    const sent = deadline ? new Request(request, { signal: anySignal([request.signal, deadline.signal]) }) : request;
+    const race = <T>(promise: Promise<T>): Promise<T> => raceAbort(deadline ? deadline.race(promise) : promise, request.signal);
+    let response: Response | undefined;
+    try {
+      response = await race(inner(sent));
+      return await race(bufferedResponse(response));
+    } catch (error) {
+      // Free the connection of a body nobody will read.
+      response?.body?.cancel().catch(() => {});
+      throw toNetworkError(error, request);
+    } finally {
+      deadline?.clear();
     }
   };
 }
 
 function withAuth(inner: FetchLike, provider: TokenProvider): FetchLike {
-  const send = async (request: Request, forceRefresh: boolean) => {
-    const { accessToken } = await provider.getToken({ signal: request.signal, forceRefresh });
+  // After a rejected token, every caller that sent that token shares one forced refresh: 1,000
+  // requests whose 401s arrive over a second cost one token request, not one each.
+  let forced: { readonly rejected: string; readonly token: Promise<string> } | undefined;
+  const tokenAfterRejection = (rejected: string): Promise<string> => {
+    if (forced?.rejected !== rejected) {
+      const token = Promise.resolve(provider.getToken({ forceRefresh: true })).then((t) => t.accessToken);
+      const entry = { rejected, token };
+      forced = entry;
+      // A failed refresh is not kept: the next rejection tries again.
+      token.catch(() => {
+        if (forced === entry) forced = undefined;
+      });
+    }
+    return forced.token;
+  };
+  const send = (request: Request, accessToken: string) => {
     // Every Request reaching here was built with redirect: "manual" (see createLakebaseClient),
     // so the bearer token never follows a redirect to another origin.
+    rememberSecret(accessToken); // a server quoting it back gets it scrubbed from the error
     request.headers.set("Authorization", `Bearer ${accessToken}`);
     return inner(request);
   };
   return async (request) => {
     // Asked per request: a chain knows only after its first token whether it picked a static one.
-    const replay = canRefresh(provider) ? request.clone() : undefined;
-    const response = await send(request, false);
+    // A request without a body is not consumed by sending it, so it can be sent again as it is.
+    const replay = canRefresh(provider) ? (request.body === null ? request : request.clone()) : undefined;
+    const { accessToken } = await provider.getToken({ signal: request.signal, forceRefresh: false });
+    const response = await send(request, accessToken);
     // Asked again after the answer: the selection may have been made while getting the token.
-    if (response.status !== 401 || !replay || !canRefresh(provider)) return response;
-    // One replay after a 401, with a token the provider must not answer from its cache.
-    await response.body?.cancel();
-    return send(replay, true);
+    if (!replay || !canRefresh(provider) || !(await rejectsToken(response))) return response;
+    // One replay after a rejected token, with a token the provider must not answer from its cache.
+    await response.body?.cancel().catch(() => {});
+    return send(replay, await raceAbort(tokenAfterRejection(accessToken), request.signal));
   };
 }
 
-/** The response with its body read into memory (API answers are small JSON documents). */
-async function buffered(response: Response): Promise<Response> {
-  if (response.body === null) return response;
-  const body = await response.arrayBuffer();
-  const copy = new Response(response.status === 204 || response.status === 304 ? null : body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
-  // Response's constructor cannot set url; error messages use its pathname.
-  Object.defineProperty(copy, "url", { value: response.url });
-  return copy;
+/**
+ * Whether the answer says the token itself is no good: 401, or the 403 "Invalid access token." the
+ * service (and the emulator) give a revoked or expired token. Other 403s are permission errors.
+ */
+async function rejectsToken(response: Response): Promise<boolean> {
+  if (response.status === 401) return true;
+  if (response.status !== 403) return false;
+  const text = await response.clone().text().catch(() => "");
+  return /invalid access token|token (is )?expired|expired token/i.test(text);
 }

@@ -1,4 +1,10 @@
 import type { LakebaseClient } from "../client.js";
+import type { DatabaseCredential } from "../generated/models.js";
+import { operations } from "../generated/operations.js";
+import { checkDuration } from "../ops/durations.js";
+import { RequestTimeoutError } from "../ops/errors.js";
+import { rememberSecret } from "../ops/redact.js";
+import { startDeadline } from "../ops/sleep.js";
 import type { EndpointName } from "../ops/names.js";
 
 export interface DatabaseCredentialOptions {
@@ -11,6 +17,11 @@ export interface DatabaseCredentialOptions {
   readonly refreshMarginMs?: number;
   /** Clock, injectable for tests. */
   readonly now?: () => number;
+  /**
+   * A credential request still unanswered after this long (default 60 s) fails, and the next
+   * caller starts a fresh one: a stalled request never wedges the pool.
+   */
+  readonly mintTimeoutMs?: number;
 }
 
 export interface DatabaseCredentialProvider {
@@ -40,11 +51,26 @@ export function databaseCredentialProvider(options: DatabaseCredentialOptions): 
   let inFlight: Promise<Cached> | undefined;
   let requests = 0;
 
+  const mintTimeoutMs = options.mintTimeoutMs ?? 60_000;
+  // Refused here, when the pool is made, not at its first connection.
+  if (options.ttl !== undefined) checkDuration("ttl", options.ttl, operations.GenerateDatabaseCredential.body?.durations["ttl"]);
+
   const fetchCredential = async (): Promise<Cached> => {
     requests += 1;
     const issuedAt = now();
-    const credential = await options.client.credentials.generate({ endpoint: options.endpoint, ttl: options.ttl ?? "3600s" });
+    // The SDK's own timer (see startDeadline), not only the client's per-attempt timeout: the
+    // slot for "one request in flight" must free itself whatever the request does.
+    const deadline = startDeadline(mintTimeoutMs, () => new RequestTimeoutError(mintTimeoutMs, "POST", "/api/2.0/postgres/credentials"));
+    let credential: DatabaseCredential;
+    try {
+      credential = await deadline.race(
+        options.client.credentials.generate({ endpoint: options.endpoint, ttl: options.ttl ?? "3600s" }, { signal: deadline.signal }),
+      );
+    } finally {
+      deadline.clear();
+    }
     if (!credential.token) throw new TypeError("GenerateDatabaseCredential answered without a token");
+    rememberSecret(credential.token); // scrubbed from any error text that quotes it
     const ttlMs = Number.parseFloat(options.ttl ?? "3600s") * 1000;
     const parsed = credential.expire_time ? Date.parse(credential.expire_time) : Number.NaN;
     const expiresAt = Number.isFinite(parsed) ? parsed : issuedAt + ttlMs;

@@ -11,9 +11,9 @@ export interface PgConfigOptions {
   readonly project?: string;
   /** A branch (name, or id within `project`): its read-write endpoint is used. */
   readonly branch?: string;
-  /** Postgres database (default `PGDATABASE`, else `databricks_postgres`). */
+  /** Postgres database (default: `PGDATABASE` inside Databricks Apps, else `databricks_postgres`). */
   readonly database?: string;
-  /** Postgres user (default `PGUSER`, else the caller: a user's email or a service principal's application id). */
+  /** Postgres user (default: `PGUSER` inside Databricks Apps, else the caller: a user's email or a service principal's application id). */
   readonly user?: string;
   /** Lifetime of each database credential (default "3600s"). */
   readonly ttl?: `${number}s`;
@@ -23,7 +23,11 @@ export interface PgConfigOptions {
   readonly now?: () => number;
   /** Override TLS (a custom `ca`). Default: verified TLS for real hosts; off for loopback emulator endpoints, which serve none. `false` is refused for non-loopback hosts. */
   readonly ssl?: false | { readonly rejectUnauthorized: true; readonly ca?: string };
-  /** Environment to read Databricks Apps' injected `PG*` / `LAKEBASE_ENDPOINT` values from (default `process.env`). */
+  /**
+   * Environment to read Databricks Apps' injected `PG*` / `LAKEBASE_ENDPOINT` values from. Given,
+   * it is read as it is. Not given, `process.env` is read only inside Databricks Apps (where
+   * `DATABRICKS_APP_NAME` is set): a developer's shell with `PGUSER=alice` says nothing about Lakebase.
+   */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -40,6 +44,14 @@ export interface LakebasePgConfig {
   readonly endpoint: string;
   /** The credential cache behind `password` (shared by every connection of this config). */
   readonly credentials: DatabaseCredentialProvider;
+  /** Where each value came from (`option`, `PGUSER`, `endpoint status`, `current user`, `default`, …), for error messages. */
+  readonly sources: { readonly endpoint: string; readonly host: string; readonly port: string; readonly user: string; readonly database: string };
+}
+
+/** "user alice (from PGUSER), database d (default), host h:5432 (from endpoint status)": what a connection error should say. */
+export function describeConnection(config: Pick<LakebasePgConfig, "user" | "database" | "host" | "port" | "endpoint" | "sources">): string {
+  const { sources } = config;
+  return `user ${config.user} (from ${sources.user}), database ${config.database} (from ${sources.database}), host ${config.host}:${config.port} (from ${sources.host}), endpoint ${config.endpoint} (from ${sources.endpoint})`;
 }
 
 const DEFAULT_DATABASE = "databricks_postgres";
@@ -49,9 +61,19 @@ function processEnv(): Readonly<Record<string, string | undefined>> {
   return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
 }
 
-async function resolveEndpointName(options: PgConfigOptions, env: PgConfigOptions["env"] & object): Promise<string> {
-  const explicit = options.endpoint ?? (options.project || options.branch ? undefined : env.LAKEBASE_ENDPOINT);
-  if (explicit) return explicit;
+/**
+ * The environment to take `PG*` values from: all of it inside Databricks Apps (they inject
+ * `DATABRICKS_APP_NAME` into every app); elsewhere only `LAKEBASE_ENDPOINT`, which names nothing
+ * but a Lakebase endpoint.
+ */
+function defaultEnv(): Readonly<Record<string, string | undefined>> {
+  const env = processEnv();
+  return env.DATABRICKS_APP_NAME ? env : { LAKEBASE_ENDPOINT: env.LAKEBASE_ENDPOINT };
+}
+
+async function resolveEndpointName(options: PgConfigOptions, env: PgConfigOptions["env"] & object): Promise<{ name: string; source: string }> {
+  if (options.endpoint) return { name: options.endpoint, source: "option endpoint" };
+  if (!options.project && !options.branch && env.LAKEBASE_ENDPOINT) return { name: env.LAKEBASE_ENDPOINT, source: "LAKEBASE_ENDPOINT" };
   if (!options.project && !options.branch?.startsWith("projects/")) {
     throw new ValidationError("endpoint", "is required: pass endpoint, or project (and branch), or set LAKEBASE_ENDPOINT");
   }
@@ -66,7 +88,7 @@ async function resolveEndpointName(options: PgConfigOptions, env: PgConfigOption
     }
   }
   for await (const endpoint of options.client.endpoints.list(branch)) {
-    if (endpoint.status?.endpoint_type === "ENDPOINT_TYPE_READ_WRITE" && endpoint.name) return endpoint.name;
+    if (endpoint.status?.endpoint_type === "ENDPOINT_TYPE_READ_WRITE" && endpoint.name) return { name: endpoint.name, source: `the read-write endpoint of ${branch}` };
   }
   throw new ValidationError("branch", `${branch} has no read-write endpoint`);
 }
@@ -101,17 +123,30 @@ function sslFor(host: string, options: PgConfigOptions, env: Readonly<Record<str
  * password function that mints rotating credentials.
  */
 export async function getPgConfig(options: PgConfigOptions): Promise<LakebasePgConfig> {
-  const env = options.env ?? processEnv();
-  const endpointName = await resolveEndpointName(options, env);
+  const env = options.env ?? defaultEnv();
+  const { name: endpointName, source: endpointSource } = await resolveEndpointName(options, env);
   // PGHOST (injected by Databricks Apps) describes LAKEBASE_ENDPOINT only: never another endpoint.
   let hostPort = env.PGHOST && env.LAKEBASE_ENDPOINT && endpointName === env.LAKEBASE_ENDPOINT ? env.PGHOST : undefined;
+  const hostSource = hostPort ? "PGHOST" : "endpoint status";
   if (!hostPort) {
     const endpoint: Endpoint = await options.client.endpoints.get(endpointName);
     hostPort = endpoint.status?.hosts?.host;
-    if (!hostPort) throw new ValidationError("endpoint", `${endpointName} has no host yet (current_state ${endpoint.status?.current_state ?? "unknown"})`);
+    if (!hostPort) {
+      throw new ValidationError("endpoint", `${endpointName} (from ${endpointSource}) has no host yet (current_state ${endpoint.status?.current_state ?? "unknown"})`);
+    }
   }
   const { host, port } = splitHost(hostPort);
-  const user = options.user ?? env.PGUSER ?? (await options.client.currentUser()).userName;
+  const [user, userSource] = options.user
+    ? [options.user, "option user"]
+    : env.PGUSER
+      ? [env.PGUSER, "PGUSER"]
+      : [(await options.client.currentUser()).userName, "the caller's identity (SCIM Me)"];
+  if (!user) throw new ValidationError("user", "could not be resolved: the workspace returned no userName for the caller; pass user");
+  const [database, databaseSource] = options.database
+    ? [options.database, "option database"]
+    : env.PGDATABASE
+      ? [env.PGDATABASE, "PGDATABASE"]
+      : [DEFAULT_DATABASE, "default"];
   const credentials = databaseCredentialProvider({
     client: options.client,
     endpoint: endpointName,
@@ -123,10 +158,17 @@ export async function getPgConfig(options: PgConfigOptions): Promise<LakebasePgC
     host,
     port: port ?? (env.PGPORT ? Number(env.PGPORT) : 5432),
     user,
-    database: options.database ?? env.PGDATABASE ?? DEFAULT_DATABASE,
+    database,
     password: () => credentials.getPassword(),
     ssl: sslFor(host, options, env),
     endpoint: endpointName,
     credentials,
+    sources: {
+      endpoint: endpointSource,
+      host: hostSource,
+      port: port !== undefined ? hostSource : env.PGPORT ? "PGPORT" : "default",
+      user: userSource,
+      database: databaseSource,
+    },
   };
 }

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { ApiError } from "../ops/errors.js";
-import { getPgConfig, type LakebasePgConfig, type PgConfigOptions } from "./pg-config.js";
+import { describeConnection, getPgConfig, type LakebasePgConfig, type PgConfigOptions } from "./pg-config.js";
+import { hideConnectionPasswords } from "./redact.js";
 import { isAuthenticationError, isWakeUpError, wakeUpDelay, type WakeUpRetryOptions } from "./wake-up.js";
 
 export interface PoolOptions extends PgConfigOptions {
@@ -8,6 +9,22 @@ export interface PoolOptions extends PgConfigOptions {
   readonly pool?: Omit<pg.PoolConfig, "host" | "port" | "user" | "database" | "password" | "ssl">;
   /** Retrying connections while a scaled-to-zero endpoint wakes up. */
   readonly wakeUp?: WakeUpRetryOptions;
+  /**
+   * Called when an idle connection breaks (the endpoint suspended or restarted: routine with scale
+   * to zero). pg has already discarded the connection and the pool keeps working. Default: one
+   * `console.warn` line with the error's code and message (never a password).
+   */
+  readonly onConnectionError?: (event: ConnectionErrorEvent) => void;
+}
+
+/** An idle pooled connection failed; the pool dropped it and goes on. */
+export interface ConnectionErrorEvent {
+  readonly endpoint: string;
+  readonly error: Error & { readonly code?: string };
+}
+
+function warnConnectionError({ endpoint, error }: ConnectionErrorEvent): void {
+  console.warn(`lakebase-sdk: an idle connection to ${endpoint} closed (${error.code ?? error.name}: ${error.message}); the pool discarded it`);
 }
 
 const DEFAULTS = { max: 10, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 } as const;
@@ -22,11 +39,22 @@ export class LakebasePool extends pg.Pool {
   readonly #wakeUp: WakeUpRetryOptions;
   readonly #client: PoolOptions["client"];
 
-  constructor(config: LakebasePgConfig, options: Pick<PoolOptions, "pool" | "wakeUp" | "client">) {
+  constructor(config: LakebasePgConfig, options: Pick<PoolOptions, "pool" | "wakeUp" | "client" | "onConnectionError">) {
     super({ ...DEFAULTS, ...options.pool, host: config.host, port: config.port, user: config.user, database: config.database, password: config.password, ssl: config.ssl });
     this.lakebase = config;
     this.#wakeUp = options.wakeUp ?? {};
     this.#client = options.client;
+    hideConnectionPasswords(this);
+    // pg-pool emits 'error' for an idle client that breaks; with no listener, Node's EventEmitter
+    // turns that into an uncaught exception and the process exits. pg has already removed the client.
+    const onConnectionError = options.onConnectionError ?? warnConnectionError;
+    this.on("error", (error: Error) => {
+      try {
+        onConnectionError({ endpoint: config.endpoint, error });
+      } catch {
+        // a logging hook must not take the pool down
+      }
+    });
   }
 
   // pg-pool's query() goes through connect(cb), so both paths get the retries.
@@ -50,11 +78,16 @@ export class LakebasePool extends pg.Pool {
       try {
         return await super.connect();
       } catch (error) {
-        if (isAuthenticationError(error) && !replacedCredential) {
-          // The cached credential may have been revoked or expired early: mint a new one once.
-          replacedCredential = true;
-          this.lakebase.credentials.invalidate();
-          continue;
+        if (isAuthenticationError(error)) {
+          if (!replacedCredential) {
+            // The cached credential may have been revoked or expired early: mint a new one once.
+            replacedCredential = true;
+            this.lakebase.credentials.invalidate();
+            continue;
+          }
+          // Say where each value came from: a user taken from the wrong place is the usual cause.
+          (error as Error).message += ` — connecting as ${describeConnection(this.lakebase)}`;
+          throw error;
         }
         if (!isWakeUpError(error)) throw error;
         if (!checkedEndpoint) {

@@ -2,10 +2,9 @@ import type { Operation } from "../generated/models.js";
 import { operations } from "../generated/operations.js";
 import { callOperation, type CallOptions } from "../ops/call.js";
 import { ValidationError } from "../ops/errors.js";
-import { checkId } from "../ops/ids.js";
 import { OperationHandle } from "../ops/lro/operation.js";
 import type { LroMetadata, LroOperationId, LroResult } from "../ops/lro/types.js";
-import type { OperationName } from "../ops/names.js";
+import { checkOperationName, type OperationName } from "../ops/names.js";
 import type { ResourceContext } from "./shared.js";
 
 /** Long-running operations: every mutation answers with one; poll it by name, or resume a wait. */
@@ -22,7 +21,7 @@ export function operationsApi(ctx: ResourceContext) {
      * yields a Branch. No request is sent until it is awaited or polled.
      */
     resume<K extends LroOperationId>(name: string, kind: K): OperationHandle<LroResult<K>, LroMetadata<K>> {
-      checkId("operation_name", name, "name");
+      checkOperationName(name, "name");
       const lro = (operations as Record<string, { lro: { response: string } | null }>)[kind]?.lro;
       if (!lro) throw new ValidationError("kind", `must be the id of a mutating operation such as "CreateBranch", got ${JSON.stringify(kind)}`);
       return new OperationHandle(ctx.driver, { kind, resultSchema: lro.response }, Promise.resolve({ name, done: false }));

@@ -1,10 +1,10 @@
 import type { Operation } from "../generated/models.js";
 import type { operations as Ops } from "../generated/openapi.js";
 import { operations, type OperationId } from "../generated/operations.js";
-import { prepareCall, sendCall, type CallArgs, type CallContext, type CallOptions } from "../ops/call.js";
+import { checkNameAndBody, prepareCall, sendCall, type CallArgs, type CallContext, type CallOptions } from "../ops/call.js";
 import { OperationHandle, type OperationDriver } from "../ops/lro/operation.js";
 import type { LroMetadata, LroOperationId, LroResult } from "../ops/lro/types.js";
-import { Paginated } from "../ops/paginate.js";
+import { Paginated, readPage } from "../ops/paginate.js";
 // The two mask functions, not the fieldMask object: diff() stays out of bundles that never call it.
 import { fromPatch } from "../ops/masks/from-patch.js";
 import { validate as validateMask } from "../ops/masks/validate.js";
@@ -68,10 +68,8 @@ export function listing<T>(ctx: ResourceContext, operationId: OperationId, args:
   return new Paginated<T>(
     operationId,
     async (pageToken, signal) => {
-      const { data } = await sendCall<Record<string, unknown>>(ctx, prepared, { ...options, signal }, pageToken ? { page_token: pageToken } : undefined);
-      const items = data?.[itemsField];
-      const token = data?.next_page_token;
-      return { items: Array.isArray(items) ? (items as T[]) : [], nextPageToken: typeof token === "string" && token !== "" ? token : undefined };
+      const { data } = await sendCall<unknown>(ctx, prepared, { ...options, signal }, pageToken ? { page_token: pageToken } : undefined);
+      return readPage<T>(operationId, itemsField, data);
     },
     options.signal,
   );
@@ -100,6 +98,8 @@ export function updateMutation<K extends LroOperationId, R extends MaskResource>
 ): Handle<K> {
   const { update_mask, ...call } = options ?? {};
   return mutation(ctx, operationId, { resource: name, body: patch, options: call }, (callOptions) => {
+    // The name and the patch itself first: the mask is derived from a patch known to be sendable.
+    checkNameAndBody(operationId, { resource: name, body: patch });
     const query = { update_mask: resolveMask(resource, patch, update_mask) };
     return sendCall<Operation>(ctx, prepareCall(operationId, { resource: name, body: patch, query }), callOptions).then((r) => r.data);
   });

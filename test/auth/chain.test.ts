@@ -107,11 +107,18 @@ process.stderr.write("Error: databricks OAuth is not configured for this host");
     expect(error.message).toMatch(/does not exist/); // the (absent) config file is mentioned
   });
 
-  it("a failed selection is retried on the next call", async () => {
-    const env: Record<string, string> = {};
-    const auth = chain({ env });
+  it("a failed selection is retried on the next call (the failure is not cached)", async () => {
+    // env-oidc reads its variable when the chain runs, so setting it between the calls makes the
+    // second selection succeed: a remembered failure would answer NoCredentialsError again.
+    const env: Record<string, string> = { PATH: "", DATABRICKS_HOST: HOST };
+    const auth = defaultCredentials({ homeDir: home, retry: { maxAttempts: 2, baseDelayMs: 1 }, env });
     await expect(Promise.resolve(auth.getToken())).rejects.toBeInstanceOf(NoCredentialsError);
-    await expect(Promise.resolve(auth.getToken())).rejects.toBeInstanceOf(NoCredentialsError);
+    expect(auth.name).toBeUndefined();
+    env.DATABRICKS_OIDC_TOKEN = "eyJ.jwt.sig";
+    oidcDiscovery();
+    nock(HOST).post("/oidc/v1/token").reply(200, { access_token: "second-try", expires_in: 3600 });
+    expect((await auth.getToken()).accessToken).toBe("second-try");
+    expect(auth.name).toBe("env-oidc");
   });
 });
 
@@ -163,6 +170,44 @@ describe("default credentials: auth_type", () => {
 });
 
 describe("chainCredentials (core, generic)", () => {
+  it("a failed selection is not remembered: the next call runs the links again", async () => {
+    let creates = 0;
+    const auth = chainCredentials([
+      {
+        name: "flaky",
+        create: () => {
+          creates += 1;
+          if (creates === 1) throw new CredentialUnavailableError("flaky", "not yet");
+          return patCredentials({ token: "now-configured" });
+        },
+      },
+    ]);
+    const first = await Promise.resolve(auth.getToken()).catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(NoCredentialsError);
+    expect((first as NoCredentialsError).attempts).toEqual([{ provider: "flaky", reason: "not yet" }]);
+    expect((await auth.getToken()).accessToken).toBe("now-configured");
+    expect(creates).toBe(2);
+    // once selected, the choice is kept
+    expect((await auth.getToken()).accessToken).toBe("now-configured");
+    expect(creates).toBe(2);
+  });
+
+  it("a failure that is not 'unavailable' is not remembered either", async () => {
+    let creates = 0;
+    const auth = chainCredentials([
+      {
+        name: "broken-once",
+        create: () => {
+          creates += 1;
+          if (creates === 1) throw new TypeError("transient boom");
+          return patCredentials({ token: "recovered" });
+        },
+      },
+    ]);
+    await expect(auth.getToken()).rejects.toThrow("transient boom");
+    expect((await auth.getToken()).accessToken).toBe("recovered");
+  });
+
   it("tries links in order and rethrows a non-availability error", async () => {
     const auth = chainCredentials([
       { name: "first", create: () => patCredentials({ env: {} }) },

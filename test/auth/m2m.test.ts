@@ -83,14 +83,29 @@ describe("oauth-m2m client credentials", () => {
     }
   });
 
-  it("retries 5xx (honouring Retry-After) and then succeeds", async () => {
+  it("retries 5xx and then succeeds", async () => {
     discovery();
-    nock(HOST).post("/oidc/v1/token").reply(503, "busy", { "Retry-After": "0" });
-    nock(HOST).post("/oidc/v1/token").reply(500, { error: "server_error" });
+    const failing = nock(HOST).post("/oidc/v1/token").reply(503, "busy").post("/oidc/v1/token").reply(500, { error: "server_error" });
     const ok = nock(HOST).post("/oidc/v1/token").reply(200, { access_token: "after-retry", expires_in: 3600 });
     const token = await oauthM2MCredentials({ host: HOST, clientId: CLIENT_ID, clientSecret: SECRET, ...fast }).getToken();
     expect(token.accessToken).toBe("after-retry");
+    failing.done();
     ok.done();
+  });
+
+  it("honours the token endpoint's Retry-After: the retry waits at least what was asked, though the backoff is 1 ms", async () => {
+    const sentAt: number[] = [];
+    nock(HOST)
+      .post("/t")
+      .reply(() => (sentAt.push(performance.now()), [429, "slow down", { "Retry-After": "1" }]))
+      .post("/t")
+      .reply(() => (sentAt.push(performance.now()), [200, { access_token: "after-wait", expires_in: 3600 }]));
+    const token = await oauthM2MCredentials({ host: HOST, tokenEndpoint: `${HOST}/t`, clientId: CLIENT_ID, clientSecret: SECRET, ...fast }).getToken();
+    expect(token.accessToken).toBe("after-wait");
+    expect(sentAt).toHaveLength(2);
+    const waited = sentAt[1]! - sentAt[0]!;
+    expect(waited).toBeGreaterThanOrEqual(990); // timer granularity
+    expect(waited).toBeLessThan(3_000);
   });
 
   it("retries a refused connection", async () => {

@@ -1,4 +1,4 @@
-import { ApiError, LakebaseError, RequestTimeoutError, ValidationError } from "../errors.js";
+import { ApiError, LakebaseError, NetworkError, RequestTimeoutError, ValidationError } from "../errors.js";
 
 /** Polling cadence shared by operation waits and readiness waits. */
 export interface PollSchedule {
@@ -27,7 +27,7 @@ export function pollDelay(schedule: PollSchedule, n: number, serverAskMs = 0): n
  */
 export function isTransientPollError(error: unknown): boolean {
   if (error instanceof ApiError) return error.isRetryable || error.status >= 500;
-  if (error instanceof RequestTimeoutError) return true;
+  if (error instanceof RequestTimeoutError || error instanceof NetworkError) return true;
   if (error instanceof LakebaseError) return false;
   if (error instanceof DOMException && error.name === "TimeoutError") return true;
   if (error instanceof DOMException && error.name === "AbortError") return false;
@@ -46,5 +46,38 @@ export function checkWaitOptions(options: { readonly timeoutMs?: number; readonl
     if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value > 0)) {
       throw new ValidationError(key, "must be a finite number of milliseconds greater than 0");
     }
+  }
+}
+
+/** After this many polls in a row that reached no server (refused, DNS, reset), a wait ends. */
+export const MAX_CONSECUTIVE_NETWORK_FAILURES = 3;
+
+/**
+ * What a wait does with a failed poll: errors that will never clear end it at once; network
+ * failures are polled through a few times (the transport has already retried each) and then end
+ * it, so a dead server is not mistaken for a slow operation for the whole timeout.
+ */
+export class PollFailures {
+  #networkFailuresInARow = 0;
+
+  /** A poll got an answer. */
+  succeeded(): void {
+    this.#networkFailuresInARow = 0;
+  }
+
+  /**
+   * A poll failed: throws what ends the wait (`giveUp` turns the last network failure into the
+   * error the caller wants, e.g. one carrying the operation name); else returns the delay the
+   * server asked for (Retry-After on a 429/503), 0 when none.
+   */
+  failed(error: unknown, giveUp: (error: NetworkError) => unknown = (e) => e): number {
+    if (!isTransientPollError(error)) throw error;
+    if (error instanceof NetworkError) {
+      this.#networkFailuresInARow += 1;
+      if (this.#networkFailuresInARow >= MAX_CONSECUTIVE_NETWORK_FAILURES) throw giveUp(error);
+    } else {
+      this.#networkFailuresInARow = 0;
+    }
+    return serverAskOf(error);
   }
 }

@@ -1,14 +1,18 @@
+import { setName } from "../class-name.js";
 import { LakebaseError } from "../errors.js";
 
 /** A wait ran out of time. The thing waited on is still there: the fields say how to pick it up again. */
 export class WaitTimeoutError extends LakebaseError {
+  static {
+    setName(this, "WaitTimeoutError");
+  }
+
   /** The resource or operation name that was being waited on. */
   readonly resource: string;
   readonly elapsedMs: number;
   readonly polls: number;
   constructor(message: string, resource: string, elapsedMs: number, polls: number) {
     super(message);
-    this.name = "WaitTimeoutError";
     this.resource = resource;
     this.elapsedMs = elapsedMs;
     this.polls = polls;
@@ -17,6 +21,10 @@ export class WaitTimeoutError extends LakebaseError {
 
 /** An operation was not done within the wait's budget. Resume it by `operationName`. */
 export class OperationTimeoutError extends WaitTimeoutError {
+  static {
+    setName(this, "OperationTimeoutError");
+  }
+
   readonly operationName: string;
   /** The operation kind to pass to `client.operations.resume(name, kind)`, when known. */
   readonly operationKind?: string;
@@ -30,7 +38,6 @@ export class OperationTimeoutError extends WaitTimeoutError {
       elapsedMs,
       polls,
     );
-    this.name = "OperationTimeoutError";
     this.operationName = operationName;
     this.operationKind = operationKind;
   }
@@ -38,10 +45,13 @@ export class OperationTimeoutError extends WaitTimeoutError {
 
 /** A pagination walk met a page token it had already followed: the server would loop forever. */
 export class PaginationLoopError extends LakebaseError {
+  static {
+    setName(this, "PaginationLoopError");
+  }
+
   readonly pageToken: string;
   constructor(operationId: string, pageToken: string) {
     super(`${operationId}: the server returned page token "${pageToken.slice(0, 40)}" a second time; stopping instead of looping`);
-    this.name = "PaginationLoopError";
     this.pageToken = pageToken;
   }
 }

@@ -1,15 +1,14 @@
 import type { Operation } from "../../generated/models.js";
 import { InvalidResponseError } from "../call.js";
-import { apiErrorFromOperation } from "../errors.js";
-import { sleep } from "../sleep.js";
+import { apiErrorFromOperation, NetworkError } from "../errors.js";
+import { anySignal, raceAbort, sleep, startDeadline } from "../sleep.js";
 import {
   DEFAULT_MAX_POLL_INTERVAL_MS,
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_WAIT_TIMEOUT_MS,
   checkWaitOptions,
-  isTransientPollError,
   pollDelay,
-  serverAskOf,
+  PollFailures,
 } from "./backoff.js";
 import { OperationTimeoutError } from "./errors.js";
 import type { OperationProgress, WaitOptions } from "./types.js";
@@ -108,9 +107,9 @@ export class OperationHandle<TResult, TMeta = unknown> implements PromiseLike<TR
     };
     let polls = 0;
     let lastSeen = "";
-    const report = (operation: Operation) => {
+    const report = (operation: Operation, error?: unknown) => {
       const state = JSON.stringify([operation.done === true, operation.metadata ?? null]);
-      if (state === lastSeen) return;
+      if (state === lastSeen && error === undefined) return;
       lastSeen = state;
       options.onProgress?.({
         name,
@@ -118,6 +117,7 @@ export class OperationHandle<TResult, TMeta = unknown> implements PromiseLike<TR
         metadata: operation.metadata as TMeta | undefined,
         elapsedMs: driver.now() - start,
         polls,
+        ...(error === undefined ? {} : { error }),
       } satisfies OperationProgress<TMeta>);
     };
 
@@ -128,32 +128,45 @@ export class OperationHandle<TResult, TMeta = unknown> implements PromiseLike<TR
     if (current.done && (current.error || current.response || this.#kind.resultSchema === "Empty")) {
       return this.#settle(current);
     }
-    for (let n = 0; ; n++) {
-      options.signal?.throwIfAborted();
-      let serverAskMs = 0;
-      let polled: Operation | undefined;
-      try {
-        const { operation, retryAfterMs } = await driver.getOperation(name, options.signal);
-        polled = operation;
-        serverAskMs = retryAfterMs ?? 0;
-      } catch (error) {
-        if (!isTransientPollError(error)) throw error;
-        serverAskMs = serverAskOf(error); // a 429/503 the transport gave back: never poll sooner
+    // The whole wait, a poll in flight included, ends at timeoutMs (the SDK's own timer, see
+    // startDeadline); a poll cut short is also aborted on the wire.
+    const timeout = () => new OperationTimeoutError(name, this.#kind.kind, driver.now() - start, polls);
+    const deadline = startDeadline(timeoutMs, timeout);
+    const pollSignal = options.signal ? anySignal([options.signal, deadline.signal]) : deadline.signal;
+    const failures = new PollFailures();
+    const resumable = (error: NetworkError) =>
+      new NetworkError({ host: error.host, method: error.method, path: error.path, cause: error.cause, outcomeUnknown: false, operationName: name });
+    try {
+      for (let n = 0; ; n++) {
+        options.signal?.throwIfAborted();
+        let serverAskMs = 0;
+        let polled: Operation | undefined;
+        try {
+          const { operation, retryAfterMs } = await raceAbort(deadline.race(driver.getOperation(name, pollSignal)), options.signal);
+          polled = operation;
+          serverAskMs = retryAfterMs ?? 0;
+          failures.succeeded();
+        } catch (error) {
+          if (deadline.expired || options.signal?.aborted) throw error;
+          polls += 1;
+          report(current, error);
+          serverAskMs = failures.failed(error, resumable); // a 429/503 the transport gave back: never poll sooner
+        }
+        if (polled) {
+          polls += 1;
+          current = polled;
+          this.#latest = polled;
+          report(polled);
+          // Outside the try: a failed operation's error (even a 5xx-class one) ends the wait.
+          if (polled.done) return this.#settle(polled);
+        }
+        const delay = pollDelay(schedule, n, serverAskMs);
+        const elapsed = driver.now() - start;
+        if (elapsed + delay > timeoutMs) throw timeout();
+        await sleep(delay, options.signal);
       }
-      polls += 1;
-      if (polled) {
-        current = polled;
-        this.#latest = polled;
-        report(polled);
-        // Outside the try: a failed operation's error (even a 5xx-class one) ends the wait.
-        if (polled.done) return this.#settle(polled);
-      }
-      const delay = pollDelay(schedule, n, serverAskMs);
-      const elapsed = driver.now() - start;
-      if (elapsed + delay > timeoutMs) {
-        throw new OperationTimeoutError(name, this.#kind.kind, elapsed, polls);
-      }
-      await sleep(delay, options.signal);
+    } finally {
+      deadline.clear();
     }
   }
 

@@ -1,5 +1,5 @@
-import { sleep } from "../sleep.js";
-import { checkWaitOptions, DEFAULT_MAX_POLL_INTERVAL_MS, isTransientPollError, pollDelay, serverAskOf } from "./backoff.js";
+import { anySignal, raceAbort, sleep, startDeadline } from "../sleep.js";
+import { checkWaitOptions, DEFAULT_MAX_POLL_INTERVAL_MS, PollFailures, pollDelay } from "./backoff.js";
 import { WaitTimeoutError } from "./errors.js";
 
 export interface ReadinessOptions<T> {
@@ -28,24 +28,34 @@ export async function waitUntil<T>(
   const timeoutMs = options.timeoutMs ?? 10 * 60_000;
   const schedule = { initialMs: options.pollIntervalMs ?? 2_000, maxMs: DEFAULT_MAX_POLL_INTERVAL_MS, random: clock.random };
   let polls = 0;
-  for (let n = 0; ; n++) {
-    options.signal?.throwIfAborted();
-    let serverAskMs = 0;
-    try {
-      const value = await read(options.signal);
-      polls += 1;
-      options.onPoll?.(value, { elapsedMs: clock.now() - start, polls });
-      if (isReady(value)) return value;
-    } catch (error) {
-      polls += 1;
-      if (!isTransientPollError(error)) throw error;
-      serverAskMs = serverAskOf(error);
-    }
-    const delay = pollDelay(schedule, n, serverAskMs);
+  // Bounds a read in flight too (the SDK's own timer, see startDeadline).
+  const timeout = () => {
     const elapsed = clock.now() - start;
-    if (elapsed + delay > timeoutMs) {
-      throw new WaitTimeoutError(`${resource} was not ready after ${(elapsed / 1000).toFixed(1)} s (${polls} polls)`, resource, elapsed, polls);
+    return new WaitTimeoutError(`${resource} was not ready after ${(elapsed / 1000).toFixed(1)} s (${polls} polls)`, resource, elapsed, polls);
+  };
+  const deadline = startDeadline(timeoutMs, timeout);
+  const readSignal = options.signal ? anySignal([options.signal, deadline.signal]) : deadline.signal;
+  const failures = new PollFailures();
+  try {
+    for (let n = 0; ; n++) {
+      options.signal?.throwIfAborted();
+      let serverAskMs = 0;
+      try {
+        const value = await raceAbort(deadline.race(read(readSignal)), options.signal);
+        polls += 1;
+        failures.succeeded();
+        options.onPoll?.(value, { elapsedMs: clock.now() - start, polls });
+        if (isReady(value)) return value;
+      } catch (error) {
+        if (deadline.expired || options.signal?.aborted) throw error;
+        polls += 1;
+        serverAskMs = failures.failed(error);
+      }
+      const delay = pollDelay(schedule, n, serverAskMs);
+      if (clock.now() - start + delay > timeoutMs) throw timeout();
+      await sleep(delay, options.signal);
     }
-    await sleep(delay, options.signal);
+  } finally {
+    deadline.clear();
   }
 }

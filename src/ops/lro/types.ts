@@ -27,6 +27,8 @@ export interface OperationProgress<TMeta = unknown> {
   readonly metadata: TMeta | undefined;
   readonly elapsedMs: number;
   readonly polls: number;
+  /** Set when this report is for a failed poll (a network failure, a 5xx, a throttled poll). */
+  readonly error?: unknown;
 }
 
 export interface WaitOptions<TMeta = unknown> {
@@ -38,6 +40,6 @@ export interface WaitOptions<TMeta = unknown> {
   readonly pollIntervalMs?: number;
   /** Cap of the delay between polls (default 10 s). A server's Retry-After may ask for more; it is honoured. */
   readonly maxPollIntervalMs?: number;
-  /** Called on every state change (done, metadata), with elapsed time and poll count. */
+  /** Called on every state change (done, metadata) and every failed poll, with elapsed time and poll count. */
   readonly onProgress?: (progress: OperationProgress<TMeta>) => void;
 }

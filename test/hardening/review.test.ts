@@ -1,7 +1,7 @@
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createLakebaseClient, RequestTimeoutError, ValidationError, type LakebaseClient, type TokenProvider } from "../src/index.js";
-import { getPgConfig, isWakeUpError } from "../src/postgres/index.js";
+import { createLakebaseClient, RequestTimeoutError, ValidationError, type LakebaseClient, type TokenProvider } from "../../src/index.js";
+import { getPgConfig, isWakeUpError } from "../../src/postgres/index.js";
 
 const HOST = "https://ws.example.com";
 const BASE = "/api/2.0/postgres";
