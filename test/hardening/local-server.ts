@@ -59,3 +59,20 @@ export function within<T>(promise: Promise<T>, ms: number): Promise<T | "HANG"> 
   let timer: ReturnType<typeof setTimeout>;
   return Promise.race([promise, new Promise<"HANG">((resolve) => (timer = setTimeout(() => resolve("HANG"), ms)))]).finally(() => clearTimeout(timer));
 }
+
+/** Servers started by `serve` in this test file, closed after each test. */
+export function serversClosedAfterEach(afterEach: (fn: () => Promise<void>) => void) {
+  const open: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+  return async (handler: http.RequestListener) => {
+    const server = await localServer(handler);
+    open.push(server);
+    return server;
+  };
+}
+
+/** Answers `body` as JSON with `status`. */
+export const json = (res: http.ServerResponse, body: unknown, status = 200) =>
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));

@@ -3,22 +3,11 @@
  * whose outcome is unknown says so; a dead server ends a wait with a resumable error instead of
  * looking like a slow operation; `wait({ timeoutMs })` bounds a poll already in flight.
  */
-import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLakebaseClient, isLakebaseError, NetworkError, type OperationProgress } from "../../src/index.js";
-import { deadPort, localServer, within } from "./local-server.js";
+import { deadPort, json, serversClosedAfterEach, within } from "./local-server.js";
 
-const servers: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function serve(handler: http.RequestListener) {
-  const server = await localServer(handler);
-  servers.push(server);
-  return server;
-}
-const json = (res: http.ServerResponse, body: unknown, status = 200) =>
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+const serve = serversClosedAfterEach(afterEach);
 
 const fastRetry = { baseDelayMs: 5, maxDelayMs: 10, budgetMs: 2_000 };
 const OP = "projects/p/branches/dev/operations/abc";

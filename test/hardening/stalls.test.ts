@@ -6,18 +6,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { AuthenticationFailedError, createLakebaseClient, oauthM2MCredentials, RequestTimeoutError } from "../../src/index.js";
 import { databaseCredentialProvider } from "../../src/postgres/index.js";
-import { localServer, settleUnderGc, stallBody, within } from "./local-server.js";
+import { serversClosedAfterEach, settleUnderGc, stallBody, within } from "./local-server.js";
 
-const servers: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function stallingApi(handler?: Parameters<typeof localServer>[0]) {
-  const server = await localServer(handler ?? ((_req, res) => stallBody(res)));
-  servers.push(server);
-  return server;
-}
+const serve = serversClosedAfterEach(afterEach);
+const stallingApi = (handler?: Parameters<typeof serve>[0]) => serve(handler ?? ((_req, res) => stallBody(res)));
 
 describe("a stalled body ends at the timeout, with garbage collections during the stall", () => {
   it("GET", async () => {

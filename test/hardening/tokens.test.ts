@@ -3,22 +3,12 @@
  * refresh; the 403 "Invalid access token." is a stale token; nonsense lifetimes are typed errors;
  * a stalled token body is reported as a timeout.
  */
-import http from "node:http";
+import type http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { AuthenticationFailedError, createLakebaseClient, InvalidTokenResponseError, oauthM2MCredentials, PermissionDeniedError } from "../../src/index.js";
-import { localServer, stallBody } from "./local-server.js";
+import { json, serversClosedAfterEach, stallBody } from "./local-server.js";
 
-const servers: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function serve(handler: http.RequestListener) {
-  const server = await localServer(handler);
-  servers.push(server);
-  return server;
-}
-const json = (res: http.ServerResponse, body: unknown, status = 200) =>
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+const serve = serversClosedAfterEach(afterEach);
 
 /** A workspace whose token endpoint hands out tok-1, tok-2, …; the API accepts only `valid`'s tokens. */
 async function workspace(options: { rejectWith: (res: http.ServerResponse) => void; apiDelayMs?: (n: number) => number; tokenBody?: (n: number) => unknown }) {
