@@ -30,10 +30,11 @@ export default {
   vitest: { configFile: "vitest.config.ts", related: true },
   testFiles: testFiles("test"),
   coverageAnalysis: "perTest",
-  // Two cores: one worker each; the tests use real timers, so give slow mutants room.
+  // Two cores: one worker each. A mutant that runs past its tests' normal time × 1.5 + 5 s
+  // (an endless retry loop, a wait that never ends) counts as detected ("timeout").
   concurrency: 2,
-  timeoutMS: 10_000,
-  timeoutFactor: 2,
+  timeoutMS: 5_000,
+  timeoutFactor: 1.5,
   dryRunTimeoutMinutes: 15,
   incremental: true,
   incrementalFile: "reports/stryker-incremental.json",

@@ -30,7 +30,7 @@ export function identifierFields(spec) {
  * seconds; `outputOnly` lists the readOnly paths a request must not carry. Arrays are not
  * entered: no Duration or output-only field of the spec lives inside one.
  */
-export function bodyRules(spec, schema, identifiers, prefix = "", rules = { durations: {}, outputOnly: [] }, depth = 0) {
+export function bodyRules(spec, schema, identifiers, prefix = "", rules = { durations: {}, outputOnly: [], names: {} }, depth = 0) {
   const resolved = resolve(spec, schema);
   if (!resolved || depth > 8) return rules;
   for (const [key, prop] of Object.entries(resolved.properties ?? {})) {
@@ -39,6 +39,7 @@ export function bodyRules(spec, schema, identifiers, prefix = "", rules = { dura
       if (!(depth === 0 && identifiers.has(key))) rules.outputOnly.push(path);
       continue;
     }
+    if (prop["x-resource-name"]) rules.names[path] = prop["x-resource-name"];
     if (isDuration(spec, prop)) {
       const bounds = prop["x-duration-bounds"] ?? {};
       const out = {};

@@ -89,6 +89,7 @@ function operationInfo(spec, identifiers, { path, method, op, pathItem }) {
     updateMask: mask
       ? { paths: mask.paths, ...maskFacts(spec, bodySchema) }
       : null,
+    retryConflict: op["x-retry-conflict"] ? { message: op["x-retry-conflict"].message, timeoutMs: op["x-retry-conflict"].timeoutMs } : null,
   };
 }
 
@@ -101,8 +102,12 @@ export function renderOperations(spec) {
   }
   const durationPattern = spec.components?.schemas?.Duration?.pattern;
   if (typeof durationPattern !== "string") throw new Error("components.schemas.Duration has no pattern");
-  // One operation per line: readable in a diff, compact in the bundle.
-  const body = `{\n${Object.entries(table).map(([id, info]) => `  ${JSON.stringify(id)}: ${JSON.stringify(info)},`).join("\n")}\n}`;
+  // One named constant per operation, one per line: readable in a diff, and a bundle keeps only
+  // the operations it calls (the generated functions import them by name).
+  const consts = Object.entries(table)
+    .map(([id, info]) => `export const ${id} = ${JSON.stringify(info)} as const satisfies OperationInfo;`)
+    .join("\n");
+  const body = `{ ${Object.keys(table).join(", ")} }`;
   return `${HEADER}
 /** What the spec says about one API method. */
 export interface OperationInfo {
@@ -125,6 +130,8 @@ export interface OperationInfo {
     readonly required: boolean;
     readonly durations: { readonly [path: string]: { readonly minimum?: number; readonly maximum?: number } };
     readonly outputOnly: readonly string[];
+    /** Fields that hold a resource name (\`x-resource-name\`), by dotted path, with the name's template. */
+    readonly names: { readonly [path: string]: string };
   } | null;
   readonly response: string | null;
   /** Long-running operation: the schema \`Operation.response\` decodes to, and the metadata schema. */
@@ -139,8 +146,16 @@ export interface OperationInfo {
     readonly maps: readonly string[];
     readonly createOnly: readonly string[];
   } | null;
+  /** A 409 whose message contains \`message\` means nothing was done yet: retried with backoff for up to \`timeoutMs\`. */
+  readonly retryConflict: { readonly message: string; readonly timeoutMs: number } | null;
 }
 
+${consts}
+
+/** The result schema of every long-running operation, by id: what \`resumeOperation(client, name, kind)\` decodes. */
+export const LRO_RESULTS = ${JSON.stringify(Object.fromEntries(Object.entries(table).filter(([, info]) => info.lro).map(([id, info]) => [id, info.lro.response])))} as const;
+
+/** Every operation by id: for tools and the emulator. Client code imports the operations it calls by name. */
 export const operations = ${body} as const satisfies Record<string, OperationInfo>;
 
 export type OperationId = keyof typeof operations;

@@ -10,6 +10,7 @@ import { renderTypes } from "./types.mjs";
 import { renderZod } from "./zod.mjs";
 import { renderOperations } from "./operations.mjs";
 import { renderModels } from "./models.mjs";
+import { renderFunctions, renderNamespaces } from "./functions.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const specPath = join(root, "spec", "postgres.openapi.yaml");
@@ -23,6 +24,8 @@ const outputs = {
   "models.ts": renderModels(spec),
   "schemas.ts": renderZod(spec),
   "operations.ts": renderOperations(spec),
+  "functions.ts": renderFunctions(spec),
+  "namespaces.ts": renderNamespaces(spec),
 };
 
 let stale = [];

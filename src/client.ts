@@ -1,203 +1,50 @@
-import createClient, { type Client } from "openapi-fetch";
-import { toTokenProvider, type AuthOption } from "./auth/token-provider.js";
-import type { paths } from "./generated/openapi.js";
-import { operations } from "./generated/operations.js";
-import { sendCall, prepareCall, type CallOptions, type RequestInfo, type SchemaSet } from "./ops/call.js";
-import type { Operation } from "./generated/models.js";
-import type { OperationDriver } from "./ops/lro/operation.js";
-import { parseRetryAfter } from "./ops/parse-error-body.js";
-import type { ResourceContext } from "./resources/shared.js";
-import type { FetchLike, RetryOptions } from "./ops/retry.js";
-import { createTransport } from "./ops/transport.js";
-import { branchesApi } from "./resources/branches.js";
-import { catalogsApi } from "./resources/catalogs.js";
-import { cdfApi } from "./resources/cdf.js";
-import { credentialsApi } from "./resources/credentials.js";
-import { dataApiApi } from "./resources/data-api.js";
-import { databasesApi } from "./resources/databases.js";
-import { endpointsApi } from "./resources/endpoints.js";
-import { operationsApi } from "./resources/operations.js";
-import { projectsApi } from "./resources/projects.js";
-import { rolesApi } from "./resources/roles.js";
-import { syncedTablesApi } from "./resources/synced-tables.js";
-import { currentUser } from "./resources/current-user.js";
-import { SDK_VERSION } from "./version.js";
+import type { Endpoint } from "./generated/models.js";
+import { namespaces } from "./generated/namespaces.js";
+import type { CallOptions } from "./ops/call.js";
+import { CONTEXT, type Lakebase } from "./ops/context.js";
+import type { ReadinessOptions } from "./ops/lro/readiness.js";
+import type { LroOperationId } from "./ops/lro/types.js";
+import type { ValidEndpointName } from "./ops/names.js";
+import { createCoreClient, type LakebaseClientOptions } from "./client/core.js";
+import { currentUser } from "./client/current-user.js";
+import { waitForEndpointReady } from "./client/endpoints.js";
+import { resumeOperation } from "./client/operations.js";
 
-export interface LakebaseClientOptions {
-  /** The workspace URL, e.g. `https://my-workspace.cloud.databricks.com`. Must be https unless loopback. */
-  readonly host: string;
-  /** A token provider (`{ getToken() }`) or a static token such as a PAT. */
-  readonly auth: AuthOption;
-  /** A fetch implementation; defaults to the global `fetch`. */
-  readonly fetch?: FetchLike;
-  /** Retry policy for throttling and transient failures, or `false` to disable retries. */
-  readonly retry?: RetryOptions | false;
-  /** Timeout of one HTTP attempt in milliseconds (default 60 000). */
-  readonly timeoutMs?: number;
-  /** Your product, appended to the User-Agent: `my-tool/1.2.3`. */
-  readonly userAgent?: string;
-  /** Sent as `X-Databricks-Workspace-Id` for unified-host routing. */
-  readonly workspaceId?: string | number;
-  /**
-   * Validate every response against the spec's zod schemas. `true` loads `lakebase-sdk/schemas`
-   * (and zod) at run time on first use; in a bundled edge deployment pass the schemas instead:
-   * `import { schemas } from "lakebase-sdk/schemas"; createLakebaseClient({ validateResponses: schemas, … })`.
-   * The core never imports zod itself, so a bundle without validation carries none of it.
-   */
-  readonly validateResponses?: boolean | SchemaSet;
-  /** Called before each API method is sent: operation id, verb and path template only (no headers, no body). */
-  readonly onRequest?: (info: RequestInfo) => void;
-}
+export { createCoreClient, normaliseHost, type LakebaseClientOptions } from "./client/core.js";
 
-const DEFAULT_TIMEOUT_MS = 60_000;
-
-/** Creates a client with one namespace per resource kind and one method per API method. */
+/**
+ * A client with one namespace per resource kind and one method per API method
+ * (`client.branches.create(parent, id, body, params?, options?)`), each a call of the generated
+ * function of the same operation (`createBranch(client, …)`), plus what the spec cannot say:
+ * `endpoints.waitForReady`, `operations.resume` and `currentUser`.
+ */
 export function createLakebaseClient(options: LakebaseClientOptions) {
-  const baseUrl = normaliseHost(options.host);
-  const tokenProvider = toTokenProvider(options.auth);
-  const fetchImpl: FetchLike = options.fetch ?? ((request) => globalThis.fetch(request));
-  const transport = createTransport({
-    fetch: fetchImpl,
-    tokenProvider,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    retry: options.retry ?? {},
-  });
-
-  const headers: Record<string, string> = {
-    Accept: "application/json",
-    "User-Agent": userAgent(options.userAgent),
-  };
-  if (options.workspaceId !== undefined && options.workspaceId !== "") {
-    headers["X-Databricks-Workspace-Id"] = String(options.workspaceId);
-  }
-
-  const raw: Client<paths> = createClient<paths>({
-    baseUrl,
-    fetch: transport,
-    headers,
-    pathSerializer: serializePath,
-    // Redirects are never followed: the bearer token must not travel to another origin.
-    redirect: "manual",
-    querySerializer: serializeQuery,
-  });
-  const base = { raw, loadSchemas: schemaLoader(options.validateResponses), onRequest: options.onRequest };
-  const driver: OperationDriver = {
-    async getOperation(name, signal) {
-      const { data, headers } = await sendCall<Operation>(base, prepareCall("GetOperation", { resource: name }), { signal });
-      return { operation: data, retryAfterMs: parseRetryAfter(headers.get("retry-after")) };
+  const core = createCoreClient(options);
+  const api = namespaces(core);
+  const client = {
+    ...api,
+    endpoints: {
+      ...api.endpoints,
+      /** Waits until the endpoint accepts connections (ACTIVE or IDLE, nothing pending). */
+      waitForReady<N extends string>(name: N & ValidEndpointName<N>, options?: ReadinessOptions<Endpoint>) {
+        return waitForEndpointReady<N>(core, name, options);
+      },
     },
-    now: () => Date.now(),
-    random: Math.random,
-  };
-  const ctx: ResourceContext = { ...base, driver };
-
-  return {
-    projects: projectsApi(ctx),
-    branches: branchesApi(ctx),
-    endpoints: endpointsApi(ctx),
-    databases: databasesApi(ctx),
-    roles: rolesApi(ctx),
-    operations: operationsApi(ctx),
-    credentials: credentialsApi(ctx),
-    catalogs: catalogsApi(ctx),
-    syncedTables: syncedTablesApi(ctx),
-    dataApi: dataApiApi(ctx),
-    cdf: cdfApi(ctx),
+    operations: {
+      ...api.operations,
+      /** Rebuilds a typed handle from an operation name kept from another process; `kind` is the mutation's id ("CreateBranch"). */
+      resume<K extends LroOperationId>(name: string, kind: K) {
+        return resumeOperation(core, name, kind);
+      },
+    },
     /** The caller's identity (`/api/2.0/preview/scim/v2/Me`): `userName` is the Postgres role to connect as. */
-    currentUser: (options?: CallOptions) => currentUser(ctx, options),
-    /** The underlying openapi-fetch client: every path of the spec, typed, through the same auth/retry stack. */
-    raw,
+    currentUser: (callOptions?: CallOptions) => currentUser(core, callOptions),
     /** The workspace URL requests go to. */
-    host: baseUrl,
-    toString: () => `LakebaseClient(${baseUrl})`,
+    host: core.host,
+    toString: () => String(core),
   };
+  Object.defineProperty(client, CONTEXT, { value: core[CONTEXT], enumerable: false });
+  return client as typeof client & Lakebase;
 }
 
 export type LakebaseClient = ReturnType<typeof createLakebaseClient>;
-
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
-/** `https://` always, except for loopback (the emulator and tests): a bearer token never travels in clear. */
-export function normaliseHost(host: string): string {
-  if (typeof host !== "string" || host.trim() === "") {
-    throw new TypeError("host is required, e.g. https://my-workspace.cloud.databricks.com");
-  }
-  const withScheme = /^[a-z]+:\/\//i.test(host) ? host : `https://${host}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    throw new TypeError(`host is not a URL: ${host}`);
-  }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.test(url.hostname))) {
-    throw new TypeError(`host must use https:// (plain http is allowed only for loopback addresses): ${url.origin}`);
-  }
-  if (url.username || url.password) throw new TypeError("host must not carry credentials");
-  // Every path of the spec starts with /api/2.0/…: a host copied with (part of) that prefix is
-  // the same workspace, not a base to put a second prefix under.
-  return url.origin + url.pathname.replace(/\/+$/, "").replace(/\/api(\/2\.0(\/postgres)?)?$/i, "");
-}
-
-/**
- * The specifier is a variable on purpose: bundlers leave the import alone, so zod never lands in
- * the core bundle; Node resolves the package's own `./schemas` export at run time.
- */
-const SCHEMAS_MODULE = "lakebase-sdk/schemas";
-
-function schemaLoader(option: boolean | SchemaSet | undefined): (() => Promise<SchemaSet>) | undefined {
-  if (!option) return undefined;
-  if (option !== true) return () => Promise.resolve(option);
-  let loading: Promise<SchemaSet> | undefined;
-  return () =>
-    (loading ??= import(/* @vite-ignore */ /* webpackIgnore: true */ SCHEMAS_MODULE).then(
-      (mod: { schemas: SchemaSet }) => mod.schemas,
-      (cause: unknown) => {
-        loading = undefined;
-        throw new TypeError(
-          `validateResponses: true could not load ${SCHEMAS_MODULE}; pass the schemas instead (import { schemas } from "${SCHEMAS_MODULE}")`,
-          { cause },
-        );
-      },
-    ));
-}
-
-/** The runtime, for the User-Agent: Bun and Deno also fill in process.versions.node, so they are asked first. */
-function runtimeName(): string {
-  const g = globalThis as {
-    Bun?: { version?: string };
-    Deno?: { version?: { deno?: string } };
-    navigator?: { userAgent?: string };
-    process?: { versions?: { node?: string } };
-  };
-  if (g.Bun?.version) return `bun/${g.Bun.version}`;
-  if (g.Deno?.version?.deno) return `deno/${g.Deno.version.deno}`;
-  if (g.navigator?.userAgent === "Cloudflare-Workers") return "workerd";
-  if (g.process?.versions?.node) return `node/${g.process.versions.node}`;
-  return "runtime/unknown";
-}
-
-function userAgent(product: string | undefined): string {
-  const runtime = runtimeName();
-  const base = `lakebase-sdk/${SDK_VERSION} ${runtime}`;
-  return product ? `${base} ${product}` : base;
-}
-
-/** Path parameters that are spliced verbatim: operation names contain `/`, `+` and `=`. */
-const VERBATIM = new Set<string>(Object.values(operations).flatMap((op) => [...op.verbatimPathParams]));
-
-function serializePath(template: string, params: Record<string, unknown>): string {
-  return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const value = String(params[name]);
-    return VERBATIM.has(name) ? value : encodeURIComponent(value);
-  });
-}
-
-/** Query values as Go's url.Values would send them; zero values (false, "", 0) are omitted as the SDKs do. */
-function serializeQuery(query: Record<string, unknown>): string {
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(query ?? {})) {
-    if (value === undefined || value === null || value === false || value === "" || value === 0) continue;
-    parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
-  }
-  return parts.join("&");
-}

@@ -3,7 +3,13 @@
  * This entry is fetch-only (no `node:` imports) so it runs in edge runtimes; zod loads only
  * when `validateResponses` is on, and the schemas live in `lakebase-sdk/schemas`.
  */
-export { createLakebaseClient, type LakebaseClient, type LakebaseClientOptions } from "./client.js";
+export { createCoreClient, createLakebaseClient, type LakebaseClient, type LakebaseClientOptions } from "./client.js";
+export type { Lakebase } from "./ops/context.js";
+export * from "./generated/functions.js";
+export { waitForEndpointReady, isEndpointReady } from "./client/endpoints.js";
+export { resumeOperation } from "./client/operations.js";
+export { currentUser, type CurrentUser } from "./client/current-user.js";
+export type { ConflictRetryOptions, Handle, QueryOf, UpdateParams } from "./ops/methods.js";
 export { staticToken, type AccessToken, type AuthOption, type GetTokenOptions, type TokenProvider } from "./auth/token-provider.js";
 export type { CallOptions, RequestInfo } from "./ops/call.js";
 export { InvalidResponseError } from "./ops/call.js";
@@ -38,9 +44,6 @@ export type { LroMetadata, LroOperationId, LroResult, OperationProgress, WaitOpt
 export { OperationTimeoutError, PaginationLoopError, WaitTimeoutError } from "./ops/lro/errors.js";
 export type { ReadinessOptions } from "./ops/lro/readiness.js";
 export { Paginated, type Page, type PagesOptions } from "./ops/paginate.js";
-export { isEndpointReady, waitForEndpointReady, type DeleteEndpointOptions } from "./resources/endpoints.js";
-export type { UpdateOptions } from "./resources/shared.js";
-export type { CurrentUser } from "./resources/current-user.js";
 export { fieldMask, type FieldMaskApi, type FieldPath, type MaskPath, type MaskResource } from "./ops/masks/index.js";
 export { type NamedTokenProvider } from "./auth/token-provider.js";
 export { AuthError, CredentialUnavailableError, NoCredentialsError, AuthConfigError, AuthenticationFailedError, InvalidTokenResponseError, type SkippedProvider, type AuthenticationFailedInit } from "./auth/errors.js";

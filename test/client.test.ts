@@ -10,12 +10,13 @@ import {
   NotFoundError,
   SDK_VERSION,
   RequestTimeoutError,
-  TemporarilyUnavailableError,
   UnauthenticatedError,
+  UnavailableError,
   ValidationError,
   type TokenProvider,
 } from "../src/index.js";
 import pkg from "../package.json" with { type: "json" };
+import { rawClient } from "../src/raw.js";
 
 const HOST = "https://ws.example.com";
 const SECRET = "dapi-0123456789abcdef-SECRET";
@@ -102,7 +103,7 @@ describe("bad input is refused before any request, naming the field and the rule
     ["upper-case branch id", () => c.branches.create("projects/p", "Dev", { spec: {} }), /branch_id.*lowercase/, "branch_id"],
     ["branch name where an endpoint name is expected", () => c.endpoints.get("projects/p/branches/b" as never), /endpoints\/\{endpoint_id\}/, "name"],
     ["endpoint name where a branch name is expected", () => c.branches.get("projects/p/branches/b/endpoints/e" as never), /branches\/\{branch_id\}/, "name"],
-    ["bad database id", () => c.databases.create("projects/p/branches/b", { spec: { role: "r" } }, { database_id: "Invalid_DB_ID" }), /database_id/, "database_id"],
+    ["bad database id", () => c.databases.create("projects/p/branches/b", "Invalid_DB_ID", { spec: { role: "r" } }), /database_id/, "database_id"],
     ["page_size above 100 for projects", () => c.projects.list({ page_size: 101 }), /page_size.*100/, "page_size"],
     ["negative page_size", () => c.branches.list("projects/p", { page_size: -1 }), /page_size.*≥ 0/, "page_size"],
     ["empty update mask", () => c.branches.update("projects/p/branches/b", { spec: {} }, { update_mask: [] }), /update_mask/, "update_mask"],
@@ -277,7 +278,7 @@ describe("retries through the client", () => {
   it("gives up with the typed error once retries are exhausted", async () => {
     nock(HOST).get("/api/2.0/postgres/projects/p").times(3).reply(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" });
     const c = client({ retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 } });
-    await expect(c.projects.get("projects/p")).rejects.toBeInstanceOf(TemporarilyUnavailableError);
+    await expect(c.projects.get("projects/p")).rejects.toBeInstanceOf(UnavailableError);
   });
 });
 
@@ -307,7 +308,7 @@ describe("opt-in response validation", () => {
   });
 });
 
-describe("client.raw: the openapi-fetch escape hatch", () => {
+describe("rawClient(client): the openapi-fetch escape hatch (lakebase-sdk/raw)", () => {
   it("is typed by path and goes through the same auth stack", async () => {
     let auth = "";
     nock(HOST)
@@ -316,7 +317,7 @@ describe("client.raw: the openapi-fetch escape hatch", () => {
         auth = String(this.req.headers.authorization);
         return [200, { name: "projects/p/branches/b" }];
       });
-    const { data } = await client().raw.GET("/api/2.0/postgres/projects/{project_id}/branches/{branch_id}", {
+    const { data } = await rawClient(client()).GET("/api/2.0/postgres/projects/{project_id}/branches/{branch_id}", {
       params: { path: { project_id: "p", branch_id: "b" } },
     });
     expect(data?.name).toBe("projects/p/branches/b");
@@ -325,7 +326,7 @@ describe("client.raw: the openapi-fetch escape hatch", () => {
 
   it("splices operation names verbatim", async () => {
     const scope = nock(HOST).get("/api/2.0/postgres/projects/p/operations/a+b/c=").reply(200, { done: true });
-    await client().raw.GET("/api/2.0/postgres/{operation_name}", { params: { path: { operation_name: "projects/p/operations/a+b/c=" } } });
+    await rawClient(client()).GET("/api/2.0/postgres/{operation_name}", { params: { path: { operation_name: "projects/p/operations/a+b/c=" } } });
     scope.done();
   });
 });

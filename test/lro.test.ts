@@ -4,11 +4,10 @@ import {
   BadRequestError,
   createLakebaseClient,
   waitForEndpointReady,
-  InvalidParameterValueError,
   InvalidResponseError,
   NotFoundError,
   OperationTimeoutError,
-  ResourceConflictError,
+  ConflictError,
   WaitTimeoutError,
   type OperationProgress,
 } from "../src/index.js";
@@ -85,8 +84,9 @@ describe("long-running operations", () => {
     createBranchReturns(pending);
     pollReturns({ ...pending, done: true, error: { error_code: "INVALID_PARAMETER_VALUE", message: "ttl too long" } });
     const error = await client().branches.create("projects/p", "dev", { spec: {} }).wait(FAST).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidParameterValueError);
-    expect((error as InvalidParameterValueError).operationName).toBe(OP);
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect((error as BadRequestError).errorCode).toBe("INVALID_PARAMETER_VALUE");
+    expect((error as BadRequestError).operationName).toBe(OP);
     expect((error as Error).message).toContain("ttl too long");
   });
 
@@ -178,9 +178,9 @@ describe("long-running operations", () => {
         },
       })
       .catch((e: unknown) => e);
-    const outcome = await Promise.race([wait, new Promise((r) => setTimeout(() => r("still sleeping"), 2_000))]);
+    const outcome = await Promise.race([wait, new Promise((r) => setTimeout(() => r("still sleeping"), 3_000))]);
     expect(outcome).toBe(reason);
-    expect(performance.now() - abortedAt).toBeLessThan(200);
+    expect(performance.now() - abortedAt).toBeLessThan(1_000);
     expect(polled).toBe(1);
   });
 
@@ -249,7 +249,7 @@ describe("long-running operations", () => {
 
   it("the mutation's own error (not the wait's) arrives through the handle", async () => {
     nock(HOST).post(`${BASE}/projects/p/branches`).query(true).reply(409, { error_code: "ALREADY_EXISTS", message: "exists" });
-    await expect(client().branches.create("projects/p", "dev", { spec: {} })).rejects.toBeInstanceOf(ResourceConflictError);
+    await expect(client().branches.create("projects/p", "dev", { spec: {} })).rejects.toBeInstanceOf(ConflictError);
   });
 });
 
@@ -294,7 +294,7 @@ describe("endpoints: readiness after done, and the reconciliation conflict on de
     await expect(client().endpoints.delete(EP)).resolves.toBeUndefined();
 
     const once = nock(HOST).delete(`${BASE}/${EP}`).reply(409, { error_code: "ALREADY_EXISTS", message: "something else" });
-    await expect(client().endpoints.delete(EP).submitted()).rejects.toBeInstanceOf(ResourceConflictError);
+    await expect(client().endpoints.delete(EP).submitted()).rejects.toBeInstanceOf(ConflictError);
     once.done();
   });
 });
@@ -319,7 +319,7 @@ describe("the handle behaves like a promise of its result", () => {
       .branches.create("projects/p", "dev", { spec: {} })
       .finally(() => (finished = true))
       .catch((e: unknown) => e);
-    expect(caught).toBeInstanceOf(ResourceConflictError);
+    expect(caught).toBeInstanceOf(ConflictError);
     expect(finished).toBe(true);
   });
 });

@@ -114,7 +114,7 @@ describe("Paginated", () => {
     pages({ "": { branches: [b("a")], next_page_token: "t1" }, t1: { branches: [b("b")] } });
     const controller = new AbortController();
     const walk = async () => {
-      for await (const _ of client().branches.list("projects/p", { signal: controller.signal })) controller.abort();
+      for await (const _ of client().branches.list("projects/p", undefined, { signal: controller.signal })) controller.abort();
     };
     await expect(walk()).rejects.toMatchObject({ name: "AbortError" });
   });

@@ -133,16 +133,16 @@ describe("createRetryingFetch — responses", () => {
   });
 
   it("GET retries stop when the retry budget runs out: the last answer comes back inside the budget", async () => {
-    // Fixed 400 ms sleeps (random 1, base = cap = 400) in a 1 s budget: attempts at ≈0, ≈400 and
-    // ≈800 ms; a fourth sleep would end past the budget, so the third 503 is returned at once.
+    // Fixed 800 ms sleeps (random 1, base = cap = 800) in a 2 s budget: attempts at ≈0, ≈800 and
+    // ≈1600 ms; a fourth sleep would end past the budget, so the third 503 is returned at once.
     const s = scripted(json(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" }));
     const delays: number[] = [];
     const t0 = performance.now();
     const res = await createRetryingFetch(s.fetch, {
       maxRetries: 100,
-      budgetMs: 1_000,
-      baseDelayMs: 400,
-      maxDelayMs: 400,
+      budgetMs: 2_000,
+      baseDelayMs: 800,
+      maxDelayMs: 800,
       random: () => 1,
       onRetry: (i) => delays.push(i.delayMs),
     })(get());
@@ -150,9 +150,9 @@ describe("createRetryingFetch — responses", () => {
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" });
     expect(s.calls).toHaveLength(3);
-    expect(delays).toEqual([400, 400]);
-    expect(elapsed).toBeGreaterThanOrEqual(790);
-    expect(elapsed).toBeLessThan(1_000);
+    expect(delays).toEqual([800, 800]);
+    expect(elapsed).toBeGreaterThanOrEqual(1_590);
+    expect(elapsed).toBeLessThan(2_000);
   });
 
   it("GET: a retry still in flight when the budget runs out is cut off, and the last answer is returned", async () => {

@@ -1,6 +1,7 @@
 import type { OperationInfo } from "../generated/operations.js";
 import { checkDuration } from "./durations.js";
 import { ValidationError } from "./errors.js";
+import { parseName } from "./names.js";
 
 /**
  * The largest request body sent, as UTF-8 JSON: 1 MiB. The API documents no limit; its bodies are
@@ -35,6 +36,10 @@ export function checkBody(rules: BodyRules, body: object): void {
     if (value !== undefined && value !== null) {
       throw new ValidationError(path, "is output only (set by the server); remove it from the request");
     }
+  }
+  for (const [path, template] of Object.entries(rules.names)) {
+    const value = at(body, path);
+    if (value !== undefined) parseName(template, value, path);
   }
   for (const [path, bounds] of Object.entries(rules.durations)) {
     const value = at(body, path);

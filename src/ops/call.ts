@@ -1,11 +1,10 @@
 import { setName } from "./class-name.js";
-import type { Client } from "openapi-fetch";
-import type { paths } from "../generated/openapi.js";
-import { operations, type OperationId, type OperationInfo } from "../generated/operations.js";
+import type { OperationId, OperationInfo } from "../generated/operations.js";
 import { checkBody } from "./body-checks.js";
 import { apiErrorFromResponse, LakebaseError, ValidationError } from "./errors.js";
 import { checkId, ID_RULES } from "./ids.js";
 import { parseName } from "./names.js";
+import type { FetchLike } from "./retry.js";
 import { isWellFormed } from "./well-formed.js";
 
 /** Per-call options every method accepts next to its API parameters. */
@@ -31,7 +30,12 @@ interface SafeParseResult {
 }
 
 export interface CallContext {
-  readonly raw: Client<paths>;
+  /** The workspace URL, without a trailing slash. */
+  readonly baseUrl: string;
+  /** The stack every request goes through: retry, then the per-attempt deadline, auth and fetch. */
+  readonly transport: FetchLike;
+  /** Sent with every request (Accept, User-Agent, workspace id). */
+  readonly headers: Readonly<Record<string, string>>;
   /** Loads the validators when `validateResponses` is on; undefined when it is off. */
   readonly loadSchemas?: () => Promise<SchemaSet>;
   readonly onRequest?: (info: RequestInfo) => void;
@@ -67,8 +71,7 @@ export interface PreparedCall {
 }
 
 /** Checks every input of an API method and builds its path, query and body. Throws ValidationError. */
-export function prepareCall(operationId: OperationId, args: Omit<CallArgs, "options"> = {}): PreparedCall {
-  const op: OperationInfo = operations[operationId];
+export function prepareCall(op: OperationInfo, args: Omit<CallArgs, "options"> = {}): PreparedCall {
   return {
     op,
     path: pathParams(op, args.resource),
@@ -81,8 +84,7 @@ export function prepareCall(operationId: OperationId, args: Omit<CallArgs, "opti
  * Checks the resource name and the body alone: for callers that compute the query from the body
  * (the update mask from the patch) and want a bad name or body refused before that.
  */
-export function checkNameAndBody(operationId: OperationId, args: Pick<CallArgs, "resource" | "body">): void {
-  const op: OperationInfo = operations[operationId];
+export function checkNameAndBody(op: OperationInfo, args: Pick<CallArgs, "resource" | "body">): void {
   pathParams(op, args.resource);
   requestBody(op, args.body);
 }
@@ -119,48 +121,43 @@ export async function sendCall<T>(
 ): Promise<CallResult<T>> {
   const { op } = call;
   ctx.onRequest?.({ operationId: op.id as OperationId, method: op.method, path: op.path });
-  const init: Record<string, unknown> = {
-    params: { path: call.path, query: extraQuery ? { ...call.query, ...extraQuery } : call.query },
-    parseAs: "text",
-    signal: options.signal,
-    headers: checkHeaders(options.headers),
-  };
-  if (call.body !== undefined) init.body = call.body;
-  // The operation table is generated from the same spec as `paths`, so this untyped call is
-  // typed at each resource method's signature instead.
-  const request = ctx.raw.request as unknown as (
-    method: string,
-    url: string,
-    init: Record<string, unknown>,
-  ) => Promise<{ data?: string; error?: unknown; response: Response }>;
-  const { data, error, response } = await request(op.method.toLowerCase(), op.path, init);
-
-  throwIfFailed(response, error, op.method);
-  const parsed = parseJson(data, response.status, op);
+  const headers: Record<string, string> = { ...ctx.headers, ...checkHeaders(options.headers) };
+  let body: string | undefined;
+  if (call.body !== undefined) {
+    body = JSON.stringify(call.body);
+    headers["Content-Type"] = "application/json";
+  }
+  // Redirects are never followed: the bearer token must not travel to another origin.
+  const request = new Request(requestUrl(ctx.baseUrl, call, extraQuery), { method: op.method, headers, body, signal: options.signal, redirect: "manual" });
+  const response = await ctx.transport(request);
+  // The body is read once; the typed error and the result are both built from this read.
+  const text = await response.text();
+  if (!response.ok) {
+    throw apiErrorFromResponse({ status: response.status, statusText: response.statusText, headers: response.headers, bodyText: text, method: op.method, url: response.url || request.url });
+  }
+  const parsed = parseJson(text, response.status, op);
   if (ctx.loadSchemas && op.response) validate(await ctx.loadSchemas(), op.response, parsed, op);
   return { data: parsed as T, headers: response.headers };
 }
 
-/** A non-2xx answer as its typed ApiError (`error` is the body openapi-fetch read as text). */
-export function throwIfFailed(response: Response, error: unknown, method: string): void {
-  if (response.ok) return;
-  throw apiErrorFromResponse({
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-    bodyText: typeof error === "string" ? error : error === undefined ? "" : JSON.stringify(error),
-    method,
-    url: response.url || undefined,
+/** The URL of a prepared call: ids percent-encoded (verbatim where the spec says so), query as Go's url.Values sends it. */
+function requestUrl(baseUrl: string, call: PreparedCall, extraQuery: Record<string, unknown> | undefined): string {
+  const path = call.op.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = call.path[name]!;
+    return call.op.verbatimPathParams.includes(name) ? value : encodeURIComponent(value);
   });
+  const query = serializeQuery(extraQuery ? { ...call.query, ...extraQuery } : call.query);
+  return `${baseUrl}${path}${query ? `?${query}` : ""}`;
 }
 
-/**
- * Sends one API method as the operation table describes it: input checked before any request,
- * path built from the resource name, query and body as the spec says, errors typed.
- */
-export async function callOperation<T>(ctx: CallContext, operationId: OperationId, args: CallArgs = {}): Promise<T> {
-  const prepared = prepareCall(operationId, args);
-  return (await sendCall<T>(ctx, prepared, args.options)).data;
+/** Query values as Go's url.Values would send them; zero values (false, "", 0) are omitted as the SDKs do. */
+function serializeQuery(query: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === false || value === "" || value === 0) continue;
+    parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+  }
+  return parts.join("&");
 }
 
 function pathParams(op: OperationInfo, resource: string | undefined): Record<string, string> {

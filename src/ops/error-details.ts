@@ -251,6 +251,20 @@ export function findDetail<T extends ErrorDetail["type"]>(
   return details.find((d): d is ErrorDetailOf<T> => d.type === type);
 }
 
+/**
+ * The first entry of kind `type` in a `details` value as received (not yet parsed), parsed alone:
+ * what an error needs at construction (its request id, its retry delay) without parsing the rest.
+ */
+export function findWireDetail<T extends KnownErrorDetailType>(raw: unknown, type: T): ErrorDetailOf<T> | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  for (const entry of raw) {
+    if (isRecord(entry) && typeof entry["@type"] === "string" && knownTypeOf(entry["@type"]) === type) {
+      return parseErrorDetail(entry) as ErrorDetailOf<T>;
+    }
+  }
+  return undefined;
+}
+
 /** Error details are shallow; anything nested deeper is dropped rather than kept unmapped. */
 const MAX_DEPTH = 32;
 

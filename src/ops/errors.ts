@@ -1,33 +1,61 @@
 /**
- * Error class hierarchy of the SDK (reference §9.2).
+ * Every error class of the core SDK but two small families kept next to their code: the token
+ * providers' `AuthError` family (auth/errors.ts) and the waits' and pagination's errors
+ * (ops/lro/errors.ts), plus `InvalidResponseError` (ops/call.ts).
  *
- *   LakebaseError
- *   ├─ ValidationError                       bad input caught before sending
- *   └─ ApiError                              server said no (or a failed long-running operation)
- *      ├─ BadRequestError 400                ├ InvalidStateError, InvalidParameterValueError
- *      ├─ UnauthenticatedError 401
- *      ├─ PermissionDeniedError 403
- *      ├─ NotFoundError 404                  ├ ResourceDoesNotExistError
- *      ├─ ResourceConflictError 409          ├ AbortedError, AlreadyExistsError, ResourceAlreadyExistsError
- *      ├─ TooManyRequestsError 429           ├ ResourceExhaustedError, RequestLimitExceededError
- *      ├─ CancelledError 499
- *      ├─ InternalError 500                  ├ UnknownError, DataLossError
- *      ├─ NotImplementedError 501
- *      ├─ TemporarilyUnavailableError 503
- *      └─ DeadlineExceededError 504
+ *   LakebaseError                     base of every error the SDK throws; `isLakebaseError(e)`
+ *   ├─ ValidationError                bad input refused before any request
+ *   ├─ RequestTimeoutError            one attempt ran past `timeoutMs`
+ *   ├─ NetworkError                   no whole answer: refused port, unknown host, reset
+ *   └─ ApiError                       the server said no, or a long-running operation failed
+ *      ├─ BadRequestError
+ *      ├─ UnauthenticatedError
+ *      ├─ PermissionDeniedError
+ *      ├─ NotFoundError
+ *      ├─ ConflictError
+ *      │  └─ AlreadyExistsError
+ *      ├─ RateLimitedError
+ *      ├─ UnavailableError
+ *      └─ InternalError
  *
- * The class is picked by `error_code` first, then by HTTP status. Statuses without a mapping
- * (e.g. 405, 410, 502) produce a plain `ApiError` — there is deliberately no generic
- * "ServerError"/"ClientError" layer; use `err.status` for those.
+ * The ApiError class is picked in one place, `errorClassFor`. A known `error_code` (a member of
+ * the spec's `ErrorCode` schema listed below) stands for a status, and wins over the response's
+ * status: a 400 saying RESOURCE_DOES_NOT_EXIST is a NotFoundError.
+ * Any other code, or none, leaves the choice to the status. A failed long-running operation
+ * carries no HTTP status: it gets the code's status (500 for a code outside the table).
  *
- * Nothing here ever reads request headers: an ApiError cannot carry an Authorization value.
+ *   class                  status    error_code
+ *   BadRequestError        400       BAD_REQUEST, INVALID_PARAMETER_VALUE, INVALID_STATE
+ *   UnauthenticatedError   401       UNAUTHENTICATED
+ *   PermissionDeniedError  403       PERMISSION_DENIED
+ *   NotFoundError          404       NOT_FOUND, RESOURCE_DOES_NOT_EXIST
+ *   AlreadyExistsError     409       ALREADY_EXISTS, RESOURCE_ALREADY_EXISTS   (a ConflictError)
+ *   ConflictError          409       ABORTED, RESOURCE_CONFLICT, other codes at 409
+ *   RateLimitedError       429       RESOURCE_EXHAUSTED, REQUEST_LIMIT_EXCEEDED
+ *   InternalError          500       INTERNAL_ERROR, DATA_LOSS, UNKNOWN (when the server sends it)
+ *   UnavailableError       503, 504  TEMPORARILY_UNAVAILABLE, DEADLINE_EXCEEDED
+ *   ApiError               499, 501  CANCELLED, NOT_IMPLEMENTED
+ *   ApiError               any other status (405, 410, 422, 502, …) with any other code
+ *
+ * 499 and 501 get no class of their own: a request the caller cancelled, or a method the server
+ * does not have, is not something a program handles by type; `status` and `errorCode` say it.
+ * Nor is there a generic "ClientError"/"ServerError" layer: use `status` for those.
+ * Whether to try again is `isRetryable`, not the class: after a 504 the server may have done the
+ * work, so only 429, 503 and their codes are retryable.
+ *
+ * `errorCode` is the spec's open enum (`ErrorCode`): the known codes autocomplete, and any other
+ * string a server sends is kept as is. `details` are parsed on first read, not when the error is
+ * built. Nothing here ever reads request headers: an ApiError cannot carry an Authorization value.
  */
 
+import type { ErrorCode } from "../generated/models.js";
 import { setName } from "./class-name.js";
 import { redactSecrets } from "./redact.js";
 import { networkErrorCodes, PRE_SEND_ERROR_CODES } from "./network-codes.js";
 import {
   findDetail,
+  findWireDetail,
+  mapDetailStrings,
   parseErrorDetails,
   type BadRequestDetail,
   type ErrorDetail,
@@ -39,7 +67,7 @@ import { parseErrorResponse, redactErrorInit, truncateUtf8, type ApiErrorInit, t
 
 export type { ApiErrorInit, RawErrorResponse } from "./parse-error-body.js";
 export type { ErrorDetail } from "./error-details.js";
-
+export type { ErrorCode } from "../generated/models.js";
 
 /**
  * Marks `LakebaseError.prototype` of every copy of this package loaded in the process (the ESM and
@@ -130,14 +158,12 @@ export class ApiError extends LakebaseError {
     setName(this, "ApiError");
   }
 
-  /** HTTP status (for operation errors: derived from error_code). */
+  /** HTTP status (for operation errors: the status the error_code stands for, 500 when unknown). */
   readonly status: number;
-  /** e.g. "NOT_FOUND"; "UNKNOWN" when the server sent none. */
-  readonly errorCode: string;
+  /** The server's `error_code`, e.g. "NOT_FOUND"; "UNKNOWN" when the server sent none. */
+  readonly errorCode: ErrorCode;
   /** From a RequestInfo detail, else the x-request-id / x-databricks-request-id response header. */
   declare readonly requestId?: string;
-  /** Parsed `details[]`; unknown `@type`s are kept raw. */
-  readonly details: ErrorDetail[];
   /** Request method (upper-case). */
   declare readonly method?: string;
   /** Request URL pathname only (no host, no query). */
@@ -151,6 +177,13 @@ export class ApiError extends LakebaseError {
   /** Raw body text (≤ 2 KiB), only when the body was not structured JSON. Not enumerable. */
   declare readonly rawBody?: string;
 
+  /**
+   * The `details` value as received, until `details` is first read. Private (not shown by
+   * `inspect`, not in JSON): it is scrubbed of secrets only when parsed.
+   */
+  #wireDetails: unknown;
+  #details: readonly ErrorDetail[] | undefined;
+
   constructor(raw: ApiErrorInit) {
     // Server text may quote a secret back (a 401 echoing the bearer token): scrubbed here, once for every path.
     const init = redactErrorInit(raw);
@@ -161,7 +194,7 @@ export class ApiError extends LakebaseError {
     this.status = init.status;
     this.errorCode = errorCode;
     this.serverMessage = init.serverMessage;
-    this.details = init.details;
+    this.#wireDetails = init.details;
     if (init.requestId !== undefined) this.requestId = init.requestId;
     if (init.method !== undefined) this.method = init.method;
     if (init.path !== undefined) this.path = init.path;
@@ -177,14 +210,21 @@ export class ApiError extends LakebaseError {
     }
   }
 
-  /** NotFound family: 404, NOT_FOUND or RESOURCE_DOES_NOT_EXIST. */
+  /**
+   * The body's `details[]`, typed by `@type` (unknown types kept raw) and scrubbed of secrets.
+   * Parsed on first read and kept: building an error costs nothing for details nobody reads.
+   */
+  get details(): readonly ErrorDetail[] {
+    if (this.#details === undefined) {
+      this.#details = #wireDetails in this ? mapDetailStrings(parseErrorDetails(this.#wireDetails), redactSecrets) : [];
+      this.#wireDetails = undefined;
+    }
+    return this.#details;
+  }
+
+  /** The NotFound family: a NotFoundError, or HTTP 404 whatever the code. */
   get isMissing(): boolean {
-    return (
-      this instanceof NotFoundError ||
-      this.status === 404 ||
-      this.errorCode === "NOT_FOUND" ||
-      this.errorCode === "RESOURCE_DOES_NOT_EXIST"
-    );
+    return this instanceof NotFoundError || this.status === 404 || statusOfErrorCode(this.errorCode) === 404;
   }
 
   /** 429, 503, RESOURCE_EXHAUSTED, REQUEST_LIMIT_EXCEEDED or TEMPORARILY_UNAVAILABLE. */
@@ -227,13 +267,13 @@ export class ApiError extends LakebaseError {
     name: string;
     message: string;
     status: number;
-    errorCode: string;
+    errorCode: ErrorCode;
     requestId?: string;
     method?: string;
     path?: string;
     retryAfterMs?: number;
     operationName?: string;
-    details: ErrorDetail[];
+    details: readonly ErrorDetail[];
   } {
     const out: ReturnType<ApiError["toJSON"]> = {
       name: this.name,
@@ -251,135 +291,63 @@ export class ApiError extends LakebaseError {
   }
 }
 
-// --- by HTTP status --------------------------------------------------------------------------
+// --- the families (see the table at the top) ------------------------------------------------
 
-/** HTTP 400. */
+/** 400: the request is malformed or a value is out of range (BAD_REQUEST, INVALID_PARAMETER_VALUE, INVALID_STATE). */
 export class BadRequestError extends ApiError {
   static {
     setName(this, "BadRequestError");
   }
 }
-/** HTTP 401. */
+/** 401: no valid credential (UNAUTHENTICATED). */
 export class UnauthenticatedError extends ApiError {
   static {
     setName(this, "UnauthenticatedError");
   }
 }
-/** HTTP 403. */
+/** 403: the caller may not do this (PERMISSION_DENIED). */
 export class PermissionDeniedError extends ApiError {
   static {
     setName(this, "PermissionDeniedError");
   }
 }
-/** HTTP 404. */
+/** 404: the resource does not exist (NOT_FOUND, RESOURCE_DOES_NOT_EXIST). `isMissing` is true. */
 export class NotFoundError extends ApiError {
   static {
     setName(this, "NotFoundError");
   }
 }
-/** HTTP 409. */
-export class ResourceConflictError extends ApiError {
+/** 409: the request conflicts with the resource's state (ABORTED, RESOURCE_CONFLICT, …). */
+export class ConflictError extends ApiError {
   static {
-    setName(this, "ResourceConflictError");
+    setName(this, "ConflictError");
   }
 }
-/** HTTP 429. */
-export class TooManyRequestsError extends ApiError {
-  static {
-    setName(this, "TooManyRequestsError");
-  }
-}
-/** HTTP 499. */
-export class CancelledError extends ApiError {
-  static {
-    setName(this, "CancelledError");
-  }
-}
-/** HTTP 500. */
-export class InternalError extends ApiError {
-  static {
-    setName(this, "InternalError");
-  }
-}
-/** HTTP 501. */
-export class NotImplementedError extends ApiError {
-  static {
-    setName(this, "NotImplementedError");
-  }
-}
-/** HTTP 503. */
-export class TemporarilyUnavailableError extends ApiError {
-  static {
-    setName(this, "TemporarilyUnavailableError");
-  }
-}
-/** HTTP 504. */
-export class DeadlineExceededError extends ApiError {
-  static {
-    setName(this, "DeadlineExceededError");
-  }
-}
-
-// --- by error_code ---------------------------------------------------------------------------
-
-/** INVALID_STATE. */
-export class InvalidStateError extends BadRequestError {
-  static {
-    setName(this, "InvalidStateError");
-  }
-}
-/** INVALID_PARAMETER_VALUE. */
-export class InvalidParameterValueError extends BadRequestError {
-  static {
-    setName(this, "InvalidParameterValueError");
-  }
-}
-/** RESOURCE_DOES_NOT_EXIST. */
-export class ResourceDoesNotExistError extends NotFoundError {
-  static {
-    setName(this, "ResourceDoesNotExistError");
-  }
-}
-/** ABORTED. */
-export class AbortedError extends ResourceConflictError {
-  static {
-    setName(this, "AbortedError");
-  }
-}
-/** ALREADY_EXISTS. */
-export class AlreadyExistsError extends ResourceConflictError {
+/** 409: a resource with that name already exists (ALREADY_EXISTS, RESOURCE_ALREADY_EXISTS). */
+export class AlreadyExistsError extends ConflictError {
   static {
     setName(this, "AlreadyExistsError");
   }
 }
-/** RESOURCE_ALREADY_EXISTS. */
-export class ResourceAlreadyExistsError extends ResourceConflictError {
+/** 429: throttled (RESOURCE_EXHAUSTED, REQUEST_LIMIT_EXCEEDED). Retried by the client; `retryAfterMs` says when. */
+export class RateLimitedError extends ApiError {
   static {
-    setName(this, "ResourceAlreadyExistsError");
+    setName(this, "RateLimitedError");
   }
 }
-/** RESOURCE_EXHAUSTED. */
-export class ResourceExhaustedError extends TooManyRequestsError {
+/**
+ * 503 or 504: the service could not answer now (TEMPORARILY_UNAVAILABLE, DEADLINE_EXCEEDED). A 503
+ * is retried by the client; after a 504 the work may have been done, so only reads are retried.
+ */
+export class UnavailableError extends ApiError {
   static {
-    setName(this, "ResourceExhaustedError");
+    setName(this, "UnavailableError");
   }
 }
-/** REQUEST_LIMIT_EXCEEDED. */
-export class RequestLimitExceededError extends TooManyRequestsError {
+/** 500: the server failed (INTERNAL_ERROR, DATA_LOSS, or UNKNOWN when the server sends it). */
+export class InternalError extends ApiError {
   static {
-    setName(this, "RequestLimitExceededError");
-  }
-}
-/** UNKNOWN (only when the server explicitly sent it). */
-export class UnknownError extends InternalError {
-  static {
-    setName(this, "UnknownError");
-  }
-}
-/** DATA_LOSS. */
-export class DataLossError extends InternalError {
-  static {
-    setName(this, "DataLossError");
+    setName(this, "InternalError");
   }
 }
 
@@ -394,81 +362,78 @@ export const RETRYABLE_ERROR_CODES: ReadonlySet<string> = new Set([
   "TEMPORARILY_UNAVAILABLE",
 ]);
 
-const STATUS_CLASSES: ReadonlyMap<number, ApiErrorClass> = new Map<number, ApiErrorClass>([
-  [400, BadRequestError],
-  [401, UnauthenticatedError],
-  [403, PermissionDeniedError],
-  [404, NotFoundError],
-  [409, ResourceConflictError],
-  [429, TooManyRequestsError],
-  [499, CancelledError],
-  [500, InternalError],
-  [501, NotImplementedError],
-  [503, TemporarilyUnavailableError],
-  [504, DeadlineExceededError],
-]);
-
-const CODE_CLASSES: ReadonlyMap<string, ApiErrorClass> = new Map<string, ApiErrorClass>([
-  // specific codes (§9.2 second table)
-  ["INVALID_STATE", InvalidStateError],
-  ["INVALID_PARAMETER_VALUE", InvalidParameterValueError],
-  ["RESOURCE_DOES_NOT_EXIST", ResourceDoesNotExistError],
-  ["ABORTED", AbortedError],
-  ["ALREADY_EXISTS", AlreadyExistsError],
-  ["RESOURCE_ALREADY_EXISTS", ResourceAlreadyExistsError],
-  ["RESOURCE_EXHAUSTED", ResourceExhaustedError],
-  ["REQUEST_LIMIT_EXCEEDED", RequestLimitExceededError],
-  ["UNKNOWN", UnknownError],
-  ["DATA_LOSS", DataLossError],
-  // plain codes that name a status class
-  ["BAD_REQUEST", BadRequestError],
-  ["UNAUTHENTICATED", UnauthenticatedError],
-  ["PERMISSION_DENIED", PermissionDeniedError],
-  ["NOT_FOUND", NotFoundError],
-  ["RESOURCE_CONFLICT", ResourceConflictError],
-  ["CANCELLED", CancelledError],
-  ["INTERNAL_ERROR", InternalError],
-  ["NOT_IMPLEMENTED", NotImplementedError],
-  ["TEMPORARILY_UNAVAILABLE", TemporarilyUnavailableError],
-  ["DEADLINE_EXCEEDED", DeadlineExceededError],
-]);
-
-const CODE_STATUS: ReadonlyMap<string, number> = new Map<string, number>([
-  ["NOT_FOUND", 404],
-  ["RESOURCE_DOES_NOT_EXIST", 404],
-  ["ALREADY_EXISTS", 409],
-  ["RESOURCE_ALREADY_EXISTS", 409],
-  ["ABORTED", 409],
-  ["RESOURCE_CONFLICT", 409],
-  ["INVALID_PARAMETER_VALUE", 400],
-  ["BAD_REQUEST", 400],
-  ["INVALID_STATE", 400],
-  ["PERMISSION_DENIED", 403],
-  ["UNAUTHENTICATED", 401],
-  ["RESOURCE_EXHAUSTED", 429],
-  ["REQUEST_LIMIT_EXCEEDED", 429],
-  ["TEMPORARILY_UNAVAILABLE", 503],
-  ["DEADLINE_EXCEEDED", 504],
-  ["NOT_IMPLEMENTED", 501],
-  ["CANCELLED", 499],
-]);
-
-/**
- * The ApiError subclass for a status / error_code pair. A known `errorCode` wins over the status;
- * otherwise the status decides; unmapped statuses (4xx or 5xx) give the `ApiError` base class.
- * Pass `errorCode` only when the server actually sent one (an absent code is not "UNKNOWN").
- */
-export function errorClassFor(status: number, errorCode?: string): ApiErrorClass {
-  if (errorCode !== undefined) {
-    const byCode = CODE_CLASSES.get(errorCode);
-    if (byCode) return byCode;
+/** The HTTP status an error_code stands for (the table at the top); undefined for any other code. */
+function statusOfErrorCode(errorCode: ErrorCode | undefined): number | undefined {
+  switch (errorCode) {
+    case "BAD_REQUEST":
+    case "INVALID_PARAMETER_VALUE":
+    case "INVALID_STATE":
+      return 400;
+    case "UNAUTHENTICATED":
+      return 401;
+    case "PERMISSION_DENIED":
+      return 403;
+    case "NOT_FOUND":
+    case "RESOURCE_DOES_NOT_EXIST":
+      return 404;
+    case "ALREADY_EXISTS":
+    case "RESOURCE_ALREADY_EXISTS":
+    case "ABORTED":
+    case "RESOURCE_CONFLICT":
+      return 409;
+    case "RESOURCE_EXHAUSTED":
+    case "REQUEST_LIMIT_EXCEEDED":
+      return 429;
+    case "CANCELLED":
+      return 499;
+    case "INTERNAL_ERROR":
+    case "DATA_LOSS":
+    case "UNKNOWN":
+      return 500;
+    case "NOT_IMPLEMENTED":
+      return 501;
+    case "TEMPORARILY_UNAVAILABLE":
+      return 503;
+    case "DEADLINE_EXCEEDED":
+      return 504;
+    default:
+      return undefined;
   }
-  return STATUS_CLASSES.get(status) ?? ApiError;
 }
 
-/** HTTP status implied by an error_code (used for operation errors); 500 when unknown. */
-export function statusForErrorCode(errorCode: string | undefined): number {
-  return (errorCode !== undefined ? CODE_STATUS.get(errorCode) : undefined) ?? 500;
+/**
+ * The ApiError class for a status / error_code pair: the one place a class is picked. A known
+ * `errorCode` stands for its status and wins over `status`; otherwise `status` decides; a status
+ * without a family gives the `ApiError` base class. Pass `errorCode` only when the server actually
+ * sent one (an absent code is reported as "UNKNOWN" but is not the UNKNOWN code).
+ */
+export function errorClassFor(status: number, errorCode?: ErrorCode): ApiErrorClass {
+  switch (statusOfErrorCode(errorCode) ?? status) {
+    case 400:
+      return BadRequestError;
+    case 401:
+      return UnauthenticatedError;
+    case 403:
+      return PermissionDeniedError;
+    case 404:
+      return NotFoundError;
+    case 409:
+      return errorCode === "ALREADY_EXISTS" || errorCode === "RESOURCE_ALREADY_EXISTS" ? AlreadyExistsError : ConflictError;
+    case 429:
+      return RateLimitedError;
+    case 500:
+      return InternalError;
+    case 503:
+    case 504:
+      return UnavailableError;
+    default:
+      return ApiError; // 499 CANCELLED, 501 NOT_IMPLEMENTED, and statuses without a family
+  }
+}
+
+/** HTTP status an error_code stands for (used for operation errors); 500 when unknown. */
+export function statusForErrorCode(errorCode: ErrorCode | undefined): number {
+  return statusOfErrorCode(errorCode) ?? 500;
 }
 
 /** Build an ApiError of the right subclass from already-parsed fields. */
@@ -502,7 +467,6 @@ export function apiErrorFromOperation(
       : typeof rawCode === "string" && rawCode.trim() !== ""
         ? rawCode.trim()
         : undefined;
-  const details = parseErrorDetails(opError?.details);
   // Scrubbed before truncation, so a cut can never leave half a secret behind.
   const message =
     typeof opError?.message === "string" && opError.message !== ""
@@ -511,13 +475,14 @@ export function apiErrorFromOperation(
   const init: ApiErrorInit = {
     status: statusForErrorCode(errorCode),
     serverMessage: message,
-    details,
+    details: opError?.details,
     operationName,
   };
   if (errorCode !== undefined) init.errorCode = errorCode;
-  const requestId = findDetail(details, "RequestInfo")?.request_id;
+  // Only the two entries the error's own fields need are parsed now; the rest on first read.
+  const requestId = findWireDetail(opError?.details, "RequestInfo")?.request_id;
   if (requestId) init.requestId = requestId;
-  const retryMs = findDetail(details, "RetryInfo")?.retryDelayMs;
+  const retryMs = findWireDetail(opError?.details, "RetryInfo")?.retryDelayMs;
   if (retryMs !== undefined) init.retryAfterMs = Math.max(0, retryMs);
   return createApiError(init);
 }

@@ -4,7 +4,8 @@
  * any raw body. Secrets a server quotes back (a bearer token, a PAT, a JWT, any remembered secret,
  * see auth/secrets.ts) are scrubbed from every text kept.
  *
- * Body shapes understood (reference §9.1):
+ * Body shapes understood (the spec's `DatabricksError` schema, and what older services and
+ * proxies in front of them send):
  *  - JSON `{error_code, message, details}`  (error_code string or number → String)
  *  - legacy JSON `{"error": "..."}`           → message
  *  - SCIM JSON `{detail, status, scimType}`   → error_code `SCIM_<status>`
@@ -16,7 +17,7 @@
  */
 
 import { redactSecrets } from "./redact.js";
-import { findDetail, mapDetailStrings, parseErrorDetails, type ErrorDetail } from "./error-details.js";
+import { findWireDetail } from "./error-details.js";
 
 /** Upper bound, in UTF-8 bytes, of any raw response body text kept on an error. */
 export const MAX_RAW_BODY_BYTES = 2048;
@@ -34,8 +35,11 @@ export interface ParsedErrorBody {
   errorCode?: string;
   /** Human-readable server message (never empty). */
   message: string;
-  /** Parsed `details[]` (empty when absent). */
-  details: ErrorDetail[];
+  /**
+   * The body's `details` value as received, not parsed: an ApiError parses (and scrubs) it when its
+   * `details` is first read. Absent when the body has none.
+   */
+  details?: unknown;
   /** Raw body text (≤ 2 KiB) kept only when the body was not a recognised structured shape. */
   rawBody?: string;
 }
@@ -48,7 +52,8 @@ export interface ApiErrorInit {
   errorCode?: string;
   /** Message as said by the server (without code prefix). */
   serverMessage: string;
-  details: ErrorDetail[];
+  /** The `details[]` value as received on the wire (`@type` entries); parsed on first read of `error.details`. */
+  details?: unknown;
   requestId?: string;
   method?: string;
   /** URL pathname only. */
@@ -139,8 +144,8 @@ function parseJsonBody(
     const parsed: ParsedErrorBody = {
       format: "json",
       message: truncateUtf8(msg ?? fallbackMessage(status, statusText), MAX_MESSAGE_BYTES),
-      details: parseErrorDetails(obj.details),
     };
+    if (obj.details !== undefined) parsed.details = obj.details;
     if (errorCode !== undefined) parsed.errorCode = errorCode;
     return parsed;
   }
@@ -149,7 +154,6 @@ function parseJsonBody(
     return {
       format: "legacy",
       message: truncateUtf8(obj.error || fallbackMessage(status, statusText), MAX_MESSAGE_BYTES),
-      details: [],
     };
   }
   // SCIM shape.
@@ -161,7 +165,6 @@ function parseJsonBody(
       format: "scim",
       errorCode: `SCIM_${scimStatus}`,
       message: truncateUtf8(detail || scimType || fallbackMessage(status, statusText), MAX_MESSAGE_BYTES),
-      details: [],
     };
   }
   return undefined;
@@ -173,9 +176,10 @@ function parseJsonBody(
  */
 export function parseErrorBody(bodyText: string, status: number, statusText?: string): ParsedErrorBody {
   // Scrubbed before anything is cut to size, so no truncation can leave half a secret behind;
-  // the parsed strings are scrubbed again (JSON escapes can hide a value from the raw pass).
+  // the parsed strings are scrubbed again (JSON escapes can hide a value from the raw pass). The
+  // details are scrubbed again when an error parses them.
   const parsed = parseScrubbedBody(typeof bodyText === "string" ? redactSecrets(bodyText) : "", status, statusText);
-  const out: ParsedErrorBody = { ...parsed, message: redactSecrets(parsed.message), details: mapDetailStrings(parsed.details, redactSecrets) };
+  const out: ParsedErrorBody = { ...parsed, message: redactSecrets(parsed.message) };
   if (parsed.errorCode !== undefined) out.errorCode = redactSecrets(parsed.errorCode);
   return out;
 }
@@ -183,7 +187,7 @@ export function parseErrorBody(bodyText: string, status: number, statusText?: st
 function parseScrubbedBody(text: string, status: number, statusText?: string): ParsedErrorBody {
   const trimmed = text.trim();
   if (trimmed === "") {
-    return { format: "empty", message: fallbackMessage(status, statusText), details: [] };
+    return { format: "empty", message: fallbackMessage(status, statusText) };
   }
 
   if (trimmed[0] === "{" || trimmed[0] === "[") {
@@ -201,7 +205,6 @@ function parseScrubbedBody(text: string, status: number, statusText?: string): P
       return {
         format: "unknown",
         message: `${fallbackMessage(status, statusText)} (unrecognized error body)`,
-        details: [],
         rawBody: truncateUtf8(text),
       };
     }
@@ -211,12 +214,11 @@ function parseScrubbedBody(text: string, status: number, statusText?: string): P
     const pre = PRE_RE.exec(trimmed);
     const preText = pre ? oneLine(decodeHtml(pre[1] ?? "")) : "";
     if (preText !== "") {
-      return { format: "html", message: truncateUtf8(preText, MAX_TEXT_MESSAGE_BYTES), details: [] };
+      return { format: "html", message: truncateUtf8(preText, MAX_TEXT_MESSAGE_BYTES) };
     }
     return {
       format: "html",
       message: `${fallbackMessage(status, statusText)} (non-JSON response body)`,
-      details: [],
       rawBody: truncateUtf8(text),
     };
   }
@@ -228,14 +230,12 @@ function parseScrubbedBody(text: string, status: number, statusText?: string): P
       format: "text",
       errorCode: plain[1] as string,
       message: truncateUtf8(msg || fallbackMessage(status, statusText), MAX_TEXT_MESSAGE_BYTES),
-      details: [],
     };
   }
 
   return {
     format: "unknown",
     message: truncateUtf8(oneLine(trimmed), MAX_TEXT_MESSAGE_BYTES),
-    details: [],
     rawBody: truncateUtf8(text),
   };
 }
@@ -273,14 +273,17 @@ export function requestPath(url: string | undefined): string | undefined {
   }
 }
 
-/** Server-requested delay in ms: the larger of `Retry-After` and `RetryInfo.retry_delay`. */
+/**
+ * Server-requested delay in ms: the larger of `Retry-After` and `RetryInfo.retry_delay`.
+ * `details` is the body's `details` value as received.
+ */
 export function serverRetryDelayMs(
   headers: Headers | undefined,
-  details: readonly ErrorDetail[],
+  details: unknown,
   nowMs: number = Date.now(),
 ): number | undefined {
   const fromHeader = parseRetryAfter(headers?.get("retry-after"), nowMs);
-  const info = findDetail(details, "RetryInfo");
+  const info = findWireDetail(details, "RetryInfo");
   const fromBody = info?.retryDelayMs !== undefined ? Math.max(0, info.retryDelayMs) : undefined;
   if (fromHeader === undefined) return fromBody;
   if (fromBody === undefined) return fromHeader;
@@ -288,12 +291,13 @@ export function serverRetryDelayMs(
 }
 
 /**
- * `init` with every server-supplied text scrubbed of secrets: message, error code, request id,
- * details (at any depth) and raw body. Idempotent; the ApiError constructor applies it to
- * whatever it is given (a parsed response, a failed operation, a hand-built init).
+ * `init` with every server-supplied text scrubbed of secrets: message, error code, request id
+ * and raw body. Idempotent; the ApiError constructor applies it to whatever it is given (a parsed
+ * response, a failed operation, a hand-built init). The details are left as received: the error
+ * scrubs them, at any depth, when it parses them on first read.
  */
 export function redactErrorInit(init: ApiErrorInit): ApiErrorInit {
-  const out: ApiErrorInit = { ...init, serverMessage: redactSecrets(init.serverMessage), details: mapDetailStrings(init.details, redactSecrets) };
+  const out: ApiErrorInit = { ...init, serverMessage: redactSecrets(init.serverMessage) };
   if (init.errorCode !== undefined) out.errorCode = redactSecrets(init.errorCode);
   if (init.requestId !== undefined) out.requestId = redactSecrets(init.requestId);
   if (init.statusText !== undefined) out.statusText = redactSecrets(init.statusText);
@@ -316,13 +320,13 @@ export function parseErrorResponse(input: RawErrorResponse): ApiErrorInit {
   const init: ApiErrorInit = {
     status: input.status,
     serverMessage: parsed.message,
-    details: parsed.details,
   };
+  if (parsed.details !== undefined) init.details = parsed.details;
   if (input.statusText) init.statusText = input.statusText;
   if (parsed.errorCode !== undefined) init.errorCode = parsed.errorCode;
   if (parsed.rawBody !== undefined) init.rawBody = parsed.rawBody;
 
-  const fromDetail = findDetail(parsed.details, "RequestInfo")?.request_id;
+  const fromDetail = findWireDetail(parsed.details, "RequestInfo")?.request_id;
   const requestId =
     (fromDetail ? fromDetail : undefined) ??
     input.headers?.get("x-request-id") ??

@@ -92,13 +92,13 @@ describe("output-only fields are refused in request bodies", () => {
     await refused(() => client.branches.update(BR, bogus({ spec: { is_protected: true }, update_time: "2026-01-01T00:00:00Z" })), sent, "update_time");
     await refused(() => client.projects.create("p", bogus({ delete_time: "2026-01-01T00:00:00Z" })), sent, "delete_time");
     await refused(() => client.projects.create("p", bogus({ purge_time: "2026-01-01T00:00:00Z" })), sent, "purge_time");
-    await refused(() => client.roles.create(BR, bogus({ spec: { postgres_role: "r" }, status: {} })), sent, "status");
+    await refused(() => client.roles.create(BR, "r", bogus({ spec: { postgres_role: "r" }, status: {} })), sent, "status");
     await refused(() => client.catalogs.create("c", bogus({ spec: {}, uid: "u" })), sent, "uid");
   });
 
   it("name, parent and the resource's own id field stay accepted (Terraform-style layers send them)", async () => {
     const { client, sent } = recordingClient();
-    await client.roles.create(BR, { name: `${BR}/roles/r`, parent: BR, role_id: "r", spec: { postgres_role: "r" } } as never).submitted();
+    await client.roles.create(BR, "r", { name: `${BR}/roles/r`, parent: BR, role_id: "r", spec: { postgres_role: "r" } } as never).submitted();
     await client.branches.create(P, "b", { name: `${P}/branches/b`, parent: P, branch_id: "b", spec: { no_expiry: true } } as never).submitted();
     await client.projects.create("p", { name: P, project_id: "p", spec: {} } as never).submitted();
     await client.catalogs.create("c", { name: "catalogs/c", catalog_id: "c", spec: {} } as never).submitted();

@@ -142,7 +142,9 @@ interface Method {
 
 const methods: Method[] = apiCases.map((c) => {
   const op = operations[c.operationId] as OperationInfo;
-  const ids = Object.entries(op.query).filter(([k, q]) => q.required && VALID_ID[k]).map(([k]) => k);
+  // A create takes the new resource's id positionally, required or not (`roles.create(parent, roleId, body)`).
+  const creates = op.lro !== null && op.method === "POST" && !op.path.endsWith("/undelete");
+  const ids = Object.entries(op.query).filter(([k, q]) => (q.required || creates) && VALID_ID[k]).map(([k]) => k);
   const [ns, name] = c.method.split(".") as [string, string];
   return {
     label: c.method,

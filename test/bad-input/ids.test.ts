@@ -22,7 +22,7 @@ describe("ids that would rewrite the request path are refused before any request
       await expectRefused(() => client.roles.delete(`${BR}/roles/${id}`), sent, /role_id/);
       await expectRefused(() => client.roles.get(`${BR}/roles/${id}`), sent, /role_id/);
       await expectRefused(() => client.roles.update(`${BR}/roles/${id}`, { spec: { attributes: { createdb: true } } }), sent, /role_id/);
-      await expectRefused(() => client.roles.create(BR, { spec: { postgres_role: "r" } }, { role_id: id }), sent, /role_id/);
+      await expectRefused(() => client.roles.create(BR, id, { spec: { postgres_role: "r" } }), sent, /role_id/);
       await expectRefused(() => client.catalogs.delete(`catalogs/${id}`), sent, /catalog_id/);
       await expectRefused(() => client.catalogs.get(`catalogs/${id}`), sent, /catalog_id/);
       await expectRefused(() => client.catalogs.create(id, { spec: { postgres_database: "app" } }), sent, /catalog_id/);

@@ -154,7 +154,7 @@ export const FAULTS: readonly Fault[] = [
     id: "503 (persistent)",
     hits: Infinity,
     workMaybeDone: false,
-    expect: { read: ["TemporarilyUnavailableError"], mutation: ["TemporarilyUnavailableError"], wait: ["TemporarilyUnavailableError", "OperationTimeoutError"], token: AUTH_FAILED },
+    expect: { read: ["UnavailableError"], mutation: ["UnavailableError"], wait: ["UnavailableError", "OperationTimeoutError"], token: AUTH_FAILED },
     apply: (_req, res) => sendJson(res, 503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" }),
   },
   {

@@ -45,12 +45,12 @@ describe.each([0, 1])("an error thrown by another copy of the package (%i)", (in
     expect(B.ApiError).not.toBe(A.ApiError); // really two copies
     const e = errorsOf(B);
     expect(Object.values(e).every((x) => A.isLakebaseError(x) && x instanceof A.LakebaseError && x instanceof Error)).toBe(true);
-    expect(e.notFound).toBeInstanceOf(A.ResourceDoesNotExistError);
     expect(e.notFound).toBeInstanceOf(A.NotFoundError);
+    expect((e.notFound as A.ApiError).errorCode).toBe("RESOURCE_DOES_NOT_EXIST");
     expect(e.notFound).toBeInstanceOf(A.ApiError);
     expect(A.isMissing(e.notFound)).toBe(true);
     expect(e.conflict).toBeInstanceOf(A.AlreadyExistsError);
-    expect(e.conflict).toBeInstanceOf(A.ResourceConflictError);
+    expect(e.conflict).toBeInstanceOf(A.ConflictError);
     expect(e.plainApi).toBeInstanceOf(A.ApiError);
     expect(e.operation).toBeInstanceOf(A.InternalError);
     expect(e.validation).toBeInstanceOf(A.ValidationError);
@@ -67,7 +67,11 @@ describe.each([0, 1])("an error thrown by another copy of the package (%i)", (in
     expect(e.plainApi).not.toBeInstanceOf(A.NotFoundError);
     expect(e.validation).not.toBeInstanceOf(A.ApiError);
     expect(e.auth).not.toBeInstanceOf(A.ApiError);
-    expect(e.conflict).not.toBeInstanceOf(A.ResourceAlreadyExistsError);
+    expect(e.conflict).not.toBeInstanceOf(A.RateLimitedError);
+    // A parent class from the other copy is not taken for its subclass.
+    const conflictOnly = B.apiErrorFromResponse({ status: 409, bodyText: JSON.stringify({ error_code: "RESOURCE_CONFLICT", message: "busy" }) });
+    expect(conflictOnly).toBeInstanceOf(A.ConflictError);
+    expect(conflictOnly).not.toBeInstanceOf(A.AlreadyExistsError);
   });
 
   it("a user's subclass matches only its own instances, and its instances match the other copy's bases", () => {

@@ -1,0 +1,27 @@
+// The package's entry points, output name under dist/ → source, kept in this one place for tsup
+// (the build), scripts/build-types.mjs (the declarations), TypeDoc (the reference) and
+// `npm run lint:package` (which checks that every public entry has its subpath in package.json
+// "exports", `index` being ".", and that every subpath there has an entry here).
+
+/** Entries users import: `lakebase-sdk` (index) and `lakebase-sdk/<name>`. */
+export const publicEntries = {
+  index: "src/index.ts",
+  schemas: "src/schemas.ts",
+  "auth/node": "src/auth/node.ts",
+  emulator: "src/emulator/index.ts",
+  postgres: "src/postgres/index.ts",
+  auth: "src/auth/index.ts",
+  raw: "src/raw.ts",
+};
+
+/** Entries run as programs (package.json "bin"), not imported. */
+export const binEntries = {
+  "emulator-cli": "src/emulator/cli.ts",
+};
+
+export const entries = { ...publicEntries, ...binEntries };
+
+/** The package.json "exports" subpath of a public entry. */
+export function subpathOf(name) {
+  return name === "index" ? "." : `./${name}`;
+}

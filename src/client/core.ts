@@ -1,0 +1,143 @@
+import { toTokenProvider } from "../auth/token-provider.js";
+import type { Operation } from "../generated/models.js";
+import { GetOperation } from "../generated/operations.js";
+import { prepareCall, sendCall, type RequestInfo, type SchemaSet } from "../ops/call.js";
+import { CONTEXT, type Lakebase, type ResourceContext } from "../ops/context.js";
+import type { OperationDriver } from "../ops/lro/operation.js";
+import { parseRetryAfter } from "../ops/parse-error-body.js";
+import type { FetchLike, RetryOptions } from "../ops/retry.js";
+import { createTransport } from "../ops/transport.js";
+import { SDK_VERSION } from "../version.js";
+import type { AuthOption } from "../auth/token-provider.js";
+
+export interface LakebaseClientOptions {
+  /** The workspace URL, e.g. `https://my-workspace.cloud.databricks.com`. Must be https unless loopback. */
+  readonly host: string;
+  /** A token provider (`{ getToken() }`) or a static token such as a PAT. */
+  readonly auth: AuthOption;
+  /** A fetch implementation; defaults to the global `fetch`. */
+  readonly fetch?: FetchLike;
+  /** Retry policy for throttling and transient failures, or `false` to disable retries. */
+  readonly retry?: RetryOptions | false;
+  /** Timeout of one HTTP attempt in milliseconds (default 60 000). */
+  readonly timeoutMs?: number;
+  /** Your product, appended to the User-Agent: `my-tool/1.2.3`. */
+  readonly userAgent?: string;
+  /** Sent as `X-Databricks-Workspace-Id` for unified-host routing. */
+  readonly workspaceId?: string | number;
+  /**
+   * Validate every response against the spec's zod schemas. `true` loads `lakebase-sdk/schemas`
+   * (and zod) at run time on first use; in a bundled edge deployment pass the schemas instead:
+   * `import { schemas } from "lakebase-sdk/schemas"; createLakebaseClient({ validateResponses: schemas, … })`.
+   * The core never imports zod itself, so a bundle without validation carries none of it.
+   */
+  readonly validateResponses?: boolean | SchemaSet;
+  /** Called before each API method is sent: operation id, verb and path template only (no headers, no body). */
+  readonly onRequest?: (info: RequestInfo) => void;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * The smallest client: no methods of its own, the argument of every generated function
+ * (`listBranches(core, "projects/p")`), so a bundle carries only the operations it calls.
+ * `createLakebaseClient()` is this plus a method per operation.
+ */
+export function createCoreClient(options: LakebaseClientOptions): Lakebase {
+  const baseUrl = normaliseHost(options.host);
+  const transport = createTransport({
+    fetch: options.fetch ?? ((request) => globalThis.fetch(request)),
+    tokenProvider: toTokenProvider(options.auth),
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    retry: options.retry ?? {},
+  });
+  const headers: Record<string, string> = {
+    Accept: "application/json",
+    "User-Agent": userAgent(options.userAgent),
+  };
+  if (options.workspaceId !== undefined && options.workspaceId !== "") {
+    headers["X-Databricks-Workspace-Id"] = String(options.workspaceId);
+  }
+  const call = { baseUrl, transport, headers, loadSchemas: schemaLoader(options.validateResponses), onRequest: options.onRequest };
+  const driver: OperationDriver = {
+    async getOperation(name, signal) {
+      const { data, headers } = await sendCall<Operation>(call, prepareCall(GetOperation, { resource: name }), { signal });
+      return { operation: data, retryAfterMs: parseRetryAfter(headers.get("retry-after")) };
+    },
+    now: () => Date.now(),
+    random: Math.random,
+  };
+  const ctx: ResourceContext = { ...call, driver };
+  const core = { host: baseUrl, toString: () => `LakebaseClient(${baseUrl})` };
+  // Not enumerable: a client logged or spread shows its host, not its transport.
+  Object.defineProperty(core, CONTEXT, { value: ctx, enumerable: false });
+  return core as Lakebase;
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** `https://` always, except for loopback (the emulator and tests): a bearer token never travels in clear. */
+export function normaliseHost(host: string): string {
+  if (typeof host !== "string" || host.trim() === "") {
+    throw new TypeError("host is required, e.g. https://my-workspace.cloud.databricks.com");
+  }
+  const withScheme = /^[a-z]+:\/\//i.test(host) ? host : `https://${host}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new TypeError(`host is not a URL: ${host}`);
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.test(url.hostname))) {
+    throw new TypeError(`host must use https:// (plain http is allowed only for loopback addresses): ${url.origin}`);
+  }
+  if (url.username || url.password) throw new TypeError("host must not carry credentials");
+  // Every path of the spec starts with /api/2.0/…: a host copied with (part of) that prefix is
+  // the same workspace, not a base to put a second prefix under.
+  return url.origin + url.pathname.replace(/\/+$/, "").replace(/\/api(\/2\.0(\/postgres)?)?$/i, "");
+}
+
+/**
+ * The specifier is a variable on purpose: bundlers leave the import alone, so zod never lands in
+ * the core bundle; Node resolves the package's own `./schemas` export at run time.
+ */
+const SCHEMAS_MODULE = "lakebase-sdk/schemas";
+
+function schemaLoader(option: boolean | SchemaSet | undefined): (() => Promise<SchemaSet>) | undefined {
+  if (!option) return undefined;
+  if (option !== true) return () => Promise.resolve(option);
+  let loading: Promise<SchemaSet> | undefined;
+  return () =>
+    (loading ??= import(/* @vite-ignore */ /* webpackIgnore: true */ SCHEMAS_MODULE).then(
+      (mod: { schemas: SchemaSet }) => mod.schemas,
+      (cause: unknown) => {
+        loading = undefined;
+        throw new TypeError(
+          `validateResponses: true could not load ${SCHEMAS_MODULE}; pass the schemas instead (import { schemas } from "${SCHEMAS_MODULE}")`,
+          { cause },
+        );
+      },
+    ));
+}
+
+/** The runtime, for the User-Agent: Bun and Deno also fill in process.versions.node, so they are asked first. */
+function runtimeName(): string {
+  const g = globalThis as {
+    Bun?: { version?: string };
+    Deno?: { version?: { deno?: string } };
+    navigator?: { userAgent?: string };
+    process?: { versions?: { node?: string } };
+  };
+  if (g.Bun?.version) return `bun/${g.Bun.version}`;
+  if (g.Deno?.version?.deno) return `deno/${g.Deno.version.deno}`;
+  if (g.navigator?.userAgent === "Cloudflare-Workers") return "workerd";
+  if (g.process?.versions?.node) return `node/${g.process.versions.node}`;
+  return "runtime/unknown";
+}
+
+function userAgent(product: string | undefined): string {
+  const runtime = runtimeName();
+  const base = `lakebase-sdk/${SDK_VERSION} ${runtime}`;
+  return product ? `${base} ${product}` : base;
+}
+

@@ -1,0 +1,19 @@
+import { LRO_RESULTS } from "../generated/operations.js";
+import { contextOf, type Lakebase } from "../ops/context.js";
+import { ValidationError } from "../ops/errors.js";
+import { OperationHandle } from "../ops/lro/operation.js";
+import type { LroMetadata, LroOperationId, LroResult } from "../ops/lro/types.js";
+import { checkOperationName } from "../ops/names.js";
+
+/**
+ * Rebuilds the typed handle of an operation from its bare name, in another process (the next
+ * serverless invocation, a CLI rerun). `kind` is the mutation's operation id ("CreateBranch"), from
+ * which the result type comes: `await resumeOperation(client, name, "CreateBranch")` yields a
+ * Branch. No request is sent until it is awaited or polled. Also `client.operations.resume(…)`.
+ */
+export function resumeOperation<K extends LroOperationId>(lakebase: Lakebase, name: string, kind: K): OperationHandle<LroResult<K>, LroMetadata<K>> {
+  checkOperationName(name, "name");
+  const resultSchema = Object.prototype.hasOwnProperty.call(LRO_RESULTS, kind) ? (LRO_RESULTS as Record<string, string>)[kind] : undefined;
+  if (!resultSchema) throw new ValidationError("kind", `must be the id of a mutating operation such as "CreateBranch", got ${JSON.stringify(kind)}`);
+  return new OperationHandle(contextOf(lakebase).driver, { kind, resultSchema }, Promise.resolve({ name, done: false }));
+}

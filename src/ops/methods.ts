@@ -1,0 +1,164 @@
+/*
+ * The few shapes every API method takes, for the generated functions (src/generated/functions.ts):
+ * each passes its own operation constant, so these helpers carry no table of operations.
+ */
+import type { Operation } from "../generated/models.js";
+import type { operations as Ops } from "../generated/openapi.js";
+import type { OperationInfo } from "../generated/operations.js";
+import { checkNameAndBody, prepareCall, sendCall, type CallArgs, type CallOptions, type PreparedCall } from "./call.js";
+import { contextOf, type Lakebase, type ResourceContext } from "./context.js";
+import { ConflictError, ValidationError } from "./errors.js";
+import { OperationHandle } from "./lro/operation.js";
+import type { LroMetadata, LroOperationId, LroResult } from "./lro/types.js";
+// The two mask functions, not the fieldMask object: diff() stays out of bundles that never call it.
+import { fromPatch } from "./masks/from-patch.js";
+import type { MaskPath, MaskResource } from "./masks/field-path.js";
+import { validate as validateMask } from "./masks/validate.js";
+import { Paginated, readPage } from "./paginate.js";
+import { sleep } from "./sleep.js";
+
+/** The query parameters of an operation as the spec declares them (snake_case, as on the wire). */
+export type QueryOf<Id extends keyof Ops> = Ops[Id]["parameters"] extends { query?: infer Q } ? NonNullable<Q> : Record<string, never>;
+
+export type Handle<K extends LroOperationId> = OperationHandle<LroResult<K>, LroMetadata<K>>;
+
+/** The parameters of an update: `update_mask` is optional, derived from the patch by the live API's rules. */
+export interface UpdateParams<R extends MaskResource> {
+  /** Explicit mask (checked against the same rules); omit it to derive the mask from the patch. */
+  readonly update_mask?: readonly MaskPath<R>[] | string;
+}
+
+/** Per-call options of a delete the server may answer with a conflict that means "not yet" (endpoint reconciliation). */
+export interface ConflictRetryOptions extends CallOptions {
+  /** How long to keep retrying that 409 (default: the spec's `x-retry-conflict.timeoutMs`, 2 minutes). */
+  readonly reconciliationTimeoutMs?: number;
+}
+
+/** A GET of one resource: input checked before any request. */
+export async function getResource<T>(lakebase: Lakebase, op: OperationInfo, name: string, options?: CallOptions): Promise<T> {
+  return callOperation<T>(contextOf(lakebase), op, { resource: name, options });
+}
+
+/** A synchronous call with a body (GenerateDatabaseCredential). */
+export async function callResource<T>(lakebase: Lakebase, op: OperationInfo, body: unknown, options?: CallOptions): Promise<T> {
+  return callOperation<T>(contextOf(lakebase), op, { body, options });
+}
+
+/** Sends one API method as its operation describes it and gives back the decoded body. */
+export async function callOperation<T>(ctx: ResourceContext, op: OperationInfo, args: CallArgs): Promise<T> {
+  return (await sendCall<T>(ctx, prepareCall(op, args), args.options)).data;
+}
+
+/** A lazily fetched list: input is checked now (throws ValidationError), pages are fetched on iteration. */
+export function listResources<T>(lakebase: Lakebase, op: OperationInfo, parent: string | undefined, params: object | undefined, options: CallOptions = {}): Paginated<T> {
+  const ctx = contextOf(lakebase);
+  const prepared = prepareCall(op, { resource: parent, query: params as Record<string, unknown> | undefined });
+  const itemsField = op.paginated?.items;
+  if (!itemsField) throw new TypeError(`${op.id} is not a paginated list`);
+  return new Paginated<T>(
+    op.id,
+    async (pageToken, signal) => {
+      const { data } = await sendCall<unknown>(ctx, prepared, { ...options, signal }, pageToken ? { page_token: pageToken } : undefined);
+      return readPage<T>(op.id, itemsField, data);
+    },
+    options.signal,
+  );
+}
+
+/**
+ * Sends a mutation now and returns its operation handle at once. Input errors and the server's
+ * answer both arrive through the handle (`await`, `submitted()`, `wait()`).
+ */
+function mutation<K extends LroOperationId>(ctx: ResourceContext, op: OperationInfo, send: () => Promise<Operation>): Handle<K> {
+  let submit: Promise<Operation>;
+  try {
+    submit = send();
+  } catch (error) {
+    submit = Promise.reject(error);
+  }
+  return new OperationHandle(ctx.driver, { kind: op.id, resultSchema: op.lro?.response }, submit);
+}
+
+function sendOperation(ctx: ResourceContext, prepared: PreparedCall, options: CallOptions | undefined): Promise<Operation> {
+  return sendCall<Operation>(ctx, prepared, options).then((r) => r.data);
+}
+
+/** A create: the parent name, the new resource's id (in the query), the body. */
+export function createResource<K extends LroOperationId>(
+  lakebase: Lakebase,
+  op: OperationInfo,
+  parent: string | undefined,
+  id: Record<string, string | undefined> | undefined,
+  body: unknown,
+  params: object | undefined,
+  options?: CallOptions,
+): Handle<K> {
+  const ctx = contextOf(lakebase);
+  return mutation(ctx, op, () => sendOperation(ctx, prepareCall(op, { resource: parent, query: { ...id, ...params, ...id }, body }), options));
+}
+
+/** An undelete: the name, an empty body. */
+export function undeleteResource<K extends LroOperationId>(lakebase: Lakebase, op: OperationInfo, name: string, options?: CallOptions): Handle<K> {
+  const ctx = contextOf(lakebase);
+  return mutation(ctx, op, () => sendOperation(ctx, prepareCall(op, { resource: name, body: {} }), options));
+}
+
+/** An update: the mask is the explicit one, checked, or derived from the patch; a bad patch is refused before any request. */
+export function updateResource<K extends LroOperationId, R extends MaskResource>(
+  lakebase: Lakebase,
+  op: OperationInfo,
+  resource: R,
+  name: string,
+  patch: object,
+  params: UpdateParams<R> | undefined,
+  options?: CallOptions,
+): Handle<K> {
+  const ctx = contextOf(lakebase);
+  return mutation(ctx, op, () => {
+    // The name and the patch itself first: the mask is derived from a patch known to be sendable.
+    checkNameAndBody(op, { resource: name, body: patch });
+    const explicit = params?.update_mask;
+    const mask = explicit === undefined ? fromPatch(resource, patch) : validateMask(resource, explicit, patch);
+    return sendOperation(ctx, prepareCall(op, { resource: name, body: patch, query: { ...params, update_mask: mask.join(",") } }), options);
+  });
+}
+
+/**
+ * A delete. Where the spec marks a conflict as "nothing done yet" (`x-retry-conflict`: the
+ * endpoint's reconciliation still running), that 409 is retried with backoff until its timeout.
+ */
+export function deleteResource<K extends LroOperationId>(
+  lakebase: Lakebase,
+  op: OperationInfo,
+  name: string,
+  params: object | undefined,
+  options?: ConflictRetryOptions,
+): Handle<K> {
+  const ctx = contextOf(lakebase);
+  const { reconciliationTimeoutMs, ...call } = options ?? {};
+  return mutation(ctx, op, () => {
+    const prepared = prepareCall(op, { resource: name, query: params as Record<string, unknown> | undefined });
+    const retry = op.retryConflict;
+    if (!retry) return sendOperation(ctx, prepared, call);
+    const timeoutMs = reconciliationTimeoutMs ?? retry.timeoutMs;
+    if (!(Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
+      throw new ValidationError("reconciliationTimeoutMs", "must be a finite number of milliseconds ≥ 0");
+    }
+    return retryConflict(ctx, () => sendOperation(ctx, prepared, call), retry.message, timeoutMs, call.signal);
+  });
+}
+
+async function retryConflict<T>(ctx: ResourceContext, send: () => Promise<T>, message: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
+  const start = ctx.driver.now();
+  const pattern = new RegExp(message, "i");
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      const notYet = error instanceof ConflictError && pattern.test(error.message);
+      const delay = Math.min(10_000, 1_000 * 1.5 ** attempt) * (0.75 + ctx.driver.random() * 0.5);
+      if (!notYet || ctx.driver.now() - start + delay > timeoutMs) throw error;
+      await sleep(delay, signal);
+    }
+  }
+}
