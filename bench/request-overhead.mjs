@@ -1,70 +1,102 @@
 #!/usr/bin/env node
-// Per-request overhead of the SDK against plain fetch and openapi-fetch, in one run, on loopback.
-// The server runs in a separate process and answers a fixed JSON page (10 branches, ~2.7 KB,
-// keep-alive), as in shared/reference/peers.md. Rounds alternate between clients to spread noise.
-//   npm run build && node bench/request-overhead.mjs [--requests 2000] [--rounds 5]
+// Sequential list GET on loopback: the SDK against plain fetch and openapi-fetch (and the peers
+// when installed), in one run. The server runs in a separate process and answers every GET with
+// a fixed JSON page (10 branches, ~2.7 KB, keep-alive), as in shared/reference/peers.md. Rounds
+// alternate between clients to spread noise; the figure is the median round.
+//   npm run build && node bench/request-overhead.mjs [--requests 2000] [--rounds 5] [--peers] [--json]
 import { fork } from "node:child_process";
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import createClient from "openapi-fetch";
-import { createLakebaseClient } from "lakebase-sdk";
+import { listBranchesPage, makeClient } from "./lib/sdk.mjs";
+import { installedPeers, peersDir } from "./peers/install.mjs";
 
-const arg = (name, fallback) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
-const REQUESTS = arg("requests", 2000);
-const ROUNDS = arg("rounds", 5);
+const SELF = fileURLToPath(import.meta.url);
 
-if (process.argv[2] === "--serve") {
-  const { createServer } = await import("node:http");
-  const body = JSON.stringify({
-    branches: Array.from({ length: 10 }, (_, i) => ({
-      name: `projects/p/branches/b${i}`,
-      parent: "projects/p",
-      uid: `br-bench-${i}`,
-      status: { current_state: "READY", default: i === 0, is_protected: false, logical_size_bytes: 1024 * i, source_branch: "projects/p/branches/production" },
-    })),
+export const PAGE = JSON.stringify({
+  branches: Array.from({ length: 10 }, (_, i) => ({
+    name: `projects/p/branches/b${i}`,
+    parent: "projects/p",
+    uid: `br-bench-${i}`,
+    status: { current_state: "READY", default: i === 0, is_protected: false, logical_size_bytes: 1024 * i, source_branch: "projects/p/branches/production" },
+  })),
+});
+
+function serve() {
+  return import("node:http").then(({ createServer }) => {
+    const server = createServer((_, res) => {
+      res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(PAGE) });
+      res.end(PAGE);
+    });
+    server.keepAliveTimeout = 60_000;
+    server.listen(0, "127.0.0.1", () => process.send(server.address().port));
   });
-  const server = createServer((_, res) => {
-    res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
-    res.end(body);
-  });
-  server.keepAliveTimeout = 60_000;
-  server.listen(0, "127.0.0.1", () => process.send(server.address().port));
-} else {
-  const child = fork(new URL(import.meta.url).pathname, ["--serve"], { stdio: "inherit" });
-  const port = await new Promise((resolve) => child.once("message", resolve));
-  const host = `http://127.0.0.1:${port}`;
+}
+
+function contenders(host, peers) {
   const url = `${host}/api/2.0/postgres/projects/p/branches`;
-
   const raw = createClient({ baseUrl: host, headers: { Authorization: "Bearer t" } });
-  const sdk = createLakebaseClient({ host, auth: "t" });
-  const contenders = {
+  const sdk = makeClient({ host, auth: "t" });
+  const validating = makeClient({ host, auth: "t", validateResponses: true });
+  const list = {
     "plain fetch": async () => (await fetch(url, { headers: { Authorization: "Bearer t", Accept: "application/json" } })).json(),
     "openapi-fetch": async () => (await raw.GET("/api/2.0/postgres/projects/{project_id}/branches", { params: { path: { project_id: "p" } } })).data,
-    "lakebase-sdk page()": () => sdk.branches.list("projects/p").page(),
-    "lakebase-sdk page() + zod": (() => {
-      let validating;
-      return async () => {
-        validating ??= createLakebaseClient({ host, auth: "t", validateResponses: true });
-        return validating.branches.list("projects/p").page();
-      };
-    })(),
+    "lakebase-sdk": () => listBranchesPage(sdk),
+    "lakebase-sdk + zod validation": () => listBranchesPage(validating),
   };
+  const peerRequire = createRequire(join(peersDir(), "package.json"));
+  if (peers["@neondatabase/api-client"]) {
+    const { createApiClient } = peerRequire("@neondatabase/api-client");
+    const neon = createApiClient({ apiKey: "t", baseURL: host });
+    list["@neondatabase/api-client"] = async () => (await neon.listProjectBranches({ projectId: "p" })).data;
+  }
+  if (peers["@databricks/sdk-experimental"]) {
+    const { WorkspaceClient } = peerRequire("@databricks/sdk-experimental");
+    const w = new WorkspaceClient({ host, token: "t", authType: "pat" });
+    list["@databricks/sdk-experimental"] = () =>
+      w.apiClient.request({ path: "/api/2.0/postgres/projects/p/branches", method: "GET", headers: new Headers(), raw: false, query: {} });
+  }
+  return list;
+}
 
-  const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
-  for (const run of Object.values(contenders)) for (let i = 0; i < 200; i++) await run(); // warm-up
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, run] of Object.entries(contenders)) {
-      const start = process.hrtime.bigint();
-      for (let i = 0; i < REQUESTS; i++) await run();
-      samples[name].push(Number(process.hrtime.bigint() - start) / 1e3 / REQUESTS);
+/** rows: [{ name, us, ratio }] (µs per request, median round; ratio = plain fetch's time / this one's). */
+export async function loopbackOverhead({ requests = 2000, rounds = 5, peers = {} } = {}) {
+  const child = fork(SELF, ["--serve"], { stdio: "inherit" });
+  try {
+    const port = await new Promise((resolve) => child.once("message", resolve));
+    const runs = contenders(`http://127.0.0.1:${port}`, peers);
+    const samples = Object.fromEntries(Object.keys(runs).map((k) => [k, []]));
+    for (const run of Object.values(runs)) for (let i = 0; i < 200; i++) await run(); // warm-up
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, run] of Object.entries(runs)) {
+        const start = process.hrtime.bigint();
+        for (let i = 0; i < requests; i++) await run();
+        samples[name].push(Number(process.hrtime.bigint() - start) / 1e3 / requests);
+      }
     }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const base = median(samples["plain fetch"]);
+    // "× plain fetch" as in issue 10: throughput relative to plain fetch (1.00 = as fast, 0.5 = half).
+    return Object.entries(samples).map(([name, xs]) => ({ name, us: median(xs), ratio: base / median(xs) }));
+  } finally {
+    child.kill();
   }
-  child.kill();
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const base = median(samples["plain fetch"]);
-  console.log(`\nSequential GET of a 10-item page on loopback, ${REQUESTS} requests × ${ROUNDS} rounds, node ${process.version}\n`);
-  console.log("| client | µs / request (median round) | × plain fetch |");
+}
+
+export function printLoopback(rows, { requests, rounds }) {
+  console.log(`\nSequential GET of a 10-item page on loopback, ${requests} requests × ${rounds} rounds\n`);
+  console.log("| client | µs / request (median round) | throughput × plain fetch |");
   console.log("|---|---:|---:|");
-  for (const [name, xs] of Object.entries(samples)) {
-    const m = median(xs);
-    console.log(`| ${name} | ${m.toFixed(0)} | ${(m / base).toFixed(2)} |`);
-  }
+  for (const r of rows) console.log(`| ${r.name} | ${r.us.toFixed(0)} | ${r.ratio.toFixed(2)} |`);
+}
+
+if (process.argv[2] === "--serve") await serve();
+else if (process.argv[1] && resolve(process.argv[1]) === SELF) {
+  const argv = process.argv.slice(2);
+  const arg = (name, fallback) => Number(argv[argv.indexOf(`--${name}`) + 1]) || fallback;
+  const options = { requests: arg("requests", 2000), rounds: arg("rounds", 5), peers: argv.includes("--peers") ? installedPeers() : {} };
+  const rows = await loopbackOverhead(options);
+  if (argv.includes("--json")) console.log(JSON.stringify({ rows, ...options, peers: undefined }));
+  else printLoopback(rows, options);
 }

@@ -2,6 +2,7 @@
 // (read markers applied, input-only fields removed) and `BranchInput` is what a request body
 // may carry (output-only fields forbidden).
 import { HEADER, listOperations, refName, resolve } from "./header.mjs";
+import { resourceKinds } from "./names.mjs";
 
 function requestBodySchemas(spec) {
   const names = new Set();
@@ -44,9 +45,12 @@ export function renderModels(spec) {
     "",
   );
   const names = Object.keys(spec.components?.schemas ?? {});
+  // A resource's `name` is typed by its kind: a Branch's name is a BranchName (src/generated/names.ts).
+  const nameTypes = new Map(resourceKinds(spec).filter((k) => k.schema).map((k) => [k.schema, `${k.kind[0].toUpperCase()}${k.kind.slice(1)}Name`]));
+  lines.push(`import type { ${[...nameTypes.values()].join(", ")} } from "./names.js";`, "");
   for (const [name, schema] of Object.entries(spec.components?.schemas ?? {})) {
     const readable = `Readable<Schemas[${JSON.stringify(name)}]>`;
-    const link = inputs.has(name) ? ` & { readonly [INPUT_FORM]?: ${name}Input }` : "";
+    const link = (inputs.has(name) ? ` & { readonly [INPUT_FORM]?: ${name}Input }` : "") + (nameTypes.has(name) ? ` & { readonly name?: ${nameTypes.get(name)} }` : "");
     lines.push(`${docComment(schema.description)}export type ${name} = ${readable}${link};`);
     if (inputs.has(name)) {
       lines.push(`/** Request-body form of {@link ${name}}: output-only fields are rejected at compile time. */`);

@@ -6,6 +6,7 @@
 // table instead of repeating what the spec already says.
 import { bodyRules, identifierFields, integerBounds } from "./body-rules.mjs";
 import { HEADER, listOperations, refName, resolve } from "./header.mjs";
+import { kindOfTemplate } from "./names.mjs";
 
 const BASE = "/api/2.0/postgres/";
 
@@ -29,9 +30,10 @@ function target(operationId, path) {
 }
 
 /** Walks the writable properties of a body schema, collecting mask-relevant facts by path. */
-function maskFacts(spec, schema, prefix = "", facts = { groups: {}, immutable: [], maps: [], createOnly: [] }, depth = 0) {
+function maskFacts(spec, schema, prefix = "", facts = { groups: {}, immutable: [], carriedUnmasked: [], maps: [], createOnly: [] }, depth = 0) {
   const resolved = resolve(spec, schema);
   if (!resolved || depth > 6) return facts;
+  const required = new Set(resolved.required ?? []);
   for (const [group, members] of Object.entries(resolved["x-oneof-groups"] ?? {})) {
     facts.groups[`${prefix}${group}`] = members.map((m) => `${prefix}${m}`);
   }
@@ -39,6 +41,8 @@ function maskFacts(spec, schema, prefix = "", facts = { groups: {}, immutable: [
     if (prop.readOnly) continue;
     const path = `${prefix}${key}`;
     if (prop["x-immutable"]) facts.immutable.push(path);
+    // Immutable yet required in its object (EndpointSpec.endpoint_type): every body carries it, unmasked.
+    if (prop["x-immutable"] && required.has(key)) facts.carriedUnmasked.push(path);
     if (depth === 0 && prop.writeOnly && key !== "spec") facts.createOnly.push(path);
     const target = resolve(spec, prop);
     if (!target || typeof target !== "object") continue;
@@ -143,6 +147,8 @@ export interface OperationInfo {
     readonly paths: readonly string[];
     readonly groups: { readonly [group: string]: readonly string[] };
     readonly immutable: readonly string[];
+    /** Immutable fields a body must still carry (required in their object): sent, never masked. */
+    readonly carriedUnmasked: readonly string[];
     readonly maps: readonly string[];
     readonly createOnly: readonly string[];
   } | null;
@@ -151,6 +157,12 @@ export interface OperationInfo {
 }
 
 ${consts}
+
+/** The update operation of every resource kind whose update takes an \`update_mask\`, by kind. */
+export const UPDATE_OPERATIONS = { ${Object.entries(table).filter(([, info]) => info.updateMask).map(([id, info]) => `${kindOfTemplate(info.target.template)}: ${id}`).join(", ")} } as const;
+
+/** Path parameters spliced verbatim (\`x-verbatim\`): they carry their own rule instead of the one-segment rule. */
+export const VERBATIM_PARAMS: readonly string[] = ${JSON.stringify([...new Set(Object.values(table).flatMap((info) => info.verbatimPathParams))])};
 
 /** The result schema of every long-running operation, by id: what \`resumeOperation(client, name, kind)\` decodes. */
 export const LRO_RESULTS = ${JSON.stringify(Object.fromEntries(Object.entries(table).filter(([, info]) => info.lro).map(([id, info]) => [id, info.lro.response])))} as const;

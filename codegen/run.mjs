@@ -11,6 +11,7 @@ import { renderZod } from "./zod.mjs";
 import { renderOperations } from "./operations.mjs";
 import { renderModels } from "./models.mjs";
 import { renderFunctions, renderNamespaces } from "./functions.mjs";
+import { renderNames } from "./names.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const specPath = join(root, "spec", "postgres.openapi.yaml");
@@ -24,6 +25,7 @@ const outputs = {
   "models.ts": renderModels(spec),
   "schemas.ts": renderZod(spec),
   "operations.ts": renderOperations(spec),
+  "names.ts": renderNames(spec),
   "functions.ts": renderFunctions(spec),
   "namespaces.ts": renderNamespaces(spec),
 };

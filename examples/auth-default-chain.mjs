@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createLakebaseClient, NoCredentialsError } from "lakebase-sdk";
+import { createLakebaseClient } from "lakebase-sdk";
+import { NoCredentialsError } from "lakebase-sdk/auth";
 import { defaultCredentials } from "lakebase-sdk/auth/node";
 
 const server = createServer((req, res) => {

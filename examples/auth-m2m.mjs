@@ -3,7 +3,8 @@
 // one replay after a 401 with a forced refresh.
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { createLakebaseClient, oauthM2MCredentials } from "lakebase-sdk";
+import { createLakebaseClient } from "lakebase-sdk";
+import { oauthM2MCredentials } from "lakebase-sdk/auth";
 
 const CLIENT_ID = "11111111-2222-3333-4444-555555555555";
 const CLIENT_SECRET = "example-secret";

@@ -64,7 +64,9 @@ export function buildTypes(entries, { root = ROOT, outDir = TYPES_DIR } = {}) {
     writeFileSync(file.replace(/\.d\.ts$/, ".d.cts"), toCjsDeclaration(text));
     written.push(relative(root, file));
   });
-  const errors = [...program.getOptionsDiagnostics(), ...program.getSyntacticDiagnostics(), ...emit.diagnostics].filter(
+  // Semantic errors too, as tsup's own dts step did: a declaration emitted from code that does not
+  // type-check may describe an API that does not exist.
+  const errors = [...program.getOptionsDiagnostics(), ...program.getSyntacticDiagnostics(), ...program.getSemanticDiagnostics(), ...emit.diagnostics].filter(
     (d) => d.category === ts.DiagnosticCategory.Error,
   );
   if (errors.length > 0 || emit.emitSkipped) {

@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatName, names, NAME_TEMPLATES, parseName, validateId, ValidationError, type ResourceKind } from "../src/index.js";
+import { names, ValidationError, type ResourceKind } from "../src/index.js";
+import { formatName, NAME_TEMPLATES, parseName } from "../src/ops/names.js";
+import { validateId } from "../src/ops/ids.js";
 
 const lower = "abcdefghijklmnopqrstuvwxyz";
 const resourceId = fc

@@ -129,7 +129,7 @@ describe("Paginated", () => {
   });
 
   it("every list method of the spec is paginated", async () => {
-    const { operations } = await import("../src/index.js");
+    const { operations } = await import("../src/generated/operations.js");
     for (const [id, op] of Object.entries(operations)) {
       expect(Boolean(op.paginated), id).toBe(id.startsWith("List"));
       expect(Boolean(op.lro), id).toBe(/^(Create|Update|Delete|Undelete)/.test(id));

@@ -156,19 +156,39 @@ describe("createRetryingFetch — responses", () => {
   });
 
   it("GET: a retry still in flight when the budget runs out is cut off, and the last answer is returned", async () => {
+    // The first answer takes 250 ms of the 500 ms budget; the retry hangs and is cut at ≈500 ms
+    // from the start (what is left of the budget, not a fresh budget).
     let n = 0;
-    const inner: FetchLike = async () => (++n === 1 ? json(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "first" }) : new Promise<Response>(() => {}));
+    const inner: FetchLike = async () => {
+      if (++n > 1) return new Promise<Response>(() => {});
+      await sleep(250);
+      return json(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "first" });
+    };
     const t0 = performance.now();
     const outcome = await Promise.race([
-      createRetryingFetch(inner, { ...fast, budgetMs: 300 })(get()),
+      createRetryingFetch(inner, { ...fast, budgetMs: 500 })(get()),
       sleep(3_000).then(() => "still waiting" as const),
     ]);
+    const elapsed = performance.now() - t0;
     expect(outcome).not.toBe("still waiting");
     const res = outcome as Response;
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ error_code: "TEMPORARILY_UNAVAILABLE", message: "first" });
     expect(n).toBe(2);
-    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(elapsed).toBeGreaterThanOrEqual(490);
+    expect(elapsed).toBeLessThan(700);
+  });
+
+  it("the budget bounds retries, not the first attempt: a slow first answer is returned", async () => {
+    let n = 0;
+    const inner: FetchLike = async () => {
+      n += 1;
+      await sleep(300);
+      return json(200, { name: "projects/p1" });
+    };
+    const res = await createRetryingFetch(inner, { ...fast, budgetMs: 100 })(get());
+    expect(res.status).toBe(200);
+    expect(n).toBe(1);
   });
 
   it("a mutation is never abandoned mid-flight by the budget timer: a slow retried POST runs to its answer", async () => {
@@ -353,6 +373,58 @@ describe("createRetryingFetch — responses", () => {
   });
 });
 
+describe("createRetryingFetch — options and methods", () => {
+  it("works without options, with the defaults", async () => {
+    const s = scripted(json(404, { error_code: "NOT_FOUND", message: "gone" }));
+    const res = await createRetryingFetch(s.fetch)(get());
+    expect(res.status).toBe(404);
+    expect(s.calls).toHaveLength(1);
+  });
+
+  it.each([
+    ["negative", -1, 6],
+    ["NaN", Number.NaN, 6],
+    ["infinite", Number.POSITIVE_INFINITY, 6],
+    ["fractional (rounded down)", 2.7, 3],
+  ])("a %s maxRetries falls back to a sane count", async (_label, maxRetries, calls) => {
+    const s = scripted(json(503, {}));
+    await createRetryingFetch(s.fetch, { maxRetries, baseDelayMs: 1, maxDelayMs: 1, random: () => 0 })(get());
+    expect(s.calls).toHaveLength(calls);
+  });
+
+  it("invalid delays fall back to the defaults (500 ms base), and a negative budget to 60 s", async () => {
+    const delays: number[] = [];
+    const s = scripted(json(503, {}), json(200, {}));
+    const res = await createRetryingFetch(s.fetch, { maxRetries: 1, baseDelayMs: -5, maxDelayMs: Number.NaN, budgetMs: -1, random: () => 0.1, onRetry: (i) => delays.push(i.delayMs) })(get());
+    expect(res.status).toBe(200);
+    expect(delays).toEqual([50]); // 0.1 × min(10 000, 500)
+  });
+
+  it.each(["HEAD", "OPTIONS"])("%s is a safe method: retried on 500 and on a connection reset", async (method) => {
+    const s = scripted(json(500, {}), netError("ECONNRESET"), json(200, {}));
+    const res = await createRetryingFetch(s.fetch, fast)(get("/api/2.0/postgres/projects/p1", { method }));
+    expect(res.status).toBe(200);
+    expect(s.calls).toHaveLength(3);
+  });
+
+  it("onRetry names the network error by its pre-send code, else its first code, else its name", async () => {
+    const reasons: string[] = [];
+    const layered = new TypeError("fetch failed", { cause: Object.assign(new Error("socket"), { code: "UND_ERR_SOCKET", cause: Object.assign(new Error("refused"), { code: "ECONNREFUSED" }) }) });
+    const thrownString = "boom"; // a non-Error thrown by a custom fetch
+    const s = scripted(layered, netError("ECONNRESET"), new TypeError("fetch failed"), () => Promise.reject(thrownString), json(200, {}));
+    await createRetryingFetch(s.fetch, { ...fast, onRetry: (i) => reasons.push(i.reason) })(get());
+    expect(reasons).toEqual(["network error ECONNREFUSED", "network error ECONNRESET", "network error TypeError", "network error string"]);
+  });
+
+  it("a rebuilt error response keeps the request URL (error messages use its path)", async () => {
+    const original = json(404, { error_code: "NOT_FOUND" });
+    Object.defineProperty(original, "url", { value: `${BASE}/api/2.0/postgres/projects/p1` });
+    const res = await createRetryingFetch(async () => original, fast)(get());
+    expect(res).not.toBe(original);
+    expect(res.url).toBe(`${BASE}/api/2.0/postgres/projects/p1`);
+  });
+});
+
 describe("createRetryingFetch — network errors", () => {
   it("GET is retried on a network error (connection reset)", async () => {
     const s = scripted(netError("ECONNRESET"), json(200, {}));
@@ -425,7 +497,7 @@ describe("createRetryingFetch — timeouts and unreadable error bodies", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ name: "projects/p1" });
     expect(s.calls).toHaveLength(2);
-    expect(events).toHaveLength(1);
+    expect(events).toEqual(["network error RequestTimeoutError"]);
   });
 
   it("a timed-out POST is not retried (the server may have done the work): the timeout propagates", async () => {
@@ -447,9 +519,11 @@ describe("createRetryingFetch — timeouts and unreadable error bodies", () => {
 
   it("a GET whose error body fails to read is retried", async () => {
     const s = scripted(brokenBody(503), json(200, { name: "projects/p1" }));
-    const res = await createRetryingFetch(s.fetch, fast)(get());
+    const reasons: string[] = [];
+    const res = await createRetryingFetch(s.fetch, { ...fast, onRetry: (i) => reasons.push(i.reason) })(get());
     expect(res.status).toBe(200);
     expect(s.calls).toHaveLength(2);
+    expect(reasons).toEqual(["network error TypeError"]);
   });
 });
 

@@ -7,6 +7,7 @@
  * ID token must not travel to another origin.
  */
 import type { FetchLike } from "../ops/retry.js";
+import { backoffDelay } from "../ops/backoff.js";
 import { parseRetryAfter } from "../ops/parse-error-body.js";
 import { bufferedResponse } from "../ops/buffered-response.js";
 import { anySignal, raceAbort, sleep, startDeadline } from "../ops/sleep.js";
@@ -125,10 +126,17 @@ export async function sendTokenRequest(build: () => Request, ctx: RequestContext
 
     if (response && !RETRYABLE_STATUS.has(response.status)) return response;
 
-    let delay = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-    delay = delay / 2 + (Math.random() * delay) / 2;
-    const asked = response ? parseRetryAfter(response.headers.get("retry-after")) : undefined;
-    if (asked !== undefined) delay = Math.max(delay, asked);
+    // Equal jitter: a token request must wait at least half the step (the endpoint is struggling),
+    // spread over the other half so that many processes refreshing together come back apart.
+    const delay = backoffDelay({
+      attempt: attempt - 1,
+      baseMs: baseDelayMs,
+      factor: 2,
+      capMs: maxDelayMs,
+      jitter: "equal",
+      random: Math.random,
+      serverAskMs: response ? (parseRetryAfter(response.headers.get("retry-after")) ?? 0) : 0,
+    });
     const fits = Date.now() - started + delay <= budgetMs;
     if (attempt >= maxAttempts || !fits) {
       if (response) return response;

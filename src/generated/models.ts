@@ -17,6 +17,8 @@ export type Writable<T> = T extends Primitive ? T : T extends $Read<any> ? never
  */
 export declare const INPUT_FORM: unique symbol;
 
+import type { ProjectName, BranchName, EndpointName, DatabaseName, DataApiName, CdfConfigName, CdfStatusName, RoleName, CatalogName, SyncedTableName } from "./names.js";
+
 /** A protobuf Duration in its JSON form: decimal seconds with an `s` suffix and up to nine fractional digits, e.g. "300s", "604800s", "3.5s". */
 export type Duration = Readable<Schemas["Duration"]>;
 /** A protobuf Timestamp in its JSON form: an RFC 3339 UTC date-time with 0, 3, 6 or 9 fractional digits, e.g. "2025-01-01T00:00:00Z". */
@@ -90,7 +92,7 @@ export type DataApiOperationMetadata = Readable<Schemas["DataApiOperationMetadat
 /** Metadata of CdfConfig operations. Intentionally empty today; fields (e.g. progress) may be added. */
 export type CdfConfigOperationMetadata = Readable<Schemas["CdfConfigOperationMetadata"]>;
 /** A Lakebase project. `spec`, `initial_branch_spec` and `initial_endpoint_spec` are input only; read effective values from `status`. */
-export type Project = Readable<Schemas["Project"]> & { readonly [INPUT_FORM]?: ProjectInput };
+export type Project = Readable<Schemas["Project"]> & { readonly [INPUT_FORM]?: ProjectInput } & { readonly name?: ProjectName };
 /** Request-body form of {@link Project}: output-only fields are rejected at compile time. */
 export type ProjectInput = Writable<Schemas["Project"]>;
 /** The desired configuration of a project (input only). */
@@ -106,7 +108,7 @@ export type InitialBranchSpec = Readable<Schemas["InitialBranchSpec"]>;
 /** Configuration for the initial Read/Write endpoint created during project creation (create-only). `suspend_timeout_duration` and `no_suspension` are mutually exclusive. */
 export type InitialEndpointSpec = Readable<Schemas["InitialEndpointSpec"]>;
 /** A branch of a project. `spec` is input only; read effective values from `status`. */
-export type Branch = Readable<Schemas["Branch"]> & { readonly [INPUT_FORM]?: BranchInput };
+export type Branch = Readable<Schemas["Branch"]> & { readonly [INPUT_FORM]?: BranchInput } & { readonly name?: BranchName };
 /** Request-body form of {@link Branch}: output-only fields are rejected at compile time. */
 export type BranchInput = Writable<Schemas["Branch"]>;
 /** The desired configuration of a branch (input only). The expiration oneof (`ttl` | `expire_time` | `no_expiry`) is masked as `spec.expiration` when updating. */
@@ -114,7 +116,7 @@ export type BranchSpec = Readable<Schemas["BranchSpec"]>;
 /** The observed state of a branch (output only). */
 export type BranchStatus = Readable<Schemas["BranchStatus"]>;
 /** A compute endpoint of a branch. `spec` is input only; read effective values from `status`. */
-export type Endpoint = Readable<Schemas["Endpoint"]> & { readonly [INPUT_FORM]?: EndpointInput };
+export type Endpoint = Readable<Schemas["Endpoint"]> & { readonly [INPUT_FORM]?: EndpointInput } & { readonly name?: EndpointName };
 /** Request-body form of {@link Endpoint}: output-only fields are rejected at compile time. */
 export type EndpointInput = Writable<Schemas["Endpoint"]>;
 /** The desired configuration of a compute endpoint (input only). The suspension oneof (`suspend_timeout_duration` | `no_suspension`) is masked as `spec.suspension` when updating. `endpoint_type` is required (and therefore also sent on updates) but immutable. */
@@ -130,7 +132,7 @@ export type EndpointHosts = Readable<Schemas["EndpointHosts"]>;
 /** A collection of settings for a compute endpoint. */
 export type EndpointSettings = Readable<Schemas["EndpointSettings"]>;
 /** Database represents a Postgres database within a Branch. `spec` is input only; read effective values from `status`. */
-export type Database = Readable<Schemas["Database"]> & { readonly [INPUT_FORM]?: DatabaseInput };
+export type Database = Readable<Schemas["Database"]> & { readonly [INPUT_FORM]?: DatabaseInput } & { readonly name?: DatabaseName };
 /** Request-body form of {@link Database}: output-only fields are rejected at compile time. */
 export type DatabaseInput = Writable<Schemas["Database"]>;
 /** The desired state of a Postgres database (input only). */
@@ -138,7 +140,7 @@ export type DatabaseDatabaseSpec = Readable<Schemas["DatabaseDatabaseSpec"]>;
 /** The observed state of a Postgres database (output only). */
 export type DatabaseDatabaseStatus = Readable<Schemas["DatabaseDatabaseStatus"]>;
 /** Role represents a Postgres role within a Branch. `spec` is input only; read effective values from `status`. */
-export type Role = Readable<Schemas["Role"]> & { readonly [INPUT_FORM]?: RoleInput };
+export type Role = Readable<Schemas["Role"]> & { readonly [INPUT_FORM]?: RoleInput } & { readonly name?: RoleName };
 /** Request-body form of {@link Role}: output-only fields are rejected at compile time. */
 export type RoleInput = Writable<Schemas["Role"]>;
 /** The desired state of a Postgres role (input only). */
@@ -172,7 +174,7 @@ export type ListCdfConfigsResponse = Readable<Schemas["ListCdfConfigsResponse"]>
 /** Response to a ListCdfStatuses request, containing a page of replicated table statuses and a token for fetching the next page. */
 export type ListCdfStatusesResponse = Readable<Schemas["ListCdfStatusesResponse"]>;
 /** Registration of a Lakebase Postgres database as a Unity Catalog catalog. `spec` is input only; read effective values from `status`. */
-export type Catalog = Readable<Schemas["Catalog"]> & { readonly [INPUT_FORM]?: CatalogInput };
+export type Catalog = Readable<Schemas["Catalog"]> & { readonly [INPUT_FORM]?: CatalogInput } & { readonly name?: CatalogName };
 /** Request-body form of {@link Catalog}: output-only fields are rejected at compile time. */
 export type CatalogInput = Writable<Schemas["Catalog"]>;
 /** The desired state of the Catalog (input only). */
@@ -180,7 +182,7 @@ export type CatalogCatalogSpec = Readable<Schemas["CatalogCatalogSpec"]>;
 /** The observed state of the Catalog (output only). */
 export type CatalogCatalogStatus = Readable<Schemas["CatalogCatalogStatus"]>;
 /** A table synchronised from a Unity Catalog Delta table into Lakebase Postgres. `spec` is modelled as input only (generated field behaviour); clients should tolerate it appearing in responses. */
-export type SyncedTable = Readable<Schemas["SyncedTable"]> & { readonly [INPUT_FORM]?: SyncedTableInput };
+export type SyncedTable = Readable<Schemas["SyncedTable"]> & { readonly [INPUT_FORM]?: SyncedTableInput } & { readonly name?: SyncedTableName };
 /** Request-body form of {@link SyncedTable}: output-only fields are rejected at compile time. */
 export type SyncedTableInput = Writable<Schemas["SyncedTable"]>;
 /** Configuration of a synced table (input only). */
@@ -200,7 +202,7 @@ export type DeltaTableSyncInfo = Readable<Schemas["DeltaTableSyncInfo"]>;
 /** Progress information of the Synced Table data synchronization pipeline. */
 export type SyncedTablePipelineProgress = Readable<Schemas["SyncedTablePipelineProgress"]>;
 /** DataApi represents the Data API (PostgREST) configuration for a Database. At most one DataApi per database. Create enables Data API, Delete disables it. */
-export type DataApi = Readable<Schemas["DataApi"]> & { readonly [INPUT_FORM]?: DataApiInput };
+export type DataApi = Readable<Schemas["DataApi"]> & { readonly [INPUT_FORM]?: DataApiInput } & { readonly name?: DataApiName };
 /** Request-body form of {@link DataApi}: output-only fields are rejected at compile time. */
 export type DataApiInput = Writable<Schemas["DataApi"]>;
 /** Desired PostgREST configuration (input). */
@@ -208,11 +210,11 @@ export type DataApiDataApiSpec = Readable<Schemas["DataApiDataApiSpec"]>;
 /** Observed state (output-only). */
 export type DataApiDataApiStatus = Readable<Schemas["DataApiDataApiStatus"]>;
 /** A Lakebase CDF configuration (CdfConfig): one per Postgres schema per database, replicating that schema's tables into a Unity Catalog schema. Immutable once created. */
-export type CdfConfig = Readable<Schemas["CdfConfig"]> & { readonly [INPUT_FORM]?: CdfConfigInput };
+export type CdfConfig = Readable<Schemas["CdfConfig"]> & { readonly [INPUT_FORM]?: CdfConfigInput } & { readonly name?: CdfConfigName };
 /** Request-body form of {@link CdfConfig}: output-only fields are rejected at compile time. */
 export type CdfConfigInput = Writable<Schemas["CdfConfig"]>;
 /** The read-only replication status of a single Postgres table replicated under a CdfConfig. One status exists per replicated table. It is created automatically and cannot be modified. */
-export type CdfStatus = Readable<Schemas["CdfStatus"]>;
+export type CdfStatus = Readable<Schemas["CdfStatus"]> & { readonly name?: CdfStatusName };
 
 /** Every model by its schema name (what an operation's `x-lro` result names). */
 export interface Models {

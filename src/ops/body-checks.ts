@@ -1,7 +1,7 @@
 import type { OperationInfo } from "../generated/operations.js";
 import { checkDuration } from "./durations.js";
 import { ValidationError } from "./errors.js";
-import { parseName } from "./names.js";
+import { parseName } from "./name-parse.js";
 
 /**
  * The largest request body sent, as UTF-8 JSON: 1 MiB. The API documents no limit; its bodies are

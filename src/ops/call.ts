@@ -3,7 +3,8 @@ import type { OperationId, OperationInfo } from "../generated/operations.js";
 import { checkBody } from "./body-checks.js";
 import { apiErrorFromResponse, LakebaseError, ValidationError } from "./errors.js";
 import { checkId, ID_RULES } from "./ids.js";
-import { parseName } from "./names.js";
+import { parseName } from "./name-parse.js";
+import { checkOperationName } from "./names.js";
 import type { FetchLike } from "./retry.js";
 import { isWellFormed } from "./well-formed.js";
 
@@ -162,6 +163,9 @@ function serializeQuery(query: Record<string, unknown>): string {
 
 function pathParams(op: OperationInfo, resource: string | undefined): Record<string, string> {
   if (op.target.kind === "none") return {};
+  // An operation name is spliced whole (x-verbatim); what keeps it on an operation is that its
+  // resource part parses as a known kind.
+  if (op.verbatimPathParams.length > 0) return { [op.verbatimPathParams[0]!]: checkOperationName(resource, op.target.kind) };
   return parseName(op.target.template, resource, op.target.kind);
 }
 

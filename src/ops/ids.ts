@@ -1,4 +1,4 @@
-import { operations } from "../generated/operations.js";
+import { VERBATIM_PARAMS } from "../generated/operations.js";
 import { ValidationError } from "./errors.js";
 import { isWellFormed } from "./well-formed.js";
 
@@ -55,7 +55,7 @@ export const ID_RULES: Readonly<Record<string, IdRule>> = {
 };
 
 /** Parameters spliced into the path as they are (`x-verbatim` in the spec): they carry their own rule. */
-const VERBATIM: ReadonlySet<string> = new Set(Object.values(operations).flatMap((op) => [...op.verbatimPathParams]));
+const VERBATIM: ReadonlySet<string> = new Set(VERBATIM_PARAMS);
 
 /**
  * Every other id becomes one path segment (percent-encoded) now or later, inside the resource

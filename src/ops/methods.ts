@@ -5,6 +5,7 @@
 import type { Operation } from "../generated/models.js";
 import type { operations as Ops } from "../generated/openapi.js";
 import type { OperationInfo } from "../generated/operations.js";
+import { backoffDelay } from "./backoff.js";
 import { checkNameAndBody, prepareCall, sendCall, type CallArgs, type CallOptions, type PreparedCall } from "./call.js";
 import { contextOf, type Lakebase, type ResourceContext } from "./context.js";
 import { ConflictError, ValidationError } from "./errors.js";
@@ -156,7 +157,8 @@ async function retryConflict<T>(ctx: ResourceContext, send: () => Promise<T>, me
       return await send();
     } catch (error) {
       const notYet = error instanceof ConflictError && pattern.test(error.message);
-      const delay = Math.min(10_000, 1_000 * 1.5 ** attempt) * (0.75 + ctx.driver.random() * 0.5);
+      // The operation-poll numbers of old (1 s ×1.5 to 10 s, ±25 %): reconciliation takes seconds.
+      const delay = backoffDelay({ attempt, baseMs: 1_000, factor: 1.5, capMs: 10_000, jitter: 0.25, random: ctx.driver.random });
       if (!notYet || ctx.driver.now() - start + delay > timeoutMs) throw error;
       await sleep(delay, signal);
     }

@@ -1,77 +1,20 @@
-import { checkId } from "./ids.js";
+import { NAME_TEMPLATES, type NameOfKind, type ResourceKind } from "../generated/names.js";
 import { ValidationError } from "./errors.js";
+import { checkId, validateId } from "./ids.js";
+import { formatName, parseName } from "./name-parse.js";
 
 /*
  * Resource names. Every single-resource method takes the full hierarchical name
- * (`projects/p/branches/b`); the types below let an editor tell a branch name from an endpoint
- * name, and `parseName` checks the same at run time before any request is sent.
+ * (`projects/p/branches/b`); the generated name types (src/generated/names.ts) let an editor tell a
+ * branch name from an endpoint name, and `parseName` checks the same at run time before any
+ * request is sent.
  */
 
-export type ProjectName = `projects/${string}`;
-export type BranchName = `projects/${string}/branches/${string}`;
-export type EndpointName = `projects/${string}/branches/${string}/endpoints/${string}`;
-export type DatabaseName = `projects/${string}/branches/${string}/databases/${string}`;
-export type RoleName = `projects/${string}/branches/${string}/roles/${string}`;
-export type DataApiName = `projects/${string}/branches/${string}/databases/${string}/data-api`;
-export type CdfConfigName = `projects/${string}/branches/${string}/databases/${string}/cdf-configs/${string}`;
-export type CdfStatusName = `${CdfConfigName}/cdf-statuses/${string}`;
-export type CatalogName = `catalogs/${string}`;
-export type SyncedTableName = `synced_tables/${string}`;
+export * from "../generated/names.js";
+export { formatName, parseName };
+
+/** An operation name: `<resource name>/operations/{id}`. */
 export type OperationName = `${string}operations/${string}`;
-
-/** One path segment: non-empty, no `/`. `string` itself passes (a name only known at run time). */
-type Segment<S extends string> = string extends S ? S : S extends "" | `${string}/${string}` ? never : S;
-type Segments<T extends readonly string[]> = T extends readonly [infer H extends string, ...infer R extends string[]]
-  ? [Segment<H>] extends [never] ? false : Segments<R>
-  : true;
-
-/**
- * `N` when it has exactly the segments of the expected kind, else a message type the editor
- * shows: "Expected a branch name: projects/{project_id}/branches/{branch_id}".
- */
-type Checked<N extends string, Parts extends readonly string[] | false, Expected extends string> = string extends N
-  ? N
-  : Parts extends readonly string[]
-    ? Segments<Parts> extends true
-      ? N
-      : Expected
-    : Expected;
-
-export type ValidProjectName<N extends string> = Checked<N, N extends `projects/${infer P}` ? [P] : false, "Expected a project name: projects/{project_id}">;
-export type ValidBranchName<N extends string> = Checked<N, N extends `projects/${infer P}/branches/${infer B}` ? [P, B] : false, "Expected a branch name: projects/{project_id}/branches/{branch_id}">;
-export type ValidEndpointName<N extends string> = Checked<N, N extends `projects/${infer P}/branches/${infer B}/endpoints/${infer E}` ? [P, B, E] : false, "Expected an endpoint name: projects/{project_id}/branches/{branch_id}/endpoints/{endpoint_id}">;
-export type ValidDatabaseName<N extends string> = Checked<N, N extends `projects/${infer P}/branches/${infer B}/databases/${infer D}` ? [P, B, D] : false, "Expected a database name: projects/{project_id}/branches/{branch_id}/databases/{database_id}">;
-export type ValidRoleName<N extends string> = Checked<N, N extends `projects/${infer P}/branches/${infer B}/roles/${infer R}` ? [P, B, R] : false, "Expected a role name: projects/{project_id}/branches/{branch_id}/roles/{role_id}">;
-export type ValidDataApiName<N extends string> = Checked<N, N extends `projects/${infer P}/branches/${infer B}/databases/${infer D}/data-api` ? [P, B, D] : false, "Expected a Data API name: projects/{project_id}/branches/{branch_id}/databases/{database_id}/data-api">;
-export type ValidCdfConfigName<N extends string> = Checked<N, N extends `projects/${infer P}/branches/${infer B}/databases/${infer D}/cdf-configs/${infer C}` ? [P, B, D, C] : false, "Expected a CDF config name: projects/{project_id}/branches/{branch_id}/databases/{database_id}/cdf-configs/{cdf_config_id}">;
-export type ValidCdfStatusName<N extends string> = Checked<N, N extends `projects/${infer P}/branches/${infer B}/databases/${infer D}/cdf-configs/${infer C}/cdf-statuses/${infer S}` ? [P, B, D, C, S] : false, "Expected a CDF status name: .../cdf-configs/{cdf_config_id}/cdf-statuses/{cdf_status_id}">;
-export type ValidCatalogName<N extends string> = Checked<N, N extends `catalogs/${infer C}` ? [C] : false, "Expected a catalog name: catalogs/{catalog_id}">;
-export type ValidSyncedTableName<N extends string> = Checked<N, N extends `synced_tables/${infer T}` ? [T] : false, "Expected a synced table name: synced_tables/{catalog}.{schema}.{table}">;
-
-/**
- * Matches `name` against a template such as `projects/{project_id}/branches/{branch_id}` and
- * returns the parameters, each checked by its id rule. Throws a ValidationError naming `field`.
- * A template made of one verbatim parameter (`{operation_name}`) takes the whole name.
- */
-export function parseName(template: string, name: unknown, field = "name"): Record<string, string> {
-  if (typeof name !== "string" || name.length === 0) {
-    throw new ValidationError(field, `is required: expected a resource name like ${template}`);
-  }
-  const whole = /^\{([a-z_]+)\}$/.exec(template)?.[1];
-  if (whole) return { [whole]: whole === "operation_name" ? checkOperationName(name, field) : checkId(whole, name, field) };
-  const want = template.split("/");
-  const got = name.split("/");
-  const mismatch = () => new ValidationError(field, `expected a resource name like ${template}, got "${name}"`);
-  if (want.length !== got.length) throw mismatch();
-  const params: Record<string, string> = {};
-  want.forEach((part, i) => {
-    const value = got[i]!;
-    const param = /^\{([a-z_]+)\}$/.exec(part)?.[1];
-    if (param) params[param] = checkId(param, value, `${field} (${param})`);
-    else if (part !== value) throw mismatch();
-  });
-  return params;
-}
 
 const OPERATIONS = "operations/";
 
@@ -98,27 +41,6 @@ export function checkOperationName(name: unknown, field = "name"): string {
   );
 }
 
-/** Fills a template with ids, checking each: `formatName("projects/{project_id}", { project_id: "p" })`. */
-export function formatName(template: string, params: Record<string, string>): string {
-  return template.replace(/\{([a-z_]+)\}/g, (_, param: string) => checkId(param, params[param]));
-}
-
-/** The name template of every resource kind (relative to /api/2.0/postgres/). */
-export const NAME_TEMPLATES = {
-  project: "projects/{project_id}",
-  branch: "projects/{project_id}/branches/{branch_id}",
-  endpoint: "projects/{project_id}/branches/{branch_id}/endpoints/{endpoint_id}",
-  database: "projects/{project_id}/branches/{branch_id}/databases/{database_id}",
-  role: "projects/{project_id}/branches/{branch_id}/roles/{role_id}",
-  dataApi: "projects/{project_id}/branches/{branch_id}/databases/{database_id}/data-api",
-  cdfConfig: "projects/{project_id}/branches/{branch_id}/databases/{database_id}/cdf-configs/{cdf_config_id}",
-  cdfStatus: "projects/{project_id}/branches/{branch_id}/databases/{database_id}/cdf-configs/{cdf_config_id}/cdf-statuses/{cdf_status_id}",
-  catalog: "catalogs/{catalog_id}",
-  syncedTable: "synced_tables/{synced_table_id}",
-} as const;
-
-export type ResourceKind = keyof typeof NAME_TEMPLATES;
-
 /** The ids a template names: "projects/{project_id}/branches/{branch_id}" → "project_id" | "branch_id". */
 type TemplateIds<T extends string> = T extends `${string}{${infer Id}}${infer Rest}` ? Id | TemplateIds<Rest> : never;
 
@@ -130,18 +52,9 @@ function parserFor<K extends ResourceKind>(kind: K) {
 }
 
 /** Parsers: `parse.branch("projects/p/branches/b")` → `{ project_id: "p", branch_id: "b" }`; ValidationError on a bad name. */
-export const parse = {
-  project: parserFor("project"),
-  branch: parserFor("branch"),
-  endpoint: parserFor("endpoint"),
-  database: parserFor("database"),
-  role: parserFor("role"),
-  dataApi: parserFor("dataApi"),
-  cdfConfig: parserFor("cdfConfig"),
-  cdfStatus: parserFor("cdfStatus"),
-  catalog: parserFor("catalog"),
-  syncedTable: parserFor("syncedTable"),
-} as const;
+export const parse = Object.fromEntries((Object.keys(NAME_TEMPLATES) as ResourceKind[]).map((kind) => [kind, parserFor(kind)])) as unknown as {
+  readonly [K in ResourceKind]: (name: string) => NameParts<K>;
+};
 
 /** The kind of a resource name, or undefined when it matches none. */
 export function kindOf(name: string): ResourceKind | undefined {
@@ -156,32 +69,28 @@ export function kindOf(name: string): ResourceKind | undefined {
   return undefined;
 }
 
-/** Builders for every resource name; each checks its ids. */
+/** The ids of a template in order, as a tuple of strings: "projects/{project_id}/branches/{branch_id}" → [string, string]. */
+type IdArgs<T extends string> = T extends `${string}{${string}}${infer Rest}` ? [string, ...IdArgs<Rest>] : [];
+
+function builderFor<K extends ResourceKind>(kind: K) {
+  const template: string = NAME_TEMPLATES[kind];
+  const params = [...template.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1]!);
+  return (...ids: string[]) => formatName(template, Object.fromEntries(params.map((p, i) => [p, ids[i]!])));
+}
+
+type Builders = { readonly [K in ResourceKind]: (...ids: IdArgs<(typeof NAME_TEMPLATES)[K]>) => NameOfKind[K] };
+
+/**
+ * Builders from ids for every resource name, each checking its ids (`names.branch("p", "dev")`),
+ * with `names.parse.<kind>(name)` and `names.kindOf(name)`. From a parent name, the generated
+ * `branchName(project, "dev")`, `endpointName(branch.name, "primary")`, … read better.
+ */
 export const names = {
+  /** The resource name templates by kind (`names.templates.branch`). */
+  templates: NAME_TEMPLATES,
   parse,
   kindOf,
-  project: (projectId: string) => formatName("projects/{project_id}", { project_id: projectId }) as ProjectName,
-  branch: (projectId: string, branchId: string) =>
-    formatName("projects/{project_id}/branches/{branch_id}", { project_id: projectId, branch_id: branchId }) as BranchName,
-  endpoint: (projectId: string, branchId: string, endpointId: string) =>
-    formatName("projects/{project_id}/branches/{branch_id}/endpoints/{endpoint_id}", {
-      project_id: projectId,
-      branch_id: branchId,
-      endpoint_id: endpointId,
-    }) as EndpointName,
-  database: (projectId: string, branchId: string, databaseId: string) =>
-    formatName("projects/{project_id}/branches/{branch_id}/databases/{database_id}", {
-      project_id: projectId,
-      branch_id: branchId,
-      database_id: databaseId,
-    }) as DatabaseName,
-  role: (projectId: string, branchId: string, roleId: string) =>
-    formatName("projects/{project_id}/branches/{branch_id}/roles/{role_id}", {
-      project_id: projectId,
-      branch_id: branchId,
-      role_id: roleId,
-    }) as RoleName,
-  catalog: (catalogId: string) => formatName("catalogs/{catalog_id}", { catalog_id: catalogId }) as CatalogName,
-  syncedTable: (syncedTableId: string) =>
-    formatName("synced_tables/{synced_table_id}", { synced_table_id: syncedTableId }) as SyncedTableName,
-} as const;
+  /** The rule an id breaks, or undefined: for forms and CLIs that check as the user types. */
+  validateId,
+  ...(Object.fromEntries((Object.keys(NAME_TEMPLATES) as ResourceKind[]).map((kind) => [kind, builderFor(kind)])) as unknown as Builders),
+};

@@ -1,5 +1,7 @@
 /**
- * Retrying fetch (reference §9.3), built on p-retry.
+ * Retrying fetch, built on p-retry. What may be retried follows the spec's error section
+ * (spec/postgres.openapi.yaml, `info.description`, "Errors"): 429, 503 and the throttling codes,
+ * honouring `Retry-After` and the `RetryInfo` detail.
  *
  * What is retried:
  *  - every method: HTTP 429 and 503, and any error response whose JSON `error_code` is
@@ -11,8 +13,13 @@
  *    `cause` chain). A POST answered 500, or whose connection was reset, is never re-sent.
  *
  * Delay before retry n (n = 1, 2, …): full jitter `random() * min(maxDelayMs, baseDelayMs * 2^(n-1))`,
- * raised to the server's ask (Retry-After header or RetryInfo.retry_delay, not capped). If the
- * delay does not fit in the remaining budget, the last response is returned at once.
+ * raised to the server's ask (Retry-After header or RetryInfo.retry_delay, not capped), computed by
+ * the SDK's one backoff helper (backoff.ts). If the delay does not fit in the remaining budget, the
+ * last response is returned at once.
+ *
+ * p-retry counts the attempts and holds the time budget; its own delay (`minTimeout` × `factor`ⁿ,
+ * jittered only by `Math.random` and blind to Retry-After) is set to 0, and the sleep happens in
+ * `onFailedAttempt`, where the server's ask and the injected `random` are known.
  *
  * When retrying stops, the last Response is returned (never thrown), so the caller's HTTP layer
  * builds the typed ApiError. Transport errors that are not retried (or are retried to exhaustion)
@@ -20,6 +27,7 @@
  */
 
 import pRetry from "p-retry";
+import { backoffDelay } from "./backoff.js";
 import { LakebaseError, NetworkError, RequestTimeoutError, RETRYABLE_ERROR_CODES } from "./errors.js";
 import { networkErrorCodes, PRE_SEND_ERROR_CODES } from "./network-codes.js";
 import { parseErrorBody, requestPath, serverRetryDelayMs } from "./parse-error-body.js";
@@ -216,10 +224,15 @@ export function createRetryingFetch(inner: FetchLike, options?: RetryOptions | f
         onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
           // Throwing here makes p-retry stop and reject with what we threw (unwrapped below).
           if (!(error instanceof AttemptFailure) || !error.retryable || retriesLeft <= 0) throw error;
-          const r = random();
-          const jitter = (Number.isFinite(r) ? Math.min(Math.max(r, 0), 1) : 0) *
-            Math.min(maxDelayMs, baseDelayMs * 2 ** (attemptNumber - 1));
-          const delayMs = Math.ceil(Math.max(jitter, error.serverDelayMs ?? 0));
+          const delayMs = backoffDelay({
+            attempt: attemptNumber - 1,
+            baseMs: baseDelayMs,
+            factor: 2,
+            capMs: maxDelayMs,
+            jitter: "full",
+            random,
+            serverAskMs: error.serverDelayMs ?? 0,
+          });
           const remaining = budgetMs - (now() - start);
           if (delayMs >= remaining) throw error; // would not fit: stop now, don't sleep then fail
           if (onRetry) {

@@ -1,6 +1,6 @@
 import type { LakebaseClient } from "../client.js";
 import type { DatabaseCredential } from "../generated/models.js";
-import { operations } from "../generated/operations.js";
+import { GenerateDatabaseCredential } from "../generated/operations.js";
 import { checkDuration } from "../ops/durations.js";
 import { RequestTimeoutError } from "../ops/errors.js";
 import { rememberSecret } from "../ops/redact.js";
@@ -53,7 +53,7 @@ export function databaseCredentialProvider(options: DatabaseCredentialOptions): 
 
   const mintTimeoutMs = options.mintTimeoutMs ?? 60_000;
   // Refused here, when the pool is made, not at its first connection.
-  if (options.ttl !== undefined) checkDuration("ttl", options.ttl, operations.GenerateDatabaseCredential.body?.durations["ttl"]);
+  if (options.ttl !== undefined) checkDuration("ttl", options.ttl, GenerateDatabaseCredential.body.durations.ttl);
 
   const fetchCredential = async (): Promise<Cached> => {
     requests += 1;

@@ -1,9 +1,12 @@
+import { backoffDelay } from "../ops/backoff.js";
+
 /**
  * Which connection failures mean "the endpoint is waking up from scale to zero, try again":
  * refused or reset sockets, timeouts, and the server codes for "starting up" / "shutting down" /
- * connection failures (reference auth.md 5.8: 57P03 cannot_connect_now, 57P01 admin_shutdown,
- * 08000/08003/08006). Authentication (28P01, 28000) and missing objects (3D000, 42704) are
- * final: retrying them only delays the error.
+ * connection failures (PostgreSQL's error codes, appendix A of its manual: 57P03
+ * cannot_connect_now, 57P01 admin_shutdown, 08000/08003/08006 connection exceptions).
+ * Authentication (28P01, 28000) and missing objects (3D000, 42704) are final: retrying them only
+ * delays the error.
  */
 const TRANSIENT_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P03", "57P01", "08000", "08003", "08006"]);
 
@@ -32,7 +35,7 @@ export interface WakeUpRetryOptions {
   readonly initialDelayMs?: number;
 }
 
+/** The delay before connection attempt `attempt + 2`: equal jitter, so a retry never comes at once. */
 export function wakeUpDelay(attempt: number, options: WakeUpRetryOptions = {}, random = Math.random): number {
-  const base = Math.min(5_000, (options.initialDelayMs ?? 250) * 2 ** attempt);
-  return Math.round(base * (0.5 + random() * 0.5));
+  return backoffDelay({ attempt, baseMs: options.initialDelayMs ?? 250, factor: 2, capMs: 5_000, jitter: "equal", random });
 }

@@ -1,6 +1,7 @@
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { cachedTokenProvider, isCachedTokenProvider, oauthM2MCredentials, type AccessToken, type TokenRefreshEvent } from "../../src/index.js";
+import { type AccessToken } from "../../src/index.js";
+import { isCachedTokenProvider, oauthM2MCredentials, type TokenRefreshEvent, cachedTokenProvider } from "../../src/auth/index.js";
 
 const MIN = 60_000;
 

@@ -1,10 +1,12 @@
 import nock from "nock";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { inspect } from "node:util";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { AuthConfigError, AuthenticationFailedError, chainCredentials, CredentialUnavailableError, NoCredentialsError, patCredentials } from "../../src/index.js";
+
+import { AuthConfigError, chainCredentials, CredentialUnavailableError, NoCredentialsError, patCredentials, AuthenticationFailedError } from "../../src/auth/index.js";
 import { defaultCredentials, DEFAULT_CHAIN_ORDER, type DefaultCredentialsOptions } from "../../src/auth/node.js";
 
 const FIXTURE = fileURLToPath(new URL("./fixtures/databrickscfg", import.meta.url));
@@ -225,6 +227,89 @@ describe("chainCredentials (core, generic)", () => {
       { name: "never", create: () => patCredentials({ token: "x" }) },
     ]);
     await expect(broken.getToken()).rejects.toThrow("boom");
+  });
+});
+
+describe("chainCredentials: selection details", () => {
+  const unavailable = (name: string, reason: string) => ({
+    name,
+    create: (): never => {
+      throw new CredentialUnavailableError(name, reason);
+    },
+  });
+
+  it("the error names the chain ('chain' unless named) and lists every link", async () => {
+    const unnamed = await Promise.resolve(chainCredentials([unavailable("a", "no a")]).getToken()).catch((e: unknown) => e);
+    expect(unnamed).toBeInstanceOf(NoCredentialsError);
+    expect((unnamed as Error).message).toBe("chain: no credentials found; tried:\n  - a: no a");
+    const named = await Promise.resolve(chainCredentials([unavailable("a", "no a"), unavailable("b", "no b")], { name: "mine", hint: "see the docs" }).getToken()).catch((e: unknown) => e);
+    expect((named as Error).message).toBe("mine: no credentials found; tried:\n  - a: no a\n  - b: no b\nsee the docs");
+  });
+
+  it("rethrowSingle rethrows the link's own error only when there is exactly one link", async () => {
+    const single = await Promise.resolve(chainCredentials([unavailable("only", "not here")], { rethrowSingle: true }).getToken()).catch((e: unknown) => e);
+    expect(single).toBeInstanceOf(CredentialUnavailableError);
+    expect(single).not.toBeInstanceOf(NoCredentialsError);
+    const two = await Promise.resolve(chainCredentials([unavailable("a", "no a"), unavailable("b", "no b")], { rethrowSingle: true }).getToken()).catch((e: unknown) => e);
+    expect(two).toBeInstanceOf(NoCredentialsError);
+  });
+
+  it("the winner is named by its provider's name, else by its link's name", async () => {
+    const unnamedProvider = chainCredentials([{ name: "custom-link", create: () => ({ getToken: () => ({ accessToken: "x" }) }) }]);
+    await unnamedProvider.getToken();
+    expect(unnamedProvider.name).toBe("custom-link");
+    const namedProvider = chainCredentials([{ name: "link", create: () => patCredentials({ token: "y" }) }]);
+    await namedProvider.getToken();
+    expect(namedProvider.name).toBe("pat");
+  });
+
+  it("the selection's dry run gets the caller's signal", async () => {
+    const signals: (AbortSignal | undefined)[] = [];
+    const auth = chainCredentials([{ name: "p", create: () => ({ getToken: (o?: { signal?: AbortSignal }) => (signals.push(o?.signal), { accessToken: "t" }) }) }]);
+    const controller = new AbortController();
+    await auth.getToken({ signal: controller.signal });
+    expect(signals).toEqual([controller.signal]);
+  });
+
+  it("concurrent first callers share one selection and its dry-run token", async () => {
+    let creates = 0;
+    let asked = 0;
+    const auth = chainCredentials([
+      {
+        name: "p",
+        create: async () => {
+          creates += 1;
+          await new Promise((r) => setTimeout(r, 20));
+          return { getToken: () => ({ accessToken: `t-${++asked}` }) };
+        },
+      },
+    ]);
+    const tokens = await Promise.all([auth.getToken(), auth.getToken(), auth.getToken()]);
+    expect(tokens.map((t) => t.accessToken)).toEqual(["t-1", "t-1", "t-1"]);
+    expect(creates).toBe(1);
+    expect(asked).toBe(1);
+  });
+
+  it("a forced refresh during the first selection is not answered with the dry run's token", async () => {
+    const asked: boolean[] = [];
+    const auth = chainCredentials([{ name: "p", create: () => ({ getToken: (o?: { forceRefresh?: boolean }) => (asked.push(o?.forceRefresh === true), { accessToken: `t-${asked.length}` }) }) }]);
+    expect((await auth.getToken({ forceRefresh: true })).accessToken).toBe("t-2");
+    expect(asked).toEqual([false, true]);
+  });
+
+  it("prints which provider won, never a token, and keeps its printing helpers out of its keys", async () => {
+    const auth = chainCredentials([{ name: "pat", create: () => patCredentials({ token: "dapi-secret-in-chain" }) }]);
+    expect(String(auth)).toBe("ChainedTokenProvider(unresolved)");
+    expect(JSON.stringify(auth)).toBe('{"provider":"ChainedTokenProvider","selected":null}');
+    expect(inspect(auth)).toBe("ChainedTokenProvider(unresolved)");
+    await auth.getToken();
+    expect(String(auth)).toBe("ChainedTokenProvider(pat)");
+    expect(JSON.stringify(auth)).toBe('{"provider":"ChainedTokenProvider","selected":"pat"}');
+    expect(inspect(auth)).toBe("ChainedTokenProvider(pat)");
+    expect(Object.keys(auth).sort()).toEqual(["getToken", "name", "refreshable", "resolve"]);
+    for (const key of ["toString", "toJSON", Symbol.for("nodejs.util.inspect.custom")]) {
+      expect(Object.getOwnPropertyDescriptor(auth, key)).toMatchObject({ enumerable: false, configurable: true });
+    }
   });
 });
 

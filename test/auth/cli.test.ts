@@ -2,7 +2,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { AuthenticationFailedError, CredentialUnavailableError, InvalidTokenResponseError } from "../../src/index.js";
+
+import { CredentialUnavailableError, AuthenticationFailedError, InvalidTokenResponseError } from "../../src/auth/index.js";
 import { databricksCliCredentials, parseExpiry } from "../../src/auth/node.js";
 
 const dir = mkdtempSync(join(tmpdir(), "lakebase-fake-cli-"));

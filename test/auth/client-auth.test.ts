@@ -1,14 +1,7 @@
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  chainCredentials,
-  createLakebaseClient,
-  oauthM2MCredentials,
-  patCredentials,
-  UnauthenticatedError,
-  type NamedTokenProvider,
-  type TokenProvider,
-} from "../../src/index.js";
+import { createLakebaseClient, UnauthenticatedError, type TokenProvider } from "../../src/index.js";
+import { chainCredentials, oauthM2MCredentials, patCredentials, type NamedTokenProvider } from "../../src/auth/index.js";
 
 const HOST = "https://ws.example.com";
 

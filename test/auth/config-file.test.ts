@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { AuthConfigError } from "../../src/index.js";
+import { AuthConfigError } from "../../src/auth/index.js";
 import { loadDatabricksConfig, parseDatabricksConfig, selectProfile } from "../../src/auth/node.js";
 
 const FIXTURE = fileURLToPath(new URL("./fixtures/databrickscfg", import.meta.url));

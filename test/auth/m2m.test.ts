@@ -1,7 +1,8 @@
 import nock from "nock";
 import { inspect } from "node:util";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { AuthenticationFailedError, InvalidTokenResponseError, oauthM2MCredentials, CredentialUnavailableError } from "../../src/index.js";
+
+import { oauthM2MCredentials, CredentialUnavailableError, AuthenticationFailedError, InvalidTokenResponseError } from "../../src/auth/index.js";
 
 const HOST = "https://ws.example.com";
 const ACCOUNTS = "https://accounts.cloud.databricks.com";

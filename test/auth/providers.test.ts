@@ -1,18 +1,8 @@
 import nock from "nock";
 import { inspect } from "node:util";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  AuthConfigError,
-  AZURE_DATABRICKS_RESOURCE_ID,
-  azureClientSecretCredentials,
-  CredentialUnavailableError,
-  databricksAppsCredentials,
-  githubActionsIdToken,
-  idTokenFromEnv,
-  metadataServiceCredentials,
-  patCredentials,
-  workloadIdentityCredentials,
-} from "../../src/index.js";
+
+import { AuthConfigError, AZURE_DATABRICKS_RESOURCE_ID, azureClientSecretCredentials, CredentialUnavailableError, githubActionsIdToken, idTokenFromEnv, metadataServiceCredentials, patCredentials, workloadIdentityCredentials, databricksAppsCredentials } from "../../src/auth/index.js";
 
 const HOST = "https://ws.example.com";
 const AZURE_HOST = "https://adb-123.4.azuredatabricks.net";

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuthenticationFailedError, CredentialUnavailableError } from "../../src/index.js";
+
+import { CredentialUnavailableError, AuthenticationFailedError } from "../../src/auth/index.js";
 import { defaultCredentials, externalBrowserCredentials } from "../../src/auth/node.js";
 
 /** A loopback OAuth authorization server that enforces PKCE S256, echoes state, and rotates single-use refresh tokens. */

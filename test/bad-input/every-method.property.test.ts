@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { createLakebaseClient, NAME_TEMPLATES, operations, ValidationError, type LakebaseClient, type OperationInfo } from "../../src/index.js";
+import { createLakebaseClient, ValidationError, type LakebaseClient, type OperationInfo } from "../../src/index.js";
+import { operations } from "../../src/generated/operations.js";
+import { NAME_TEMPLATES } from "../../src/ops/names.js";
 import { apiCases } from "../fixtures/api-cases.js";
 import { BASE, HOST, HOSTILE_IDS, settle } from "./harness.js";
 

@@ -1,3 +1,4 @@
+import { oauthM2MCredentials } from "../../src/auth/index.js";
 import { describe, expect, it } from "vitest";
 import * as sdk from "../../src/index.js";
 import { SLACK_MS, WAIT_SLACK_MS } from "./config.js";
@@ -37,7 +38,7 @@ describe("fault contracts", () => {
       healthy(req, res);
     });
     try {
-      const auth = sdk.oauthM2MCredentials({
+      const auth = oauthM2MCredentials({
         host: server.url,
         clientId: "sp-id",
         clientSecret: "sp-secret",

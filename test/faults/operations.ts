@@ -1,3 +1,4 @@
+import { oauthM2MCredentials } from "../../src/auth/index.js";
 import * as sdk from "../../src/index.js";
 import { databaseCredentialProvider } from "../../src/postgres/credential-provider.js";
 import { RETRY, SLACK_MS, TIMEOUT_MS, TOKEN_RETRY, WAIT, WAIT_SLACK_MS } from "./config.js";
@@ -130,7 +131,7 @@ const token: OpClass = {
   group: "token",
   isTarget: is("POST", TOKEN_PATH),
   async run(env) {
-    const provider = sdk.oauthM2MCredentials({
+    const provider = oauthM2MCredentials({
       host: env.url,
       clientId: "sp-id",
       clientSecret: "sp-secret",

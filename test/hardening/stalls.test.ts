@@ -4,7 +4,8 @@
  * for API calls, polls, the token endpoint and the database-credential request.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { AuthenticationFailedError, createLakebaseClient, oauthM2MCredentials, RequestTimeoutError } from "../../src/index.js";
+import { createLakebaseClient, RequestTimeoutError } from "../../src/index.js";
+import { oauthM2MCredentials, AuthenticationFailedError } from "../../src/auth/index.js";
 import { databaseCredentialProvider } from "../../src/postgres/index.js";
 import { serversClosedAfterEach, settleUnderGc, stallBody, within } from "./local-server.js";
 

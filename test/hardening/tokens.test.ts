@@ -5,7 +5,8 @@
  */
 import type http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { AuthenticationFailedError, createLakebaseClient, InvalidTokenResponseError, oauthM2MCredentials, PermissionDeniedError } from "../../src/index.js";
+import { createLakebaseClient, PermissionDeniedError } from "../../src/index.js";
+import { oauthM2MCredentials, AuthenticationFailedError, InvalidTokenResponseError } from "../../src/auth/index.js";
 import { json, serversClosedAfterEach, stallBody } from "./local-server.js";
 
 const serve = serversClosedAfterEach(afterEach);

@@ -1,3 +1,4 @@
+import { AuthenticationFailedError } from "../../src/auth/index.js";
 /**
  * The browser login (authorization code + PKCE, RFC 7636 S256) checks what protects it: a redirect
  * with a missing or forged `state` is refused and its code is never redeemed; the verifier never
@@ -6,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuthenticationFailedError } from "../../src/index.js";
+
 import { externalBrowserCredentials } from "../../src/auth/node.js";
 import { httpRecorder, json, type Recorder } from "./servers.js";
 

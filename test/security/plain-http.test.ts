@@ -3,7 +3,8 @@
  * (the emulator, tests), for the workspace host and for any token endpoint.
  */
 import { describe, expect, it } from "vitest";
-import { createLakebaseClient, oauthM2MCredentials } from "../../src/index.js";
+import { createLakebaseClient } from "../../src/index.js";
+import { oauthM2MCredentials } from "../../src/auth/index.js";
 
 const REFUSED = [
   "http://example.com",

@@ -1,6 +1,6 @@
 /** The scrubber behind every error text: what it masks, what it leaves, and its bounded memory. */
 import { describe, expect, it } from "vitest";
-import { apiErrorFromOperation, createApiError } from "../../src/index.js";
+import { apiErrorFromOperation, createApiError } from "../../src/ops/errors.js";
 import { redactSecrets, rememberSecret } from "../../src/auth/secrets.js";
 
 describe("redactSecrets", () => {

@@ -3,7 +3,8 @@
  * token endpoint fails, and the redirect target receives nothing (no bearer token, no client secret).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLakebaseClient, oauthM2MCredentials } from "../../src/index.js";
+import { createLakebaseClient } from "../../src/index.js";
+import { oauthM2MCredentials } from "../../src/auth/index.js";
 import { LeakMatrix } from "./matrix.js";
 import { httpRecorder, type Recorder } from "./servers.js";
 

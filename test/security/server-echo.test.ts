@@ -6,7 +6,8 @@
 import { randomBytes } from "node:crypto";
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createLakebaseClient, oauthM2MCredentials, staticToken, type TokenProvider } from "../../src/index.js";
+import { createLakebaseClient, type TokenProvider } from "../../src/index.js";
+import { oauthM2MCredentials, staticToken } from "../../src/auth/index.js";
 import { captureConsole, LeakMatrix } from "./matrix.js";
 
 const HOST = "https://ws.example.com";

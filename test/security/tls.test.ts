@@ -5,7 +5,8 @@
  */
 import { request as httpsRequest } from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLakebaseClient, oauthM2MCredentials, type FetchLike } from "../../src/index.js";
+import { createLakebaseClient, type FetchLike } from "../../src/index.js";
+import { oauthM2MCredentials } from "../../src/auth/index.js";
 import { hasOpenssl, makeCerts, type KeyPair, type TestCerts } from "./certs.js";
 import { LeakMatrix } from "./matrix.js";
 import { httpsRecorder, json, type Recorder } from "./servers.js";

@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import * as A from "../../src/index.js";
+import * as A from "./fixtures/two-copies-entry.js";
 
 type Sdk = typeof A;
 const dir = mkdtempSync(join(tmpdir(), "lakebase-two-copies-"));
@@ -18,10 +18,10 @@ let copies: Array<[string, Sdk]> = [];
 
 beforeAll(async () => {
   const outfile = join(dir, "index.cjs");
-  await build({ entryPoints: [new URL("../../src/index.ts", import.meta.url).pathname], bundle: true, platform: "node", format: "cjs", outfile, logLevel: "silent" });
+  await build({ entryPoints: [new URL("./fixtures/two-copies-entry.ts", import.meta.url).pathname], bundle: true, platform: "node", format: "cjs", outfile, logLevel: "silent" });
   const cjs = createRequire(import.meta.url)(outfile) as Sdk;
   vi.resetModules();
-  const esm = (await import("../../src/index.js")) as Sdk;
+  const esm = (await import("./fixtures/two-copies-entry.js")) as Sdk;
   copies = [["CommonJS copy", cjs], ["second ESM copy", esm]];
 }, 30_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,24 +1,49 @@
+import { backoffDelay } from "../backoff.js";
 import { ApiError, LakebaseError, NetworkError, RequestTimeoutError, ValidationError } from "../errors.js";
 
-/** Polling cadence shared by operation waits and readiness waits. */
+/**
+ * Polling cadence shared by operation waits and readiness waits. The delay grows ×1.5 from
+ * `initialMs` with ±25 % jitter (so that many waiters started together spread out) up to a cap.
+ * Operation waits add two fields that keep the cap low while an operation is likely to finish:
+ * the cap is `quickCapMs` at first, then a tenth (`elapsedFraction`) of the time waited so far,
+ * and `maxMs` at most. A poll then comes at most ~2.5 s after a flip in the first 20 s and at
+ * most ~12.5 % of the wait late after that; see test/lro-schedule.test.ts for the budget.
+ */
 export interface PollSchedule {
   readonly initialMs: number;
   readonly maxMs: number;
   readonly random: () => number;
+  /** The cap while the wait is young (raised to `initialMs` if that is larger). Default: `maxMs` from the start. */
+  readonly quickCapMs?: number;
+  /** The cap grows to this fraction of the time waited so far. Default 0 (no growth with time). */
+  readonly elapsedFraction?: number;
 }
 
 export const DEFAULT_WAIT_TIMEOUT_MS = 20 * 60_000;
-export const DEFAULT_POLL_INTERVAL_MS = 1_000;
+/** First delay between operation polls: most operations finish in seconds, so the first polls come quickly. */
+export const DEFAULT_POLL_INTERVAL_MS = 500;
+/** The cap of the delay while an operation wait is young (its first ~20 s). */
+export const QUICK_POLL_CAP_MS = 2_000;
+/** After that the cap is this fraction of the time waited: a poll is at most ~10 % (+ jitter) of the wait late. */
+export const POLL_ELAPSED_FRACTION = 0.1;
 export const DEFAULT_MAX_POLL_INTERVAL_MS = 10_000;
 
 /**
- * The delay before poll n (0-based): grows ×1.5 from `initialMs`, capped, with ±25 % jitter so
- * that many waiters started together spread out; never shorter than what the server asked.
+ * The delay before poll n + 1 (n is 0-based: the delay after the first poll is n = 0), given the
+ * time waited so far; never shorter than what the server asked (a Retry-After on the poll).
  */
-export function pollDelay(schedule: PollSchedule, n: number, serverAskMs = 0): number {
-  const base = Math.min(schedule.maxMs, schedule.initialMs * 1.5 ** n);
-  const jittered = base * (0.75 + schedule.random() * 0.5);
-  return Math.max(serverAskMs, Math.round(jittered));
+export function pollDelay(schedule: PollSchedule, at: { readonly attempt: number; readonly elapsedMs?: number; readonly serverAskMs?: number }): number {
+  const quickCap = schedule.quickCapMs === undefined ? schedule.maxMs : Math.max(schedule.quickCapMs, schedule.initialMs);
+  const grownCap = (at.elapsedMs ?? 0) * (schedule.elapsedFraction ?? 0);
+  return backoffDelay({
+    attempt: at.attempt,
+    baseMs: schedule.initialMs,
+    factor: 1.5,
+    capMs: Math.min(schedule.maxMs, Math.max(quickCap, grownCap)),
+    jitter: 0.25,
+    random: schedule.random,
+    serverAskMs: at.serverAskMs ?? 0,
+  });
 }
 
 /**

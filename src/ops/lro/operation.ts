@@ -7,8 +7,11 @@ import {
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_WAIT_TIMEOUT_MS,
   checkWaitOptions,
+  POLL_ELAPSED_FRACTION,
   pollDelay,
   PollFailures,
+  QUICK_POLL_CAP_MS,
+  type PollSchedule,
 } from "./backoff.js";
 import { OperationTimeoutError } from "./errors.js";
 import type { OperationProgress, WaitOptions } from "./types.js";
@@ -32,16 +35,39 @@ export interface OperationKind {
  * client.branches.create(…)` yields the Branch; deletes yield `undefined`), or keep it without
  * awaiting (the `--no-wait` mode): `submitted()` gives the server's Operation with its `name`,
  * `poll()` refreshes once, `wait()` waits with options.
+ *
+ * It is a real `Promise` of the result (returnable where a `Promise` is expected, `instanceof
+ * Promise`, `.catch((e: Error) => …)` types as on any promise), with one difference: nothing is
+ * polled until someone awaits it or calls `then`/`catch`/`finally`. The first of those starts the
+ * default wait; every later one shares it. A handle nobody awaits never polls and never rejects,
+ * so a fire-and-forget mutation cannot surface as an unhandled rejection.
  */
-export class OperationHandle<TResult, TMeta = unknown> implements PromiseLike<TResult> {
+export class OperationHandle<TResult, TMeta = unknown> extends Promise<TResult> {
+  /**
+   * Promises derived from the handle (`then`, `catch`, `finally`) are plain Promises: they are
+   * results of the wait, not operations, and building one must not call this constructor.
+   */
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
   readonly #driver: OperationDriver;
   readonly #kind: OperationKind;
   readonly #submitted: Promise<Operation>;
+  readonly #resolve: (value: TResult) => void;
+  readonly #reject: (reason: unknown) => void;
   #latest: Operation | undefined;
-  #defaultWait: Promise<TResult> | undefined;
+  #waiting = false;
 
   /** @internal Created by the client: `submit` is the mutation request, already in flight. */
   constructor(driver: OperationDriver, kind: OperationKind, submit: Promise<Operation>) {
+    // The promise settles only through #startDefaultWait: the executor just keeps its settlers.
+    let settlers!: { resolve: (value: TResult) => void; reject: (reason: unknown) => void };
+    super((resolve, reject) => {
+      settlers = { resolve, reject };
+    });
+    this.#resolve = settlers.resolve;
+    this.#reject = settlers.reject;
     this.#driver = driver;
     this.#kind = kind;
     this.#submitted = submit.then((operation) => {
@@ -100,9 +126,11 @@ export class OperationHandle<TResult, TMeta = unknown> implements PromiseLike<TR
     const name = initial.name!;
     const start = driver.now();
     const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
-    const schedule = {
+    const schedule: PollSchedule = {
       initialMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
       maxMs: options.maxPollIntervalMs ?? DEFAULT_MAX_POLL_INTERVAL_MS,
+      quickCapMs: QUICK_POLL_CAP_MS,
+      elapsedFraction: POLL_ELAPSED_FRACTION,
       random: driver.random,
     };
     let polls = 0;
@@ -160,8 +188,8 @@ export class OperationHandle<TResult, TMeta = unknown> implements PromiseLike<TR
           // Outside the try: a failed operation's error (even a 5xx-class one) ends the wait.
           if (polled.done) return this.#settle(polled);
         }
-        const delay = pollDelay(schedule, n, serverAskMs);
         const elapsed = driver.now() - start;
+        const delay = pollDelay(schedule, { attempt: n, elapsedMs: elapsed, serverAskMs });
         if (elapsed + delay > timeoutMs) throw timeout();
         await sleep(delay, options.signal);
       }
@@ -170,24 +198,24 @@ export class OperationHandle<TResult, TMeta = unknown> implements PromiseLike<TR
     }
   }
 
-  /** Awaiting the handle waits with the default options (once, however often it is awaited). */
-  then<A = TResult, B = never>(
+  /**
+   * Awaiting the handle waits with the default options (once, however often it is awaited).
+   * `catch` and `finally` are Promise's own: they call this `then`.
+   */
+  override then<A = TResult, B = never>(
     onFulfilled?: ((value: TResult) => A | PromiseLike<A>) | null,
-    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+    // `any` as on Promise#then, so that `.catch((e: Error) => …)` type-checks as on any promise.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    onRejected?: ((reason: any) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
-    this.#defaultWait ??= this.wait();
-    return this.#defaultWait.then(onFulfilled, onRejected);
+    this.#startDefaultWait();
+    return super.then(onFulfilled, onRejected);
   }
 
-  /** Like Promise#catch on the default wait. */
-  catch<B = never>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<TResult | B> {
-    return this.then(undefined, onRejected);
-  }
-
-  /** Like Promise#finally on the default wait. */
-  finally(onFinally?: (() => void) | null): Promise<TResult> {
-    this.#defaultWait ??= this.wait();
-    return this.#defaultWait.finally(onFinally);
+  #startDefaultWait(): void {
+    if (this.#waiting) return;
+    this.#waiting = true;
+    this.wait().then(this.#resolve, this.#reject);
   }
 
   toJSON(): { name: string | undefined; done: boolean } {

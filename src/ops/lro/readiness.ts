@@ -51,7 +51,7 @@ export async function waitUntil<T>(
         polls += 1;
         serverAskMs = failures.failed(error);
       }
-      const delay = pollDelay(schedule, n, serverAskMs);
+      const delay = pollDelay(schedule, { attempt: n, serverAskMs });
       if (clock.now() - start + delay > timeoutMs) throw timeout();
       await sleep(delay, options.signal);
     }

@@ -3,17 +3,10 @@
  * updatable resource (taken from the generated operation table, so they follow the spec).
  */
 import type { INPUT_FORM } from "../../generated/models.js";
-import type { operations } from "../../generated/operations.js";
+import type { operations, UPDATE_OPERATIONS } from "../../generated/operations.js";
 
-/** The updatable resources and the operation that updates each. */
-export interface MaskOperationIds {
-  readonly project: "UpdateProject";
-  readonly branch: "UpdateBranch";
-  readonly endpoint: "UpdateEndpoint";
-  readonly database: "UpdateDatabase";
-  readonly role: "UpdateRole";
-  readonly dataApi: "UpdateDataApi";
-}
+/** The updatable resources and the operation that updates each (from the spec's `x-update-mask`). */
+export type MaskOperationIds = { readonly [K in keyof typeof UPDATE_OPERATIONS]: (typeof UPDATE_OPERATIONS)[K]["id"] };
 
 /** A resource whose update method takes an `update_mask`. */
 export type MaskResource = keyof MaskOperationIds;

@@ -1,9 +1,10 @@
 /*
- * The update_mask rules of each updatable resource, read from the generated operation table
- * (`operations[...].updateMask`), which encodes the allow-lists probed against the live API
- * (reference §7.2/§7.3) and the oneof groups (§4.1).
+ * The update_mask rules of each updatable resource, read from its generated update operation
+ * (`UPDATE_OPERATIONS[kind].updateMask`): the allow-lists of the spec's `x-update-mask`, the oneof
+ * groups of `x-oneof-groups`, the `x-immutable` fields, maps and create-only fields.
  */
-import { operations } from "../../generated/operations.js";
+import { NOUNS } from "../../generated/names.js";
+import { UPDATE_OPERATIONS } from "../../generated/operations.js";
 import type { MaskOperationIds, MaskResource } from "./field-path.js";
 
 export type { MaskResource } from "./field-path.js";
@@ -37,30 +38,9 @@ export interface MaskRules {
   readonly trueOnly: ReadonlySet<string>;
 }
 
-export const MASK_OPERATIONS: MaskOperationIds = {
-  project: "UpdateProject",
-  branch: "UpdateBranch",
-  endpoint: "UpdateEndpoint",
-  database: "UpdateDatabase",
-  role: "UpdateRole",
-  dataApi: "UpdateDataApi",
-};
+export const MASK_OPERATIONS = Object.fromEntries(Object.entries(UPDATE_OPERATIONS).map(([kind, op]) => [kind, op.id])) as unknown as MaskOperationIds;
 
 export const MASK_RESOURCES: readonly MaskResource[] = Object.keys(MASK_OPERATIONS) as MaskResource[];
-
-const NOUNS: Record<MaskResource, string> = {
-  project: "project",
-  branch: "branch",
-  endpoint: "endpoint",
-  database: "database",
-  role: "role",
-  dataApi: "Data API",
-};
-
-/** Immutable fields that are required in the request body (always sent, never masked). */
-const CARRIED_UNMASKED: Partial<Record<MaskResource, readonly string[]>> = {
-  endpoint: ["spec.endpoint_type"],
-};
 
 const cache = new Map<MaskResource, MaskRules>();
 
@@ -71,8 +51,9 @@ export function maskRulesFor(resource: MaskResource): MaskRules {
   if (!Object.prototype.hasOwnProperty.call(MASK_OPERATIONS, resource)) {
     throw new TypeError(`Unknown mask resource ${JSON.stringify(resource)}: expected one of ${MASK_RESOURCES.join(", ")}`);
   }
-  const operationId = MASK_OPERATIONS[resource];
-  const table = operations[operationId].updateMask;
+  const op = UPDATE_OPERATIONS[resource];
+  const operationId = op.id;
+  const table = op.updateMask;
   const groups = new Map<string, readonly string[]>(Object.entries(table.groups as Record<string, readonly string[]>));
   const groupOf = new Map<string, string>();
   const trueOnly = new Set<string>();
@@ -93,7 +74,7 @@ export function maskRulesFor(resource: MaskResource): MaskRules {
     groups,
     groupOf,
     immutable: [...(table.immutable as readonly string[])],
-    carriedUnmasked: new Set(CARRIED_UNMASKED[resource] ?? []),
+    carriedUnmasked: new Set(table.carriedUnmasked as readonly string[]),
     maps: new Set(table.maps as readonly string[]),
     createOnly: [...(table.createOnly as readonly string[])],
     trueOnly,

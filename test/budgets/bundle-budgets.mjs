@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// Bundle budgets: what three typical user programs (test/budgets/entries/*.mjs) cost once bundled
+// against the built package (dist/, through package.json "exports", as a user's bundler sees it).
+// esbuild --bundle --minify --format=esm --target=es2022, then gzip -9: the method of
+// shared/reference/peers.md, so the figures compare with the peers measured there.
+//
+//   npm run build && node test/budgets/bundle-budgets.mjs [--enforce] [--why] [--json]
+//     --enforce  exit 1 when an entry is over its gzip budget (npm run test:budgets)
+//     --why      also list the five largest inputs of each bundle (minified bytes in the output)
+//     --json     print the figures as JSON (bench/run.mjs reads them)
+import { build } from "esbuild";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, "../..");
+const KiB = 1024;
+
+/**
+ * Budgets in gzip bytes. (a) and (b) are the targets of issue 10 for the core path. (c) is (a)'s
+ * client plus lakebase-sdk/postgres (credential provider, config resolution, wake-up retry, ORM
+ * configs) on the Node platform, `pg` external. Measured on the pre-redesign build (2026-12-01):
+ * (a) 24.6 KiB, (c) 26.9 KiB, so the postgres layer costs ≈ 2.3 KiB gzip on top of the core.
+ * Its budget is (a)'s 8 KiB plus 4 KiB for that layer (≈ 1.7× its size today): room for a fix or
+ * two, and a failure if the pool pulls in the zod schemas or the emulator (each ≥ 10 KiB).
+ */
+const pgPoolBudget = 12 * KiB;
+export const budgets = [
+  { entry: "pat-list.mjs", label: "(a) PAT + list branches", platform: "neutral", budget: 8 * KiB },
+  { entry: "m2m-list-create.mjs", label: "(b) OAuth M2M + list + create/await", platform: "neutral", budget: 12 * KiB },
+  { entry: "pg-pool.mjs", label: "(c) pg pool (createPool + query)", platform: "node", budget: pgPoolBudget, external: ["pg", "pg-native"] },
+];
+
+/** esbuild resolves `lakebase-sdk[/sub]` through the package's own "exports" (import condition). */
+function selfReference() {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+  return {
+    name: "lakebase-sdk-self",
+    setup(b) {
+      b.onResolve({ filter: /^lakebase-sdk(\/.*)?$/ }, (args) => {
+        const subpath = `.${args.path.slice("lakebase-sdk".length)}`;
+        const target = pkg.exports[subpath]?.import?.default;
+        if (!target) return { errors: [{ text: `lakebase-sdk has no export "${subpath}"` }] };
+        return { path: join(ROOT, target) };
+      });
+    },
+  };
+}
+
+/** Bundles one entry; returns { min, gzip, inputs } (bytes; inputs: largest contributors). */
+export async function measure({ entry, platform, external = [] }) {
+  const result = await build({
+    entryPoints: [join(HERE, "entries", entry)],
+    bundle: true,
+    minify: true,
+    format: "esm",
+    target: "es2022",
+    platform,
+    mainFields: ["module", "main"],
+    external,
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+    absWorkingDir: ROOT,
+    plugins: [selfReference()],
+  });
+  const code = result.outputFiles[0].contents;
+  const output = Object.values(result.metafile.outputs)[0];
+  const inputs = Object.entries(output.inputs)
+    .map(([file, { bytesInOutput }]) => ({ file, bytes: bytesInOutput }))
+    .sort((a, b) => b.bytes - a.bytes);
+  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, inputs };
+}
+
+export async function measureAll() {
+  const rows = [];
+  for (const spec of budgets) rows.push({ ...spec, ...(await measure(spec)) });
+  return rows;
+}
+
+const kib = (n) => `${(n / KiB).toFixed(1)} KiB`;
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  if (!existsSync(join(ROOT, "dist/index.js"))) {
+    console.error("bundle budgets: dist/ is missing; run `npm run build` first");
+    process.exit(2);
+  }
+  const args = process.argv.slice(2);
+  const rows = await measureAll();
+  if (args.includes("--json")) {
+    console.log(JSON.stringify(rows.map(({ inputs, ...r }) => ({ ...r, top: inputs.slice(0, 5) }))));
+  } else {
+    console.log(`\nBundle budgets (esbuild ${(await import("esbuild")).version} minify esm es2022, gzip -9), node ${process.version}\n`);
+    console.log("| entry | platform | min | gzip | budget (gzip) | result |");
+    console.log("|---|---|---:|---:|---:|---|");
+    for (const r of rows) {
+      const ok = r.gzip <= r.budget;
+      console.log(`| ${r.label} | ${r.platform} | ${kib(r.min)} | ${kib(r.gzip)} | ${kib(r.budget)} | ${ok ? "pass" : `FAIL (+${kib(r.gzip - r.budget)})`} |`);
+    }
+    if (args.includes("--why")) {
+      for (const r of rows) {
+        console.log(`\n${r.label}: largest inputs (minified bytes in the bundle)`);
+        for (const { file, bytes } of r.inputs.slice(0, 5)) console.log(`  ${String(bytes).padStart(7)}  ${file}`);
+      }
+    }
+  }
+  const over = rows.filter((r) => r.gzip > r.budget);
+  if (args.includes("--enforce") && over.length > 0) {
+    console.error(`\nbundle budgets: ${over.length} of ${rows.length} entries over budget`);
+    process.exit(1);
+  }
+}
