@@ -8,8 +8,9 @@
 // --format=esm --target=es2022, gzip -9, as in shared/reference/peers.md. (a) and (b) are built
 // for the neutral platform (edge), (c) for node with `pg` external; a peer that cannot build for
 // neutral is built for the platform it supports, and the row says which.
-// Import: a fresh `node` process per run; the table reports the median and the increment over a
-// bare `node` baseline. These machines are noisy: compare ratios in one run, not absolutes.
+// Import: a fresh `node` process per run; the table reports the median process time and its
+// increment over a bare `node`, and the import's own wall and CPU time measured inside the
+// process (steadier on a busy machine). Compare figures of one run, not across runs.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -84,35 +85,44 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Median wall time of `runs` fresh processes evaluating `code` (ESM, or CommonJS with `cjs`). */
-function processTime(code, { runs, cwd = ROOT, cjs = false }) {
+/**
+ * One fresh process that imports `specifier` (or nothing): its whole wall time, and, measured
+ * inside it, the import's own wall and CPU time. The CPU figure is the steady one when the
+ * machine is busy (other processes stretch wall time, not CPU time).
+ */
+function sample({ specifier, cjs = false, cwd = ROOT }) {
+  const load = specifier ? (cjs ? `require(${JSON.stringify(specifier)})` : `await import(${JSON.stringify(specifier)})`) : "";
+  const code = `const c0 = process.cpuUsage(), t0 = performance.now(); ${load}; const c = process.cpuUsage(c0); console.log(JSON.stringify({ wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 }));`;
   const args = cjs ? ["-e", code] : ["--input-type=module", "-e", code];
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    execFileSync(process.execPath, args, { cwd, stdio: "ignore" });
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return median(times);
+  const start = process.hrtime.bigint();
+  const out = execFileSync(process.execPath, args, { cwd, encoding: "utf8" });
+  const processMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const { wall, cpu } = JSON.parse(out.trim());
+  return { processMs, importMs: wall, cpuMs: cpu };
 }
 
-/** rows: [{ label, ms, overMs }] with the bare-node baseline first. */
+/**
+ * rows: [{ label, ms, overMs, importMs, cpuMs }], bare node first. Runs are interleaved (one of
+ * each case per round) so a change in the machine's load hits every case alike; each figure is
+ * the median over the rounds.
+ */
 export function importTimes({ runs = 10, peers = {} } = {}) {
-  const baseline = processTime("", { runs });
-  const rows = [{ label: 'bare node (`node -e ""`)', ms: baseline, overMs: 0 }];
   const cases = [
-    ["openapi-fetch (import)", "await import('openapi-fetch')", {}],
-    ["lakebase-sdk core (import)", "await import('lakebase-sdk')", {}],
-    ["lakebase-sdk core (require)", "require('lakebase-sdk')", { cjs: true }],
-    ["lakebase-sdk/schemas (zod, import)", "await import('lakebase-sdk/schemas')", {}],
+    ["bare node (`node -e \"\"`)", {}],
+    ["openapi-fetch (import)", { specifier: "openapi-fetch" }],
+    ["lakebase-sdk core (import)", { specifier: "lakebase-sdk" }],
+    ["lakebase-sdk core (require)", { specifier: "lakebase-sdk", cjs: true }],
+    ["lakebase-sdk/schemas (zod, import)", { specifier: "lakebase-sdk/schemas" }],
   ];
-  if (peers["@neondatabase/api-client"]) cases.push(["@neondatabase/api-client (require)", "require('@neondatabase/api-client')", { cjs: true, cwd: peersDir() }]);
-  if (peers["@databricks/sdk-experimental"]) cases.push(["@databricks/sdk-experimental (require)", "require('@databricks/sdk-experimental')", { cjs: true, cwd: peersDir() }]);
-  for (const [label, code, options] of cases) {
-    const ms = processTime(code, { runs, ...options });
-    rows.push({ label, ms, overMs: ms - baseline });
-  }
-  return rows;
+  if (peers["@neondatabase/api-client"]) cases.push(["@neondatabase/api-client (require)", { specifier: "@neondatabase/api-client", cjs: true, cwd: peersDir() }]);
+  if (peers["@databricks/sdk-experimental"]) cases.push(["@databricks/sdk-experimental (require)", { specifier: "@databricks/sdk-experimental", cjs: true, cwd: peersDir() }]);
+  const samples = cases.map(() => []);
+  for (let round = 0; round < runs; round++) cases.forEach(([, options], i) => samples[i].push(sample(options)));
+  const baseline = median(samples[0].map((s) => s.processMs));
+  return cases.map(([label], i) => {
+    const ms = median(samples[i].map((s) => s.processMs));
+    return { label, ms, overMs: ms - baseline, importMs: median(samples[i].map((s) => s.importMs)), cpuMs: median(samples[i].map((s) => s.cpuMs)) };
+  });
 }
 
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
@@ -134,10 +144,10 @@ export function printBundles(rows) {
 }
 
 export function printImports(rows, runs) {
-  console.log(`\nCold import, median of ${runs} fresh processes\n`);
-  console.log("| import | median | over bare node |");
-  console.log("|---|---:|---:|");
-  for (const r of rows) console.log(`| ${r.label} | ${r.ms.toFixed(0)} ms | +${r.overMs.toFixed(0)} ms |`);
+  console.log(`\nCold import, median of ${runs} fresh processes each (interleaved)\n`);
+  console.log("| import | process | over bare node | the import alone (wall) | the import alone (CPU) |");
+  console.log("|---|---:|---:|---:|---:|");
+  for (const r of rows) console.log(`| ${r.label} | ${r.ms.toFixed(0)} ms | ${r.overMs >= 0 ? "+" : ""}${r.overMs.toFixed(0)} ms | ${r.importMs.toFixed(1)} ms | ${r.cpuMs.toFixed(1)} ms |`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

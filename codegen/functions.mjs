@@ -3,6 +3,7 @@
 // namespaced client (`client.branches.create(...)`) as thin methods over the same functions.
 // Names come from `x-sdk: {namespace, method}`; parameter and result types from the operation.
 import { HEADER, listOperations, refName, resolve } from "./header.mjs";
+import { kindOfTemplate } from "./names.mjs";
 
 const BASE = "/api/2.0/postgres/";
 
@@ -11,13 +12,15 @@ const camel = (id) => id[0].toLowerCase() + id.slice(1);
 /** `branch_id` → `branchId`. */
 const camelParam = (name) => name.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
 
-/** The name-check type of a resource-name template (see src/ops/names.ts). */
+/**
+ * The name-check type of a resource-name template (src/generated/names.ts), by the template's kind
+ * as names.mjs derives it: its last id parameter, or the literal segment of a singleton
+ * (`…/data-api`, `…/snapshot-schedule`).
+ */
 function nameType(template) {
   if (template === "{operation_name}") return null;
-  if (template.endsWith("/data-api")) return "ValidDataApiName";
-  const last = /\{([a-z_]+)_id\}$/.exec(template)?.[1];
-  if (!last) throw new Error(`no name type for template ${template}`);
-  return `Valid${last.split("_").map((p) => p[0].toUpperCase() + p.slice(1)).join("")}Name`;
+  const kind = kindOfTemplate(template);
+  return `Valid${kind[0].toUpperCase()}${kind.slice(1)}Name`;
 }
 
 function docComment(op, indent, extra = []) {
@@ -94,7 +97,8 @@ function describe(spec, { path, method, op, pathItem }) {
   }
   const omit = [idParam, "page_token", "update_mask"].filter((q) => q && query.includes(q));
   const rest_ = query.filter((q) => !omit.includes(q));
-  const maskResource = kind === "update" ? camel(id.replace(/^Update/, "")) : null;
+  // The mask rules are keyed by the kind of the updated resource (UPDATE_OPERATIONS in operations.ts).
+  const maskResource = kind === "update" ? kindOfTemplate(template) : null;
   let paramsType = null;
   if (kind === "update") paramsType = `UpdateParams<"${maskResource}">`;
   else if (rest_.length > 0) paramsType = omit.length > 0 ? `Omit<QueryOf<"${id}">, ${omit.map((q) => JSON.stringify(q)).join(" | ")}>` : `QueryOf<"${id}">`;

@@ -18,7 +18,7 @@ export { currentUser, type CurrentUser } from "./client/current-user.js";
 export type { ConflictRetryOptions, Handle, QueryOf, UpdateParams } from "./ops/methods.js";
 export type { CallOptions, RequestInfo, SchemaSet } from "./ops/call.js";
 export type { FetchLike, RetryOptions, RetryInfoEvent } from "./ops/retry.js";
-export type { AccessToken, AuthOption, GetTokenOptions, TokenProvider } from "./auth/token-provider.js";
+export type { AccessToken, AuthOption, GetTokenOptions, TokenProvider } from "./ops/token-provider.js";
 
 // Errors: the SDK's own, and the server's in a few classes picked by status and error_code.
 export {

@@ -1,7 +1,7 @@
 /**
  * Databricks Apps: the platform injects the app's service principal as `DATABRICKS_CLIENT_ID` /
  * `DATABRICKS_CLIENT_SECRET` (with `DATABRICKS_HOST`), so an app authenticates with OAuth M2M
- * (reference §1.3, §5.7).
+ * (docs/auth.md#databricks-apps).
  */
 import { CredentialUnavailableError } from "./errors.js";
 import { oauthM2MCredentials, type OAuthM2MOptions } from "./m2m.js";

@@ -1,6 +1,6 @@
 /**
  * `azure-client-secret`: a Microsoft Entra ID service principal with a client secret, for Azure
- * Databricks (reference §1.8). Entra's v1 token endpoint issues a token for the Azure Databricks
+ * Databricks (docs/auth.md#azure-service-principal). Entra's v1 token endpoint issues a token for the Azure Databricks
  * resource (application id `2ff814a6-3304-4ab8-85cb-cd0e6f879c1d`):
  *
  *   POST {login}/{tenant}/oauth2/token

@@ -1,6 +1,6 @@
 /**
  * The loopback HTTP server that receives the OAuth redirect (`http://localhost:<port>`).
- * Port 8020 first, then 8021…8040 when busy (reference §3.1); a pinned port disables the fallback.
+ * Port 8020 first, then 8021…8040 when busy (docs/auth.md#callback-port-range); a pinned port disables the fallback.
  * Bound to loopback only (127.0.0.1, plus ::1 when available). Node-only.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";

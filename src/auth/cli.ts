@@ -1,6 +1,6 @@
 /**
  * `databricks-cli`: user (U2M) tokens minted by the Databricks CLI after `databricks auth login`
- * (reference §1.4, §3.4). How every official SDK gets user tokens today:
+ * (docs/auth.md#databricks-cli). How every official SDK gets user tokens today:
  *
  *   databricks auth token --profile P [--force-refresh]          (CLI ≥ 0.207.1 for --profile)
  *   databricks auth token --host H [--account-id A] [--force-refresh]
@@ -36,7 +36,7 @@ export interface DatabricksCliOptions {
   readonly cache?: CachedTokenProviderOptions;
 }
 
-/** The substring the CLI keeps in its error when no login exists for the host (reference §1.4). */
+/** The substring the CLI keeps in its error when no login exists for the host (docs/auth.md#databricks-cli). */
 const NOT_CONFIGURED = "databricks OAuth is not configured for this host";
 const LEGACY_CLI_MAX_BYTES = 1024 * 1024;
 

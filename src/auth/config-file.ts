@@ -1,5 +1,5 @@
 /**
- * `.databrickscfg` parsing (reference §2.5), the rules the Go SDK (go-ini with
+ * `.databrickscfg` parsing (docs/auth.md#databrickscfg-format), the rules the Go SDK (go-ini with
  * `SpaceBeforeInlineComment`) and the CLI follow:
  *  - `[section]` headers; names are literal (dots included); a repeated section adds to the first;
  *  - `key = value` or `key: value` (the first `=` or `:`), keys and values trimmed;
@@ -56,7 +56,7 @@ export interface ProfileChoice {
 }
 
 /**
- * Pick the profile (reference §2.3): the named one (an error if absent), else
+ * Pick the profile (docs/auth.md#profile-selection): the named one (an error if absent), else
  * `[__settings__] default_profile`, else `DEFAULT` (absent is fine). `__settings__` is never a
  * profile, and a profile is never merged with `DEFAULT`.
  */

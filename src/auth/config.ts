@@ -1,5 +1,5 @@
 /**
- * Resolving Databricks configuration the way the official SDKs do (reference §2.3–2.4):
+ * Resolving Databricks configuration the way the official SDKs do (docs/auth.md#configuration-precedence):
  *
  *   explicit options  >  environment variables  >  ~/.databrickscfg profile
  *

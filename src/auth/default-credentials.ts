@@ -1,5 +1,5 @@
 /**
- * The default credential chain, Databricks "unified authentication" style (reference §2):
+ * The default credential chain, Databricks "unified authentication" style (docs/auth.md#default-chain):
  *
  *  - attributes come from explicit options > environment > `~/.databrickscfg` profile
  *    (see `loadDatabricksConfig`);

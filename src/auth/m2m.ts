@@ -1,6 +1,6 @@
 /**
  * `oauth-m2m`: a Databricks service principal with an OAuth secret, client-credentials grant
- * (reference §1.3):
+ * (docs/auth.md#oauth-m2m):
  *
  *   POST {token_endpoint}
  *   Authorization: Basic base64(urlencode(client_id) ":" urlencode(client_secret))

@@ -1,5 +1,5 @@
 /**
- * `metadata-service`: a local token server, as IDE extensions run one (reference §1.6).
+ * `metadata-service`: a local token server, as IDE extensions run one (docs/auth.md#metadata-service).
  *
  *   GET <DATABRICKS_METADATA_SERVICE_URL>
  *   X-Databricks-Metadata-Version: 1

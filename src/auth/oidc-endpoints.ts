@@ -1,5 +1,5 @@
 /**
- * Where a host's OAuth endpoints are (reference §1.0 "OIDC endpoint resolution"):
+ * Where a host's OAuth endpoints are (docs/auth.md#oidc-endpoint-resolution):
  *  1. an explicit `discoveryUrl` → GET it (RFC 8414 document);
  *  2. an account host (`https://accounts.…`) → fixed URLs, no HTTP call:
  *     `{host}/oidc/accounts/{account_id}/v1/{authorize,token}`;

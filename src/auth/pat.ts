@@ -1,4 +1,4 @@
-/** `pat`: a Databricks personal access token, sent as is (reference §1.1). */
+/** `pat`: a Databricks personal access token, sent as is (docs/auth.md#pat). */
 import { AuthConfigError, CredentialUnavailableError } from "./errors.js";
 import { staticToken, type NamedTokenProvider } from "./token-provider.js";
 

@@ -2,10 +2,9 @@
  * Keeping secrets out of strings: scrubbing server text before it goes into an error, and giving
  * provider objects string forms (`toString`, `util.inspect`, `JSON.stringify`) that show no secret.
  */
-import { REDACTED, redactSecrets, rememberSecret } from "../ops/redact.js";
-import type { AccessToken } from "./token-provider.js";
+import { accessToken, REDACTED, redactSecrets, rememberSecret } from "../ops/redact.js";
 
-export { REDACTED, redactSecrets, rememberSecret };
+export { accessToken, REDACTED, redactSecrets, rememberSecret };
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
@@ -16,22 +15,6 @@ const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 export function scrub(text: string, secrets: readonly (string | undefined)[], maxLength = 300): string {
   const out = redactSecrets(text, secrets);
   return out.length > maxLength ? `${out.slice(0, maxLength)}…` : out;
-}
-
-/**
- * An `AccessToken` whose `JSON.stringify` / `util.inspect` / `String()` forms hide the token.
- * Reading `accessToken` still gives the value.
- */
-export function accessToken(token: string, expiresAt?: number): AccessToken {
-  rememberSecret(token); // a server quoting it back in an error gets it scrubbed
-  const value: AccessToken = expiresAt === undefined ? { accessToken: token } : { accessToken: token, expiresAt };
-  const shown = () => (expiresAt === undefined ? { accessToken: REDACTED } : { accessToken: REDACTED, expiresAt });
-  Object.defineProperties(value, {
-    toJSON: { value: shown, enumerable: false },
-    toString: { value: () => `AccessToken(${REDACTED})`, enumerable: false },
-    [INSPECT]: { value: () => `AccessToken { accessToken: '${REDACTED}'${expiresAt === undefined ? "" : `, expiresAt: ${expiresAt}`} }`, enumerable: false },
-  });
-  return Object.freeze(value);
 }
 
 /**

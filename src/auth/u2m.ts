@@ -1,6 +1,6 @@
 /**
  * `external-browser`: in-process user login, OAuth authorization code + PKCE S256 with a loopback
- * redirect (reference §1.5, §3.1–3.2, §3.5):
+ * redirect (docs/auth.md#u2m-with-pkce):
  *
  *   1. browser → {authorization_endpoint}?response_type=code&client_id=databricks-cli
  *        &redirect_uri=http://localhost:8020&scope=all-apis offline_access&state=…

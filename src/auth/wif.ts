@@ -1,5 +1,5 @@
 /**
- * Workload identity federation (reference §1.7): an OIDC ID token from the workload's identity
+ * Workload identity federation (docs/auth.md#workload-identity-federation): an OIDC ID token from the workload's identity
  * provider (GitHub Actions, a file, an env var, …) is exchanged for a Databricks token with
  * RFC 8693 token exchange at the Databricks token endpoint:
  *

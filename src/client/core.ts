@@ -1,4 +1,4 @@
-import { toTokenProvider } from "../auth/token-provider.js";
+import { toTokenProvider } from "../ops/token-provider.js";
 import type { Operation } from "../generated/models.js";
 import { GetOperation } from "../generated/operations.js";
 import { prepareCall, sendCall, type RequestInfo, type SchemaSet } from "../ops/call.js";
@@ -8,7 +8,7 @@ import { parseRetryAfter } from "../ops/parse-error-body.js";
 import type { FetchLike, RetryOptions } from "../ops/retry.js";
 import { createTransport } from "../ops/transport.js";
 import { SDK_VERSION } from "../version.js";
-import type { AuthOption } from "../auth/token-provider.js";
+import type { AuthOption } from "../ops/token-provider.js";
 
 export interface LakebaseClientOptions {
   /** The workspace URL, e.g. `https://my-workspace.cloud.databricks.com`. Must be https unless loopback. */

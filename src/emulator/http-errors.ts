@@ -1,6 +1,6 @@
 /**
- * Error answers with the bodies and messages the live service uses (reference section 9). Where
- * the reference marks a message [fake] or [inference], the emulator uses it as written there.
+ * Error answers with the bodies and messages the live service uses (docs/api-behaviour.md#errors). Where
+ * that page marks a message (unconfirmed), the emulator still uses it as written there.
  */
 export class HttpError extends Error {
   readonly status: number;

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 
-/** Server-generated identifiers, shaped like the live ones (reference 2). */
+/** Server-generated identifiers, shaped like the live ones (docs/api-behaviour.md#resource-names-and-ids). */
 const words = ["bold", "quiet", "blue", "red", "swift", "calm", "river", "sun", "bread", "stone", "cloud", "leaf", "moon", "pine", "lake", "wind"];
 const pick = () => words[randomBytes(1)[0]! % words.length]!;
 const alnum = (n: number) => randomBytes(n).toString("hex").slice(0, n);
@@ -12,7 +12,7 @@ export const newUid = {
   generic: () => alnum(12),
 };
 
-/** Operation ids are base64-like and may contain '/', '+', '=' (reference 2): the SDK must splice them verbatim. */
+/** Operation ids are base64-like and may contain '/', '+', '=' (docs/api-behaviour.md#operation-names): the SDK must splice them verbatim. */
 export function newOperationId(): string {
   return randomBytes(12).toString("base64").replace(/=+$/, "") + "+/=";
 }

@@ -1,15 +1,16 @@
-import { operations } from "../generated/operations.js";
+import { operations, type OperationId } from "../generated/operations.js";
 import { errors } from "./http-errors.js";
 import type { Json } from "./state.js";
 
 /**
- * update_mask as the live service enforces it (reference 7.2, probed): unknown paths — including
+ * update_mask as the live service enforces it (docs/api-behaviour.md#update-mask-rules, probed): unknown paths — including
  * oneof members and immutable fields — are "Unknown field path"; every masked path must be
  * present in the body; masking a message replaces it and needs its oneof groups populated;
  * `spec` is a lenient patch; `*` demands every field. The emulator reads the accepted paths and
  * groups from the same operation table the SDK uses.
  */
-export type UpdateOperationId = "UpdateProject" | "UpdateBranch" | "UpdateEndpoint" | "UpdateDatabase" | "UpdateRole" | "UpdateDataApi";
+/** Every operation of the spec that takes an update_mask (`x-update-mask`), read from the operation table. */
+export type UpdateOperationId = { [K in OperationId]: (typeof operations)[K]["updateMask"] extends null ? never : K }[OperationId];
 
 interface Rules {
   readonly paths: readonly string[];
@@ -53,7 +54,7 @@ export function resolveUpdate(id: UpdateOperationId, mask: string | null, body: 
       const value = get(body, path);
       if (!present(value)) throw errors.maskedButAbsent(path);
       if (value && typeof value === "object" && !Array.isArray(value) && !r.maps.includes(path)) {
-        // a message masked whole: its oneof groups must be populated (rule 7.2.4)
+        // a message masked whole: its oneof groups must be populated (docs/api-behaviour.md#update-mask-rules, rule 4)
         for (const group of Object.keys(r.groups).filter((g) => g.startsWith(`${path}.`))) {
           if (!r.groups[group]!.some((m) => present(get(body, m)))) throw errors.maskedButAbsent(group);
         }

@@ -1,60 +1,37 @@
 import { operations, type OperationId } from "../generated/operations.js";
-import * as branches from "./handlers/branches.js";
-import * as databases from "./handlers/databases.js";
-import * as endpoints from "./handlers/endpoints.js";
-import * as others from "./handlers/others.js";
-import * as projects from "./handlers/projects.js";
-import * as roles from "./handlers/roles.js";
+import { HANDLER_MODULES } from "./handlers/index.js";
 import type { Handler } from "./state.js";
 
-/** One handler per operation of the spec; a test checks none is missing. */
-export const HANDLERS: Record<OperationId, Handler> = {
-  CreateProject: projects.createProject,
-  GetProject: projects.getProject,
-  ListProjects: projects.listProjects,
-  UpdateProject: projects.updateProject,
-  DeleteProject: projects.deleteProject,
-  UndeleteProject: projects.undeleteProject,
-  CreateBranch: branches.createBranch,
-  GetBranch: branches.getBranch,
-  ListBranches: branches.listBranches,
-  UpdateBranch: branches.updateBranch,
-  DeleteBranch: branches.deleteBranch,
-  UndeleteBranch: branches.undeleteBranch,
-  CreateEndpoint: endpoints.createEndpoint,
-  GetEndpoint: endpoints.getEndpoint,
-  ListEndpoints: endpoints.listEndpoints,
-  UpdateEndpoint: endpoints.updateEndpoint,
-  DeleteEndpoint: endpoints.deleteEndpoint,
-  CreateDatabase: databases.createDatabase,
-  GetDatabase: databases.getDatabase,
-  ListDatabases: databases.listDatabases,
-  UpdateDatabase: databases.updateDatabase,
-  DeleteDatabase: databases.deleteDatabase,
-  CreateRole: roles.createRole,
-  GetRole: roles.getRole,
-  ListRoles: roles.listRoles,
-  UpdateRole: roles.updateRole,
-  DeleteRole: roles.deleteRole,
-  GetOperation: others.getOperation,
-  GenerateDatabaseCredential: others.generateDatabaseCredential,
-  CreateCatalog: others.createCatalog,
-  GetCatalog: others.getCatalog,
-  DeleteCatalog: others.deleteCatalog,
-  CreateSyncedTable: others.createSyncedTable,
-  GetSyncedTable: others.getSyncedTable,
-  DeleteSyncedTable: others.deleteSyncedTable,
-  CreateDataApi: others.createDataApi,
-  GetDataApi: others.getDataApi,
-  UpdateDataApi: others.updateDataApi,
-  DeleteDataApi: others.deleteDataApi,
-  CreateCdfConfig: others.createCdfConfig,
-  GetCdfConfig: others.getCdfConfig,
-  ListCdfConfigs: others.listCdfConfigs,
-  DeleteCdfConfig: others.deleteCdfConfig,
-  GetCdfStatus: others.getCdfStatus,
-  ListCdfStatuses: others.listCdfStatuses,
-};
+/** `CreateBranch` → `createBranch`: the name a handler module exports an operation's handler under. */
+export const handlerName = (id: string): string => id[0]!.toLowerCase() + id.slice(1);
+
+/**
+ * The handler of every operation a module of src/emulator/handlers/ serves, found by name: the
+ * router needs no edit when an API is added (a new handler file, indexed by `npm run codegen`).
+ * Two modules exporting the same operation's handler is a mistake caught at load.
+ */
+function collectHandlers(): Partial<Record<OperationId, Handler>> {
+  const found: Partial<Record<OperationId, Handler>> = {};
+  const owner = new Map<string, string>();
+  for (const id of Object.keys(operations) as OperationId[]) {
+    const name = handlerName(id);
+    for (const [module, exports] of Object.entries(HANDLER_MODULES)) {
+      const candidate = exports[name];
+      if (typeof candidate !== "function") continue;
+      if (owner.has(id)) throw new Error(`emulator: ${id} is handled by both handlers/${owner.get(id)} and handlers/${module}`);
+      owner.set(id, module);
+      found[id] = candidate as Handler;
+    }
+  }
+  return found;
+}
+
+const HANDLERS = collectHandlers();
+
+/** The emulator's handler of an operation, or undefined when no handler module serves it (the coverage test forbids that). */
+export function handlerFor(id: OperationId): Handler | undefined {
+  return HANDLERS[id];
+}
 
 interface Route {
   readonly id: OperationId;

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomBytes } from "node:crypto";
 import type { EmulatorAuth } from "./auth.js";
 import { errors, HttpError } from "./http-errors.js";
-import { HANDLERS, route } from "./router.js";
+import { handlerFor, route } from "./router.js";
 import type { EmulatorContext } from "./state.js";
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -58,7 +58,8 @@ export function createApiServer(ctx: EmulatorContext, auth: EmulatorAuth, log: (
         return send(res, 200, ctx.faults.settings);
       }
       const matched = route(method, url.pathname);
-      if (!matched) throw errors.noRoute(method, url.pathname);
+      const handler = matched && handlerFor(matched.id);
+      if (!matched || !handler) throw errors.noRoute(method, url.pathname);
 
       const { latencyMs, retryAfterSeconds } = ctx.faults.settings;
       if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
@@ -75,7 +76,7 @@ export function createApiServer(ctx: EmulatorContext, auth: EmulatorAuth, log: (
           throw new HttpError(400, "MALFORMED_REQUEST", "Could not parse the request body as JSON");
         }
       }
-      const result = await HANDLERS[matched.id](ctx, { params: matched.params, query: url.searchParams, body, identity });
+      const result = await handler(ctx, { params: matched.params, query: url.searchParams, body, identity });
       send(res, 200, result);
     } catch (error) {
       if (error instanceof HttpError) return send(res, error.status, error.body, error.headers);

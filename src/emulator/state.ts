@@ -37,6 +37,22 @@ export interface EndpointRecord extends Json {
   status: Json;
 }
 
+/**
+ * Where a new branch's data and records come from: a live branch forked now, or a stored resource
+ * that can seed a branch (kept as its internal `_origin`, see `Store.record`). The backend forks
+ * `backendId`; the roles and databases are copied under the new branch's name.
+ */
+export interface BranchOrigin {
+  /** The Postgres backend id whose committed data the new branch starts from. */
+  readonly backendId: string;
+  /** The branch the role and database records belonged to (their names are rewritten from it). */
+  readonly branchName: string;
+  readonly roles: readonly Json[];
+  readonly databases: readonly Json[];
+  /** Lineage the new branch's status shows (`source_branch`, `source_branch_lsn`, …). */
+  readonly status: Json;
+}
+
 /** Internal facts kept beside a resource and never shown. */
 export interface EndpointRuntime {
   listener?: EndpointListener;
@@ -75,6 +91,24 @@ export class Store {
   readonly syncedTables = new Map<string, Json>();
   readonly dataApis = new Map<string, Json>();
   readonly cdfConfigs = new Map<string, Json>();
+  /** Resources a handler module keeps for itself, by collection: a new API needs no field here. */
+  readonly #collections = new Map<string, Map<string, Json>>();
+
+  /** The collection `name` of a handler module (created empty on first use), by full resource name. */
+  collection<T extends Json = Json>(name: string): Map<string, T> {
+    let map = this.#collections.get(name);
+    if (!map) this.#collections.set(name, (map = new Map()));
+    return map as Map<string, T>;
+  }
+
+  /** A resource of any handler module's collection, by its full name. */
+  record(name: string): Json | undefined {
+    for (const map of this.#collections.values()) {
+      const found = map.get(name);
+      if (found) return found;
+    }
+    return undefined;
+  }
 
   project(name: string, options: { allowDeleted?: boolean } = {}): ProjectRecord {
     const project = this.projects.get(name);
@@ -115,7 +149,7 @@ export function requireQueryId(query: URLSearchParams, field: string): string {
   return value;
 }
 
-/** Checks an id against the live rule (reference 10). */
+/** Checks an id against the live rule (docs/api-behaviour.md#id-rules). */
 export function checkResourceId(field: string, value: string, pattern = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/): string {
   if (!pattern.test(value)) throw errors.invalid(`Field ${field} must match pattern ${pattern.source}, got '${value}'.`);
   return value;

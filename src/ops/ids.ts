@@ -3,7 +3,7 @@ import { ValidationError } from "./errors.js";
 import { isWellFormed } from "./well-formed.js";
 
 /**
- * The id rules of reference section 10, as small predicates: the core does not pull in zod.
+ * The id rules of docs/api-behaviour.md#id-rules, as small predicates: the core does not pull in zod.
  * Each rule has the sentence a user reads when an id breaks it.
  */
 export interface IdRule {
@@ -22,13 +22,13 @@ export const ID_RULES: Readonly<Record<string, IdRule>> = {
   project_id: RESOURCE_ID,
   branch_id: RESOURCE_ID,
   endpoint_id: RESOURCE_ID,
-  // The live API answers `must match pattern ^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$` (reference 9.4).
+  // The live API answers `must match pattern ^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$` (docs/api-behaviour.md#id-rules).
   database_id: {
     test: (v) => /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(v),
     rule: "must match ^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$ (1-63 lowercase letters, digits, hyphens; no trailing hyphen)",
   },
   // Managed identities use emails and application ids as role ids, so no pattern is enforced
-  // client-side (reference 11.3); only what would break the URL.
+  // client-side (docs/api-behaviour.md#id-rules); only what would break the URL.
   role_id: { test: noSlash, rule: "must be non-empty and must not contain '/'" },
   catalog_id: { test: noSlash, rule: "must be a non-empty Unity Catalog name without '/'" },
   synced_table_id: {

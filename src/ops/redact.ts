@@ -3,6 +3,7 @@
  * value shaped like a credential. At the bottom of the stack so that the error builders in ops/
  * and the token providers in auth/ share one rule.
  */
+import type { AccessToken } from "./token-provider.js";
 
 export const REDACTED = "***";
 
@@ -56,4 +57,22 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
     });
   }
   return out;
+}
+
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+/**
+ * An `AccessToken` whose `JSON.stringify` / `util.inspect` / `String()` forms hide the token.
+ * Reading `accessToken` still gives the value.
+ */
+export function accessToken(token: string, expiresAt?: number): AccessToken {
+  rememberSecret(token); // a server quoting it back in an error gets it scrubbed
+  const value: AccessToken = expiresAt === undefined ? { accessToken: token } : { accessToken: token, expiresAt };
+  const shown = () => (expiresAt === undefined ? { accessToken: REDACTED } : { accessToken: REDACTED, expiresAt });
+  Object.defineProperties(value, {
+    toJSON: { value: shown, enumerable: false },
+    toString: { value: () => `AccessToken(${REDACTED})`, enumerable: false },
+    [INSPECT]: { value: () => `AccessToken { accessToken: '${REDACTED}'${expiresAt === undefined ? "" : `, expiresAt: ${expiresAt}`} }`, enumerable: false },
+  });
+  return Object.freeze(value);
 }

@@ -1,4 +1,4 @@
-import { canRefresh, type TokenProvider } from "../auth/token-provider.js";
+import { canRefresh, type TokenProvider } from "./token-provider.js";
 import { LakebaseError, NetworkError, RequestTimeoutError } from "./errors.js";
 import { networkErrorCodes, PRE_SEND_ERROR_CODES } from "./network-codes.js";
 import { rememberSecret } from "./redact.js";

@@ -10,6 +10,7 @@ import {
   requireQueryId,
   checkResourceId,
   view,
+  type BranchOrigin,
   type BranchRecord,
   type EmulatorContext,
   type Handler,
@@ -23,7 +24,7 @@ const RETENTION_MS = 7 * 24 * 3600_000;
 interface BranchOptions {
   readonly isDefault?: boolean;
   readonly isProtected?: boolean;
-  readonly source?: BranchRecord;
+  readonly origin?: BranchOrigin;
   readonly spec?: Json;
   readonly endpointSpec?: Json;
   readonly owner: Identity;
@@ -45,9 +46,21 @@ function expiration(spec: Json, createdMs: number): string | undefined {
   return undefined;
 }
 
+/** A live branch as the origin of a new one: its data now, its roles and databases now. */
+export function branchOrigin(ctx: EmulatorContext, source: BranchRecord): BranchOrigin {
+  const nowMs = ctx.now();
+  return {
+    backendId: source.uid,
+    branchName: source.name,
+    roles: ctx.store.childrenOf(ctx.store.roles, source.name).map((r) => structuredClone(r)),
+    databases: ctx.store.childrenOf(ctx.store.databases, source.name).map((d) => structuredClone(d)),
+    status: { source_branch: source.name, source_branch_lsn: `0/${(nowMs % 0xffffff).toString(16).toUpperCase()}`, source_branch_time: iso(nowMs) },
+  };
+}
+
 /**
  * Registers a branch, its read-write `primary` endpoint and (for a root branch) the owner role
- * and `databricks_postgres`; a child inherits its source's roles and databases. The Postgres
+ * and `databricks_postgres`; a child inherits its origin's roles and databases. The Postgres
  * work (create or copy-on-write fork, open the endpoint) runs in `ready`.
  */
 export function createBranchRecords(ctx: EmulatorContext, project: ProjectRecord, branchId: string, options: BranchOptions): { branch: BranchRecord; ready: Promise<void> } {
@@ -55,7 +68,7 @@ export function createBranchRecords(ctx: EmulatorContext, project: ProjectRecord
   const nowMs = ctx.now();
   const spec = options.spec ?? {};
   const expireTime = expiration(spec, nowMs);
-  const source = options.source;
+  const origin = options.origin;
   const branch: BranchRecord = {
     name,
     branch_id: branchId,
@@ -71,22 +84,20 @@ export function createBranchRecords(ctx: EmulatorContext, project: ProjectRecord
       logical_size_bytes: 0,
       state_change_time: iso(nowMs),
       ...(expireTime ? { expire_time: expireTime } : {}),
-      ...(source
-        ? { source_branch: source.name, source_branch_lsn: `0/${(nowMs % 0xffffff).toString(16).toUpperCase()}`, source_branch_time: iso(nowMs) }
-        : {}),
+      ...(origin ? structuredClone(origin.status) : {}),
     },
   };
   ctx.store.branches.set(name, branch);
 
-  if (source) {
-    for (const role of ctx.store.childrenOf(ctx.store.roles, source.name)) {
+  if (origin) {
+    for (const role of origin.roles) {
       ctx.store.roles.set(`${name}/roles/${role.role_id}`, { ...structuredClone(role), name: `${name}/roles/${role.role_id}`, parent: name });
     }
-    for (const db of ctx.store.childrenOf(ctx.store.databases, source.name)) {
+    for (const db of origin.databases) {
       const copy = structuredClone(db);
       copy.name = `${name}/databases/${db.database_id}`;
       copy.parent = name;
-      copy.status.role = String(copy.status.role).replace(`${source.name}/`, `${name}/`);
+      copy.status.role = String(copy.status.role).replace(`${origin.branchName}/`, `${name}/`);
       ctx.store.databases.set(copy.name, copy);
     }
   } else {
@@ -120,7 +131,7 @@ export function createBranchRecords(ctx: EmulatorContext, project: ProjectRecord
 
   const endpoint = createEndpointRecord(ctx, branch, "primary", { endpoint_type: "ENDPOINT_TYPE_READ_WRITE", ...(options.endpointSpec ?? {}) });
   const ready = (async () => {
-    if (source) await ctx.backend.forkBranch(source.uid, branch.uid);
+    if (origin) await ctx.backend.forkBranch(origin.backendId, branch.uid);
     else {
       await ctx.backend.createBranch(branch.uid);
       await ctx.backend.createRole(branch.uid, options.owner.userName, { createdb: true, createrole: true });
@@ -147,6 +158,34 @@ export async function reopenBranchRuntime(ctx: EmulatorContext, branch: BranchRe
   for (const endpoint of ctx.store.childrenOf(ctx.store.endpoints, branch.name)) await openEndpointRuntime(ctx, endpoint);
 }
 
+/** The fields that place a new branch on a live branch; any other `source_<kind>` names a stored origin. */
+const BRANCH_POINT = ["source_branch", "source_branch_lsn", "source_branch_time"];
+
+/**
+ * Where a new branch starts: `spec.source_branch` (default: the project's default branch), or
+ * exactly one other `spec.source_<kind>` naming a resource of the same project that a handler
+ * module keeps with an `_origin` once it can seed a branch. Then the source_branch fields must
+ * be empty.
+ */
+function resolveOrigin(ctx: EmulatorContext, project: ProjectRecord, spec: Json): BranchOrigin {
+  const set = (k: string) => spec[k] !== undefined && spec[k] !== null;
+  const named = Object.keys(spec).filter((k) => k.startsWith("source_") && !BRANCH_POINT.includes(k) && set(k));
+  if (named.length === 0) {
+    const source = ctx.store.branch(spec.source_branch ?? project.status.default_branch);
+    if (source.parent !== project.name) throw errors.invalid("source_branch must belong to the same project");
+    return branchOrigin(ctx, source);
+  }
+  const field = named[0]!;
+  if (named.length > 1 || BRANCH_POINT.some(set)) {
+    throw errors.invalid(`Only one of ${[...named, ...BRANCH_POINT.filter(set)].join(", ")} may be set: with ${field}, source_branch, source_branch_lsn and source_branch_time must be empty`);
+  }
+  const record = ctx.store.record(String(spec[field]));
+  if (!record) throw errors.notFound(field.slice("source_".length).replace(/_/g, " "));
+  if (!String(record.name).startsWith(`${project.name}/`)) throw errors.invalid(`${field} must belong to the same project`);
+  if (!record._origin) throw errors.invalid(`${field} '${record.name}' is not available yet`);
+  return record._origin as BranchOrigin;
+}
+
 export const createBranch: Handler = (ctx, { params, query, body, identity }) => {
   const project = ctx.store.project(`projects/${params.project_id}`);
   const branchId = checkResourceId("branch_id", requireQueryId(query, "branch_id"), /^[a-z][a-z0-9-]{0,62}$/);
@@ -158,9 +197,8 @@ export const createBranch: Handler = (ctx, { params, query, body, identity }) =>
     // replace_existing: update in place
     return updateBranchWith(ctx, existing, spec);
   }
-  const source = ctx.store.branch(spec.source_branch ?? project.status.default_branch);
-  if (source.parent !== project.name) throw errors.invalid("source_branch must belong to the same project");
-  const { branch, ready } = createBranchRecords(ctx, project, branchId, { source, spec, owner: identity });
+  const origin = resolveOrigin(ctx, project, spec);
+  const { branch, ready } = createBranchRecords(ctx, project, branchId, { origin, spec, owner: identity });
   return ctx.operations.start({
     resource: branch.name,
     kind: "Branch",

@@ -6,7 +6,7 @@ import { checkResourceId, iso, listPage, queryFlag, requireQueryId, view, type B
 
 const READ_WRITE = "ENDPOINT_TYPE_READ_WRITE";
 
-/** An endpoint inherits the project's default endpoint settings for what its spec omits (reference 4.7). */
+/** An endpoint inherits the project's default endpoint settings for what its spec omits (docs/api-behaviour.md#server-materialised-defaults). */
 export function createEndpointRecord(ctx: EmulatorContext, branch: BranchRecord, endpointId: string, spec: Json): EndpointRecord {
   const project = ctx.store.project(branch.parent);
   const defaults = project.status.default_endpoint_settings ?? {};

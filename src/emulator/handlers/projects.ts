@@ -9,7 +9,7 @@ import { createBranchRecords, dropBranchRuntime, reopenBranchRuntime } from "./b
 const DEFAULT_BRANCH_ID = "production";
 const RETENTION_MS = 7 * 24 * 3600_000;
 
-/** Server-materialised project defaults (reference 4.7). */
+/** Server-materialised project defaults (docs/api-behaviour.md#server-materialised-defaults). */
 function projectStatus(projectId: string, spec: Record<string, any>, identity: Identity) {
   const defaults = spec.default_endpoint_settings ?? {};
   const suspension = defaults.no_suspension ? {} : { suspend_timeout_duration: defaults.suspend_timeout_duration ?? "86400s" };

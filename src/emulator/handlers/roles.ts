@@ -4,7 +4,7 @@ import { resolveUpdate } from "../masks.js";
 import { startUpdate } from "./update.js";
 import { iso, listPage, queryFlag, view, type EmulatorContext, type Handler, type Json } from "../state.js";
 
-/** auth_method derived from identity_type when omitted (reference 4.7). */
+/** auth_method derived from identity_type when omitted (docs/api-behaviour.md#server-materialised-defaults). */
 function authMethodFor(identityType: string | undefined): string {
   return identityType && identityType !== "IDENTITY_TYPE_UNSPECIFIED" ? "LAKEBASE_OAUTH_V1" : "PG_PASSWORD_SCRAM_SHA_256";
 }
@@ -34,7 +34,7 @@ export const createRole: Handler = (ctx, { params, query, body }) => {
       postgres_role: spec.postgres_role,
       identity_type: identityType,
       auth_method: spec.auth_method ?? authMethodFor(identityType),
-      // replace_existing overwrites membership_roles, it does not merge (reference 4.3)
+      // replace_existing overwrites membership_roles, it does not merge (docs/api-behaviour.md#create-delete-and-undelete)
       membership_roles: spec.membership_roles ?? [],
       attributes: { createdb: false, createrole: false, bypassrls: false, ...(spec.attributes ?? {}) },
     },
@@ -69,7 +69,7 @@ export const listRoles: Handler = (ctx, { params, query }) => {
 export const updateRole: Handler = (ctx, { params, query, body }) => {
   const found = role(ctx, roleName(params));
   const assignments = resolveUpdate("UpdateRole", query.get("update_mask"), body);
-  // spec.postgres_role cannot change: rejected in a mask, silently ignored under `spec` (reference 7.2.9)
+  // spec.postgres_role cannot change: rejected in a mask, silently ignored under `spec` (docs/api-behaviour.md#update-mask-rules, rule 9)
   const effective = assignments.filter((a) => a.path !== "postgres_role");
   return startUpdate(ctx, found, "Role", effective);
 };

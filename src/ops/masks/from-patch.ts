@@ -1,5 +1,5 @@
 /*
- * fromPatch: the update_mask for a request body, by the rules of the live API (reference §7.2):
+ * fromPatch: the update_mask for a request body, by the rules of the live API (docs/api-behaviour.md#update-mask-rules):
  * oneof members are masked by their group, maps and arrays whole, the most specific accepted path
  * otherwise; create-only, immutable, null and `no_*: false` values are refused before any request.
  */

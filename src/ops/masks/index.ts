@@ -1,6 +1,6 @@
 /*
  * The field-mask layer: computes and checks `update_mask` values by the rules of the live API
- * (reference §7), so a bad update is refused before any request. Edge-safe: no Node built-ins, no
+ * (docs/api-behaviour.md#update-mask-rules), so a bad update is refused before any request. Edge-safe: no Node built-ins, no
  * schema library.
  */
 import { diff } from "./diff.js";

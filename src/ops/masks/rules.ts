@@ -27,7 +27,7 @@ export interface MaskRules {
   readonly immutable: readonly string[];
   /**
    * Immutable fields a request body may carry without them being masked: `spec.endpoint_type` is
-   * required in EndpointSpec, so SDK bodies always carry it (reference §7.2 rule 12).
+   * required in EndpointSpec, so SDK bodies always carry it (docs/api-behaviour.md#update-mask-rules, rule 12).
    */
   readonly carriedUnmasked: ReadonlySet<string>;
   /** Map fields, masked whole (never per key). */

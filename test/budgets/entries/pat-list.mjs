@@ -1,6 +1,6 @@
-// Budget entry (a): a serverless function with a personal access token that lists branches.
-// Written against the public API as users call it; update it when that API changes.
-import { createLakebaseClient } from "lakebase-sdk";
+// Budget entry (a): a serverless function with a personal access token that lists branches, in the
+// tree-shakeable style: the core client and the one generated function it calls.
+import { createCoreClient, listBranches } from "lakebase-sdk";
 
-const client = createLakebaseClient({ host: process.env.DATABRICKS_HOST, auth: process.env.DATABRICKS_TOKEN });
-for await (const branch of client.branches.list("projects/my-app")) console.log(branch.name);
+const lakebase = createCoreClient({ host: process.env.DATABRICKS_HOST, auth: process.env.DATABRICKS_TOKEN });
+for await (const branch of listBranches(lakebase, "projects/my-app")) console.log(branch.name);
