@@ -30,6 +30,10 @@ export default {
   vitest: { configFile: "vitest.config.ts", related: true },
   testFiles: testFiles("test"),
   coverageAnalysis: "perTest",
+  // Module-level ("static") mutants, e.g. a constant Set of safe methods, are not activated by the
+  // vitest runner here (the module stays loaded between runs): they showed as survivors though a
+  // test fails on each when applied by hand. Skipped instead of counted as false survivors.
+  ignoreStatic: true,
   // Two cores: one worker each. A mutant that runs past its tests' normal time × 1.5 + 5 s
   // (an endless retry loop, a wait that never ends) counts as detected ("timeout").
   concurrency: 2,

@@ -28,7 +28,8 @@ export function identifierFields(spec) {
 /**
  * Walks the writable part of a body schema. `durations` maps a dotted path to its bounds in
  * seconds; `outputOnly` lists the readOnly paths a request must not carry. Arrays are not
- * entered: no Duration or output-only field of the spec lives inside one.
+ * entered: the dotted paths have no index, so a Duration inside array items (the `retention` of
+ * SnapshotSchedule's cadences) is left to the server's check.
  */
 export function bodyRules(spec, schema, identifiers, prefix = "", rules = { durations: {}, outputOnly: [], names: {} }, depth = 0) {
   const resolved = resolve(spec, schema);

@@ -119,3 +119,19 @@ export function renderNames(spec) {
 }
 
 const camelId = (param) => param.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+
+/**
+ * What the root entry (src/index.ts) re-exports of the names, for every kind: its builder, its
+ * name type and its check. A kind added to the spec reaches users without an edit there.
+ */
+export function renderNameExports(spec) {
+  const kinds = resourceKinds(spec);
+  const types = ["ResourceKind", "NameOfKind", ...kinds.map((k) => `${pascal(k.kind)}Name`), ...kinds.map((k) => `Valid${pascal(k.kind)}Name`)];
+  return [
+    HEADER,
+    "// Builders from a parent name (`endpointName(branch.name, \"primary\")`), name types and their checks.",
+    `export { ${kinds.map((k) => `${k.kind}Name`).join(", ")} } from "./names.js";`,
+    `export type { ${types.join(", ")} } from "./names.js";`,
+    "",
+  ].join("\n");
+}

@@ -97,6 +97,18 @@ function operationInfo(spec, identifiers, { path, method, op, pathItem }) {
   };
 }
 
+/** `{ branch_id: "^[a-z][a-z0-9-]{0,62}$", … }` from every path or query parameter named `*_id` with a pattern. */
+function idPatterns(spec) {
+  const out = {};
+  for (const { op, pathItem } of listOperations(spec)) {
+    for (const p of [...(pathItem.parameters ?? []), ...(op.parameters ?? [])].map((x) => resolve(spec, x))) {
+      const pattern = resolve(spec, p.schema)?.pattern;
+      if (p.name.endsWith("_id") && typeof pattern === "string") out[p.name] = pattern;
+    }
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
 export function renderOperations(spec) {
   const table = {};
   const identifiers = identifierFields(spec);
@@ -160,6 +172,9 @@ ${consts}
 
 /** The update operation of every resource kind whose update takes an \`update_mask\`, by kind. */
 export const UPDATE_OPERATIONS = { ${Object.entries(table).filter(([, info]) => info.updateMask).map(([id, info]) => `${kindOfTemplate(info.target.template)}: ${id}`).join(", ")} } as const;
+
+/** The spec's pattern of every id parameter that has one: checked before any request. */
+export const ID_PATTERNS: { readonly [param: string]: string } = ${JSON.stringify(idPatterns(spec))};
 
 /** Path parameters spliced verbatim (\`x-verbatim\`): they carry their own rule instead of the one-segment rule. */
 export const VERBATIM_PARAMS: readonly string[] = ${JSON.stringify([...new Set(Object.values(table).flatMap((info) => info.verbatimPathParams))])};

@@ -12,7 +12,7 @@ import { renderZod } from "./zod.mjs";
 import { renderOperations } from "./operations.mjs";
 import { renderModels } from "./models.mjs";
 import { renderFunctions, renderNamespaces } from "./functions.mjs";
-import { renderNames } from "./names.mjs";
+import { renderNameExports, renderNames } from "./names.mjs";
 import { renderEmulatorHandlers } from "./emulator-handlers.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -30,6 +30,7 @@ const outputs = {
   "src/generated/schemas.ts": renderZod(spec),
   "src/generated/operations.ts": renderOperations(spec),
   "src/generated/names.ts": renderNames(spec),
+  "src/generated/name-exports.ts": renderNameExports(spec),
   "src/generated/functions.ts": renderFunctions(spec),
   "src/generated/namespaces.ts": renderNamespaces(spec),
   // Not from the spec: the emulator's handler index, from the handler files themselves.

@@ -52,9 +52,8 @@ export { Paginated, type Page, type PagesOptions } from "./ops/paginate.js";
 
 // Names and masks.
 export { names, type NameParts, type OperationName } from "./ops/names.js";
-// Builders from a parent name: `endpointName(branch.name, "primary")`.
-export { projectName, branchName, endpointName, databaseName, dataApiName, cdfConfigName, cdfStatusName, roleName, catalogName, syncedTableName } from "./generated/names.js";
-export type { ResourceKind, NameOfKind, ProjectName, BranchName, EndpointName, DatabaseName, DataApiName, CdfConfigName, CdfStatusName, RoleName, CatalogName, SyncedTableName, ValidProjectName, ValidBranchName, ValidEndpointName, ValidDatabaseName, ValidDataApiName, ValidCdfConfigName, ValidCdfStatusName, ValidRoleName, ValidCatalogName, ValidSyncedTableName } from "./generated/names.js";
+// Builders from a parent name (`endpointName(branch.name, "primary")`), name types and checks: every kind of the spec.
+export * from "./generated/name-exports.js";
 export { fieldMask, type FieldMaskApi, type FieldPath, type MaskPath, type MaskResource } from "./ops/masks/index.js";
 
 // Models: every schema of the spec (`Branch`, `BranchInput`, …).

@@ -46,7 +46,7 @@ async function connectError(listener: EndpointListener, options: ConnectOptions 
     (e: { code?: string; message: string }) => e,
   );
   await c.end().catch(() => {});
-  expect(error, "connection should have been refused").toBeDefined();
+  expect(error, "connection should have been refused").toBeInstanceOf(Error);
   return error!;
 }
 

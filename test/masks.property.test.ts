@@ -1,11 +1,16 @@
 import fc from "fast-check";
+import { readFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { UPDATE_OPERATIONS } from "../src/generated/operations.js";
 import { ValidationError } from "../src/ops/errors.js";
 import { fieldMask, maskRulesFor, type MaskResource } from "../src/ops/masks/index.js";
+import { MASK_RESOURCES } from "../src/ops/masks/rules.js";
 
 const RUNS = { numRuns: 200 };
-const RESOURCES: readonly MaskResource[] = ["project", "branch", "endpoint", "database", "role", "dataApi"];
+/** Every updatable resource of the spec: a new one is tested without an edit here. */
+const RESOURCES: readonly MaskResource[] = MASK_RESOURCES;
 
 // --- value arbitraries, per body leaf ---------------------------------------------------------
 
@@ -21,8 +26,11 @@ const pgSettings = fc.dictionary(fc.constantFrom("work_mem", "statement_timeout"
 });
 const names = fc.array(fc.constantFrom("public", "api", "app", "reporting"), { maxLength: 3 });
 
-/** Every body leaf an update may set, with values of the right type (oneof members included). */
-const LEAVES: Record<MaskResource, Record<string, fc.Arbitrary<unknown>>> = {
+/**
+ * Every body leaf an update may set, with values of the right type (oneof members included):
+ * hand-tuned here for the resources that have them, else derived from the spec (see specLeaves).
+ */
+const HAND_LEAVES: Partial<Record<MaskResource, Record<string, fc.Arbitrary<unknown>>>> = {
   project: {
     "spec.budget_policy_id": str,
     "spec.custom_tags": fc.array(fc.record({ key: str, value: str }), { maxLength: 3 }),
@@ -77,6 +85,54 @@ const LEAVES: Record<MaskResource, Record<string, fc.Arbitrary<unknown>>> = {
     "spec.server_timing_enabled": bool,
   },
 };
+
+// --- leaves derived from the spec, for a resource without hand-tuned values --------------------
+
+type JsonSchema = Record<string, any>;
+const SPEC = parseYaml(readFileSync(new URL("../spec/postgres.openapi.yaml", import.meta.url), "utf8")) as JsonSchema;
+
+function resolveSchema(schema: JsonSchema | undefined): JsonSchema | undefined {
+  let node = schema;
+  while (node?.$ref) node = (node.$ref as string).replace(/^#\//, "").split("/").reduce((o: JsonSchema, k: string) => o?.[k], SPEC);
+  return node;
+}
+
+/** Values of a schema's type (enums, Durations, Timestamps, bounds, arrays, objects), never null. */
+function valuesOf(raw: JsonSchema | undefined, depth = 0): fc.Arbitrary<unknown> {
+  const schema = resolveSchema(raw) ?? {};
+  if (schema["x-ts-type"] === "duration") return duration;
+  if (schema.format === "date-time") return timestamp;
+  const known = [schema, ...(schema.anyOf ?? [])].flatMap((s: JsonSchema) => s.enum ?? []);
+  if (known.length > 0) return fc.constantFrom(...known);
+  switch (schema.type) {
+    case "boolean":
+      return bool;
+    case "integer":
+    case "number":
+      return fc.integer({ min: schema.minimum ?? 0, max: schema.maximum ?? 1000 });
+    case "array":
+      return fc.array(valuesOf(schema.items, depth + 1), { maxLength: 2 });
+    case "object": {
+      if (depth > 4) return fc.constant({});
+      const props = Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>).filter(([, p]) => !p.readOnly);
+      return fc.record(Object.fromEntries(props.map(([k, p]) => [k, valuesOf(p, depth + 1)])), { requiredKeys: (schema.required ?? []) as string[] });
+    }
+    default:
+      return str;
+  }
+}
+
+/** The schema of a dotted path in a request body schema. */
+function schemaAt(body: string, path: string): JsonSchema | undefined {
+  return path.split(".").reduce<JsonSchema | undefined>((node, key) => resolveSchema(resolveSchema(node)?.properties?.[key]), { $ref: `#/components/schemas/${body}` });
+}
+
+function specLeaves(resource: MaskResource): Record<string, fc.Arbitrary<unknown>> {
+  const body = UPDATE_OPERATIONS[resource].body.schema;
+  return Object.fromEntries(allowedLeaves(resource).map((leaf) => [leaf, valuesOf(schemaAt(body, leaf))]));
+}
+
+const LEAVES = Object.fromEntries(MASK_RESOURCES.map((r) => [r, HAND_LEAVES[r] ?? specLeaves(r)])) as Record<MaskResource, Record<string, fc.Arbitrary<unknown>>>;
 
 /** The body leaves the allow-list implies: accepted paths with no accepted descendant, groups expanded. */
 function allowedLeaves(resource: MaskResource): string[] {
@@ -143,7 +199,8 @@ function body(leaves: Leaves): Record<string, unknown> {
   return out;
 }
 
-const rel = (path: string) => path.slice("spec.".length);
+/** Where a body path shows on a GET result: `spec.x` as `status.x`; a top-level field (`schedule`) as itself. */
+const rel = (path: string) => (path.startsWith("spec.") ? path.slice("spec.".length) : path);
 
 /** The mask a set of leaves should give: each leaf's group, or the leaf itself. */
 function expectedMask(resource: MaskResource, leaves: Leaves): string[] {
@@ -218,7 +275,8 @@ describe.each(RESOURCES)("%s", (resource) => {
           status.endpoint_type = "ENDPOINT_TYPE_READ_WRITE";
           setAt(desired, "spec.endpoint_type", "ENDPOINT_TYPE_READ_WRITE");
         }
-        const current = { name: "x", status };
+        // Fields outside `spec` (a schedule's `schedule`) show on the GET result as they are.
+        const current = { name: "x", status, ...body(currentLeaves.filter(([p]) => !p.startsWith("spec."))) };
 
         const mask = fieldMask.diff(resource, current, desired);
         for (const p of mask) expect(rules.allowed.has(p)).toBe(true);

@@ -17,7 +17,7 @@ export type Writable<T> = T extends Primitive ? T : T extends $Read<any> ? never
  */
 export declare const INPUT_FORM: unique symbol;
 
-import type { ProjectName, BranchName, EndpointName, DatabaseName, DataApiName, CdfConfigName, CdfStatusName, RoleName, CatalogName, SyncedTableName } from "./names.js";
+import type { ProjectName, BranchName, EndpointName, DatabaseName, DataApiName, CdfConfigName, CdfStatusName, RoleName, SnapshotName, SnapshotScheduleName, CatalogName, SyncedTableName } from "./names.js";
 
 /** A protobuf Duration in its JSON form: decimal seconds with an `s` suffix and up to nine fractional digits, e.g. "300s", "604800s", "3.5s". */
 export type Duration = Readable<Schemas["Duration"]>;
@@ -45,6 +45,8 @@ export type RoleAuthMethod = Readable<Schemas["RoleAuthMethod"]>;
 export type RoleIdentityType = Readable<Schemas["RoleIdentityType"]>;
 /** A standard role that a role can be a member of. Open enum: unknown future values are passed through. */
 export type RoleMembershipRole = Readable<Schemas["RoleMembershipRole"]>;
+/** A day of the week (`google.type.DayOfWeek`; the value set is [inference]: the reference names the field, not its values). Open enum: unknown future values are passed through. */
+export type DayOfWeek = Readable<Schemas["DayOfWeek"]>;
 /** Permission set for a scoped database credential. Open enum: unknown future values are passed through. */
 export type RequestedClaimsPermissionSet = Readable<Schemas["RequestedClaimsPermissionSet"]>;
 /** OpenAPI documentation mode of the Data API endpoint. Open enum: unknown future values are passed through. */
@@ -91,6 +93,10 @@ export type SyncedTableOperationMetadata = Readable<Schemas["SyncedTableOperatio
 export type DataApiOperationMetadata = Readable<Schemas["DataApiOperationMetadata"]>;
 /** Metadata of CdfConfig operations. Intentionally empty today; fields (e.g. progress) may be added. */
 export type CdfConfigOperationMetadata = Readable<Schemas["CdfConfigOperationMetadata"]>;
+/** Metadata of snapshot operations. Intentionally empty today; fields (e.g. progress) may be added. */
+export type SnapshotOperationMetadata = Readable<Schemas["SnapshotOperationMetadata"]>;
+/** Metadata of snapshot schedule operations. Intentionally empty today; fields (e.g. progress) may be added. */
+export type SnapshotScheduleOperationMetadata = Readable<Schemas["SnapshotScheduleOperationMetadata"]>;
 /** A Lakebase project. `spec`, `initial_branch_spec` and `initial_endpoint_spec` are input only; read effective values from `status`. */
 export type Project = Readable<Schemas["Project"]> & { readonly [INPUT_FORM]?: ProjectInput } & { readonly name?: ProjectName };
 /** Request-body form of {@link Project}: output-only fields are rejected at compile time. */
@@ -169,10 +175,32 @@ export type ListEndpointsResponse = Readable<Schemas["ListEndpointsResponse"]>;
 export type ListDatabasesResponse = Readable<Schemas["ListDatabasesResponse"]>;
 /** A page of Postgres roles. */
 export type ListRolesResponse = Readable<Schemas["ListRolesResponse"]>;
+/** A page of snapshots. */
+export type ListSnapshotsResponse = Readable<Schemas["ListSnapshotsResponse"]>;
 /** Response to a ListCdfConfigs request, containing a page of CdfConfigs and a token for fetching the next page. */
 export type ListCdfConfigsResponse = Readable<Schemas["ListCdfConfigsResponse"]>;
 /** Response to a ListCdfStatuses request, containing a page of replicated table statuses and a token for fetching the next page. */
 export type ListCdfStatusesResponse = Readable<Schemas["ListCdfStatusesResponse"]>;
+/** A snapshot of a branch's data, kept under its project (private preview; Python SDK only). `spec` is input only; read effective values from `status`. A branch created with `spec.source_snapshot` starts from the snapshot's data. */
+export type Snapshot = Readable<Schemas["Snapshot"]> & { readonly [INPUT_FORM]?: SnapshotInput } & { readonly name?: SnapshotName };
+/** Request-body form of {@link Snapshot}: output-only fields are rejected at compile time. */
+export type SnapshotInput = Writable<Schemas["Snapshot"]>;
+/** The desired snapshot (input only). The expiration oneof (`ttl` | `expire_time` | `no_expiry`) works as on a branch; `source_branch_lsn` and `source_branch_time` are mutually exclusive (neither: the branch's latest data). */
+export type SnapshotSpec = Readable<Schemas["SnapshotSpec"]>;
+/** The observed state of a snapshot (output only). */
+export type SnapshotStatus = Readable<Schemas["SnapshotStatus"]>;
+/** When a branch is snapshotted automatically (private preview): a singleton below the branch, `projects/{project_id}/branches/{branch_id}/snapshot-schedule`. An empty `schedule` turns scheduled snapshots off. */
+export type SnapshotSchedule = Readable<Schemas["SnapshotSchedule"]> & { readonly [INPUT_FORM]?: SnapshotScheduleInput } & { readonly name?: SnapshotScheduleName };
+/** Request-body form of {@link SnapshotSchedule}: output-only fields are rejected at compile time. */
+export type SnapshotScheduleInput = Writable<Schemas["SnapshotSchedule"]>;
+/** One cadence of a snapshot schedule: exactly one of `daily_schedule`, `weekly_schedule`, `monthly_schedule`, and how long its snapshots are kept. */
+export type ScheduleCadence = Readable<Schemas["ScheduleCadence"]>;
+/** A daily snapshot at an hour of the day (UTC). */
+export type DailySchedule = Readable<Schemas["DailySchedule"]>;
+/** A weekly snapshot on a day of the week, at an hour of the day (UTC). */
+export type WeeklySchedule = Readable<Schemas["WeeklySchedule"]>;
+/** A monthly snapshot on a day of the month, at an hour of the day (UTC). */
+export type MonthlySchedule = Readable<Schemas["MonthlySchedule"]>;
 /** Registration of a Lakebase Postgres database as a Unity Catalog catalog. `spec` is input only; read effective values from `status`. */
 export type Catalog = Readable<Schemas["Catalog"]> & { readonly [INPUT_FORM]?: CatalogInput } & { readonly name?: CatalogName };
 /** Request-body form of {@link Catalog}: output-only fields are rejected at compile time. */
@@ -230,6 +258,7 @@ export interface Models {
   RoleAuthMethod: RoleAuthMethod;
   RoleIdentityType: RoleIdentityType;
   RoleMembershipRole: RoleMembershipRole;
+  DayOfWeek: DayOfWeek;
   RequestedClaimsPermissionSet: RequestedClaimsPermissionSet;
   OpenApiMode: OpenApiMode;
   CdfState: CdfState;
@@ -253,6 +282,8 @@ export interface Models {
   SyncedTableOperationMetadata: SyncedTableOperationMetadata;
   DataApiOperationMetadata: DataApiOperationMetadata;
   CdfConfigOperationMetadata: CdfConfigOperationMetadata;
+  SnapshotOperationMetadata: SnapshotOperationMetadata;
+  SnapshotScheduleOperationMetadata: SnapshotScheduleOperationMetadata;
   Project: Project;
   ProjectSpec: ProjectSpec;
   ProjectStatus: ProjectStatus;
@@ -286,8 +317,17 @@ export interface Models {
   ListEndpointsResponse: ListEndpointsResponse;
   ListDatabasesResponse: ListDatabasesResponse;
   ListRolesResponse: ListRolesResponse;
+  ListSnapshotsResponse: ListSnapshotsResponse;
   ListCdfConfigsResponse: ListCdfConfigsResponse;
   ListCdfStatusesResponse: ListCdfStatusesResponse;
+  Snapshot: Snapshot;
+  SnapshotSpec: SnapshotSpec;
+  SnapshotStatus: SnapshotStatus;
+  SnapshotSchedule: SnapshotSchedule;
+  ScheduleCadence: ScheduleCadence;
+  DailySchedule: DailySchedule;
+  WeeklySchedule: WeeklySchedule;
+  MonthlySchedule: MonthlySchedule;
   Catalog: Catalog;
   CatalogCatalogSpec: CatalogCatalogSpec;
   CatalogCatalogStatus: CatalogCatalogStatus;

@@ -13,6 +13,8 @@ export const NAME_TEMPLATES = {
   cdfConfig: "projects/{project_id}/branches/{branch_id}/databases/{database_id}/cdf-configs/{cdf_config_id}",
   cdfStatus: "projects/{project_id}/branches/{branch_id}/databases/{database_id}/cdf-configs/{cdf_config_id}/cdf-statuses/{cdf_status_id}",
   role: "projects/{project_id}/branches/{branch_id}/roles/{role_id}",
+  snapshot: "projects/{project_id}/snapshots/{snapshot_id}",
+  snapshotSchedule: "projects/{project_id}/branches/{branch_id}/snapshot-schedule",
   catalog: "catalogs/{catalog_id}",
   syncedTable: "synced_tables/{synced_table_id}",
 } as const;
@@ -51,6 +53,14 @@ export type ValidCdfStatusName<N extends string> = Checked<N, N extends `project
 export type RoleName = `projects/${string}/branches/${string}/roles/${string}`;
 /** `N` when it is a role name, else a type whose text says what was expected. */
 export type ValidRoleName<N extends string> = Checked<N, N extends `projects/${infer S0}/branches/${infer S1}/roles/${infer S2}` ? [S0, S1, S2] : false, "Expected a role name: projects/{project_id}/branches/{branch_id}/roles/{role_id}">;
+/** The name of a snapshot: `projects/{project_id}/snapshots/{snapshot_id}`. */
+export type SnapshotName = `projects/${string}/snapshots/${string}`;
+/** `N` when it is a snapshot name, else a type whose text says what was expected. */
+export type ValidSnapshotName<N extends string> = Checked<N, N extends `projects/${infer S0}/snapshots/${infer S1}` ? [S0, S1] : false, "Expected a snapshot name: projects/{project_id}/snapshots/{snapshot_id}">;
+/** The name of a snapshot schedule: `projects/{project_id}/branches/{branch_id}/snapshot-schedule`. */
+export type SnapshotScheduleName = `projects/${string}/branches/${string}/snapshot-schedule`;
+/** `N` when it is a snapshot schedule name, else a type whose text says what was expected. */
+export type ValidSnapshotScheduleName<N extends string> = Checked<N, N extends `projects/${infer S0}/branches/${infer S1}/snapshot-schedule` ? [S0, S1] : false, "Expected a snapshot schedule name: projects/{project_id}/branches/{branch_id}/snapshot-schedule">;
 /** The name of a catalog: `catalogs/{catalog_id}`. */
 export type CatalogName = `catalogs/${string}`;
 /** `N` when it is a catalog name, else a type whose text says what was expected. */
@@ -100,6 +110,16 @@ export function roleName(branch: BranchName, roleId: string): RoleName {
   return formatName(NAME_TEMPLATES.role, { ...branchParts(branch), role_id: roleId }) as RoleName;
 }
 
+/** Builds a snapshot name, checking each id: `projects/{project_id}/snapshots/{snapshot_id}`. */
+export function snapshotName(project: ProjectName, snapshotId: string): SnapshotName {
+  return formatName(NAME_TEMPLATES.snapshot, { ...projectParts(project), snapshot_id: snapshotId }) as SnapshotName;
+}
+
+/** Builds a snapshot schedule name, checking each id: `projects/{project_id}/branches/{branch_id}/snapshot-schedule`. */
+export function snapshotScheduleName(branch: BranchName): SnapshotScheduleName {
+  return formatName(NAME_TEMPLATES.snapshotSchedule, branchParts(branch)) as SnapshotScheduleName;
+}
+
 /** Builds a catalog name, checking each id: `catalogs/{catalog_id}`. */
 export function catalogName(catalogId: string): CatalogName {
   return formatName(NAME_TEMPLATES.catalog, { catalog_id: catalogId }) as CatalogName;
@@ -136,6 +156,8 @@ export const NOUNS = {
   cdfConfig: "CDF config",
   cdfStatus: "CDF status",
   role: "role",
+  snapshot: "snapshot",
+  snapshotSchedule: "snapshot schedule",
   catalog: "catalog",
   syncedTable: "synced table",
 } as const;
@@ -150,6 +172,8 @@ export interface NameOfKind {
   cdfConfig: CdfConfigName;
   cdfStatus: CdfStatusName;
   role: RoleName;
+  snapshot: SnapshotName;
+  snapshotSchedule: SnapshotScheduleName;
   catalog: CatalogName;
   syncedTable: SyncedTableName;
 }
@@ -164,6 +188,8 @@ export interface NameOfSchema {
   CdfConfig: CdfConfigName;
   CdfStatus: CdfStatusName;
   Role: RoleName;
+  Snapshot: SnapshotName;
+  SnapshotSchedule: SnapshotScheduleName;
   Catalog: CatalogName;
   SyncedTable: SyncedTableName;
 }

@@ -111,7 +111,7 @@ export interface paths {
         put?: never;
         /**
          * Create a branch
-         * @description Creates a branch in a project (long-running). The body is the bare `Branch`, typically `{"spec": {...}}`. If `spec.source_branch` is omitted the branch forks from the project's default branch. Exactly one of `ttl`, `expire_time`, `no_expiry` controls expiration.
+         * @description Creates a branch in a project (long-running). The body is the bare `Branch`, typically `{"spec": {...}}`. If `spec.source_branch` is omitted the branch forks from the project's default branch; with `spec.source_snapshot` it is restored from a snapshot instead. Exactly one of `ttl`, `expire_time`, `no_expiry` controls expiration.
          */
         post: operations["CreateBranch"];
         delete?: never;
@@ -533,6 +533,91 @@ export interface paths {
         patch: operations["UpdateRole"];
         trace?: never;
     };
+    "/api/2.0/postgres/projects/{project_id}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project id (final segment of `projects/{project_id}`). */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List snapshots
+         * @description Returns a page of the snapshots of a project (private preview).
+         */
+        get: operations["ListSnapshots"];
+        put?: never;
+        /**
+         * Create a snapshot
+         * @description Takes a snapshot of a branch's data (long-running; private preview). The body is the bare `Snapshot`; `spec.source_branch` names the branch, optionally at an LSN or a point in time, and at most one of `ttl`, `expire_time`, `no_expiry` sets its expiration. A branch is restored from the snapshot by creating it with `spec.source_snapshot`.
+         */
+        post: operations["CreateSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/2.0/postgres/projects/{project_id}/snapshots/{snapshot_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project id (final segment of `projects/{project_id}`). */
+                project_id: components["parameters"]["ProjectId"];
+                /** @description The snapshot id (final segment of `projects/{project_id}/snapshots/{snapshot_id}`). */
+                snapshot_id: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a snapshot
+         * @description Retrieves a snapshot (private preview). The response carries `status`, never `spec`.
+         */
+        get: operations["GetSnapshot"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a snapshot
+         * @description Deletes a snapshot (long-running; private preview). Branches already restored from it are not affected.
+         */
+        delete: operations["DeleteSnapshot"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/2.0/postgres/projects/{project_id}/branches/{branch_id}/snapshot-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project id (final segment of `projects/{project_id}`). */
+                project_id: components["parameters"]["ProjectId"];
+                /** @description The branch id (final segment of `projects/{project_id}/branches/{branch_id}`). */
+                branch_id: components["parameters"]["BranchId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a branch's snapshot schedule
+         * @description Retrieves the snapshot schedule of a branch (private preview): a singleton below the branch. An empty `schedule` means no snapshot is taken automatically.
+         */
+        get: operations["GetSnapshotSchedule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update a branch's snapshot schedule
+         * @description Replaces the cadences of a branch's snapshot schedule (long-running; private preview). The only accepted mask path is `schedule`, which replaces the whole list; an empty list turns scheduled snapshots off.
+         */
+        patch: operations["UpdateSnapshotSchedule"];
+        trace?: never;
+    };
     "/api/2.0/postgres/credentials": {
         parameters: {
             query?: never;
@@ -709,6 +794,8 @@ export interface components {
         RoleIdentityType: "GROUP" | "SERVICE_PRINCIPAL" | "USER" | "IDENTITY_TYPE_UNSPECIFIED" | (string & {});
         /** @description A standard role that a role can be a member of. Open enum: unknown future values are passed through. */
         RoleMembershipRole: "DATABRICKS_SUPERUSER" | (string & {});
+        /** @description A day of the week (`google.type.DayOfWeek`; the value set is [inference]: the reference names the field, not its values). Open enum: unknown future values are passed through. */
+        DayOfWeek: "MONDAY" | "TUESDAY" | "WEDNESDAY" | "THURSDAY" | "FRIDAY" | "SATURDAY" | "SUNDAY" | (string & {});
         /** @description Permission set for a scoped database credential. Open enum: unknown future values are passed through. */
         RequestedClaimsPermissionSet: "READ_ONLY" | (string & {});
         /** @description OpenAPI documentation mode of the Data API endpoint. Open enum: unknown future values are passed through. */
@@ -811,6 +898,18 @@ export interface components {
         };
         /** @description Metadata of CdfConfig operations. Intentionally empty today; fields (e.g. progress) may be added. */
         CdfConfigOperationMetadata: {
+            "@type"?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description Metadata of snapshot operations. Intentionally empty today; fields (e.g. progress) may be added. */
+        SnapshotOperationMetadata: {
+            "@type"?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description Metadata of snapshot schedule operations. Intentionally empty today; fields (e.g. progress) may be added. */
+        SnapshotScheduleOperationMetadata: {
             "@type"?: string;
         } & {
             [key: string]: unknown;
@@ -973,6 +1072,8 @@ export interface components {
             source_branch_lsn?: string;
             /** @description The point in time on the source branch from which this branch was created. */
             source_branch_time?: components["schemas"]["Timestamp"];
+            /** @description The snapshot this branch is restored from (private preview): the branch starts with the snapshot's data. When set, `source_branch`, `source_branch_lsn` and `source_branch_time` must be empty. The snapshot must be available and belong to this branch's project. Format: projects/{project_id}/snapshots/{snapshot_id} */
+            source_snapshot?: string;
             /** @description When set to true, protects the branch from deletion and reset. Associated compute endpoints and the project cannot be deleted while the branch is protected. */
             is_protected?: boolean;
             /** @description Relative time-to-live duration. When set, the branch will expire at creation_time + ttl. Mutually exclusive with `expire_time` and `no_expiry`. When updating, use `spec.expiration` in the update_mask. */
@@ -1004,6 +1105,8 @@ export interface components {
             source_branch_lsn?: string;
             /** @description The point in time on the source branch from which this branch was created. */
             source_branch_time?: components["schemas"]["Timestamp"];
+            /** @description The snapshot this branch was restored from, if any (private preview). Format: projects/{project_id}/snapshots/{snapshot_id} */
+            source_snapshot?: string;
             /** @description Absolute expiration time for the branch. Empty if expiration is disabled. */
             expire_time?: components["schemas"]["Timestamp"];
             /** @description A timestamp indicating when the branch was deleted. Empty if the branch is not deleted. */
@@ -1288,6 +1391,13 @@ export interface components {
             /** @description Token to request the next page of Postgres roles. Absent or empty on the last page. */
             next_page_token?: string;
         };
+        /** @description A page of snapshots. */
+        ListSnapshotsResponse: {
+            /** @description The snapshots of the project. */
+            snapshots?: components["schemas"]["Snapshot"][];
+            /** @description Token to request the next page of snapshots. Absent or empty on the last page. */
+            next_page_token?: string;
+        };
         /** @description Response to a ListCdfConfigs request, containing a page of CdfConfigs and a token for fetching the next page. */
         ListCdfConfigsResponse: {
             /** @description The CdfConfigs under the parent database. */
@@ -1301,6 +1411,98 @@ export interface components {
             cdf_statuses?: components["schemas"]["CdfStatus"][];
             /** @description Token to retrieve the next page of results; empty when there are no more. */
             next_page_token?: string;
+        };
+        /** @description A snapshot of a branch's data, kept under its project (private preview; Python SDK only). `spec` is input only; read effective values from `status`. A branch created with `spec.source_snapshot` starts from the snapshot's data. */
+        Snapshot: {
+            /** @description Output only. The full resource path of the snapshot. Format: projects/{project_id}/snapshots/{snapshot_id} */
+            name?: string;
+            /** @description The part of the name, chosen by the user when the snapshot was created. */
+            snapshot_id?: $Read<string>;
+            /** @description System-generated unique ID for the snapshot. */
+            uid?: $Read<string>;
+            /** @description What to snapshot, and for how long to keep it. */
+            spec?: $Write<components["schemas"]["SnapshotSpec"]>;
+            /** @description The observed state of the snapshot. */
+            status?: $Read<components["schemas"]["SnapshotStatus"]>;
+            /** @description A timestamp indicating when the snapshot was taken. */
+            create_time?: $Read<components["schemas"]["Timestamp"]>;
+        };
+        /** @description The desired snapshot (input only). The expiration oneof (`ttl` | `expire_time` | `no_expiry`) works as on a branch; `source_branch_lsn` and `source_branch_time` are mutually exclusive (neither: the branch's latest data). */
+        SnapshotSpec: {
+            /** @description The branch whose data the snapshot keeps, in the snapshot's project. Format: projects/{project_id}/branches/{branch_id} */
+            source_branch: string;
+            /** @description The Log Sequence Number on the source branch to snapshot (e.g. "16/B374D848"). Mutually exclusive with `source_branch_time`. */
+            source_branch_lsn?: string;
+            /** @description The point in time on the source branch to snapshot. Mutually exclusive with `source_branch_lsn`. */
+            source_branch_time?: components["schemas"]["Timestamp"];
+            /** @description Relative time-to-live: the snapshot expires at create_time + ttl. Mutually exclusive with `expire_time` and `no_expiry`. */
+            ttl?: components["schemas"]["Duration"];
+            /** @description Absolute expiration timestamp. Mutually exclusive with `ttl` and `no_expiry`. */
+            expire_time?: components["schemas"]["Timestamp"];
+            /** @description Explicitly disable expiration: the snapshot is kept until deleted. Only `true` is meaningful. Mutually exclusive with `ttl` and `expire_time`. */
+            no_expiry?: boolean;
+        };
+        /** @description The observed state of a snapshot (output only). */
+        SnapshotStatus: {
+            /** @description The branch the snapshot was taken from. Format: projects/{project_id}/branches/{branch_id} */
+            source_branch?: string;
+            /** @description When the snapshot expires. Empty if it does not expire. */
+            expire_time?: components["schemas"]["Timestamp"];
+            /** @description Whether the snapshot never expires (may be omitted when false). */
+            no_expiry?: boolean;
+            /** @description The logical size of the data the snapshot keeps. */
+            full_size_bytes?: components["schemas"]["Int64"];
+            /** @description The storage the snapshot adds over its source branch's current data. */
+            diff_size_bytes?: components["schemas"]["Int64"];
+        };
+        /** @description When a branch is snapshotted automatically (private preview): a singleton below the branch, `projects/{project_id}/branches/{branch_id}/snapshot-schedule`. An empty `schedule` turns scheduled snapshots off. */
+        SnapshotSchedule: {
+            /** @description Output only. The full resource path of the schedule. Format: projects/{project_id}/branches/{branch_id}/snapshot-schedule */
+            name?: string;
+            /** @description The cadences snapshots are taken at, each with its own retention. Updated as a whole (mask `schedule`). */
+            schedule?: components["schemas"]["ScheduleCadence"][];
+        };
+        /** @description One cadence of a snapshot schedule: exactly one of `daily_schedule`, `weekly_schedule`, `monthly_schedule`, and how long its snapshots are kept. */
+        ScheduleCadence: {
+            /** @description How long each snapshot of this cadence is kept; at least one hour ("3600s"). */
+            retention: components["schemas"]["Duration"];
+            /** @description A snapshot every day. Mutually exclusive with `weekly_schedule` and `monthly_schedule`. */
+            daily_schedule?: components["schemas"]["DailySchedule"];
+            /** @description A snapshot every week. Mutually exclusive with `daily_schedule` and `monthly_schedule`. */
+            weekly_schedule?: components["schemas"]["WeeklySchedule"];
+            /** @description A snapshot every month. Mutually exclusive with `daily_schedule` and `weekly_schedule`. */
+            monthly_schedule?: components["schemas"]["MonthlySchedule"];
+        };
+        /** @description A daily snapshot at an hour of the day (UTC). */
+        DailySchedule: {
+            /**
+             * Format: int32
+             * @description Hour of the day, 0-23 (omitted when 0).
+             */
+            hour?: number;
+        };
+        /** @description A weekly snapshot on a day of the week, at an hour of the day (UTC). */
+        WeeklySchedule: {
+            /** @description The day of the week. */
+            day_of_week?: components["schemas"]["DayOfWeek"];
+            /**
+             * Format: int32
+             * @description Hour of the day, 0-23 (omitted when 0).
+             */
+            hour?: number;
+        };
+        /** @description A monthly snapshot on a day of the month, at an hour of the day (UTC). */
+        MonthlySchedule: {
+            /**
+             * Format: int32
+             * @description Day of the month, 1-31.
+             */
+            day?: number;
+            /**
+             * Format: int32
+             * @description Hour of the day, 0-23 (omitted when 0).
+             */
+            hour?: number;
         };
         /** @description Registration of a Lakebase Postgres database as a Unity Catalog catalog. `spec` is input only; read effective values from `status`. */
         Catalog: {
@@ -1595,6 +1797,8 @@ export interface components {
         DatabaseId: string;
         /** @description The role id (final segment of `projects/{project_id}/branches/{branch_id}/roles/{role_id}`). For managed identities this may be an email, application id or group name. */
         RoleId: string;
+        /** @description The snapshot id (final segment of `projects/{project_id}/snapshots/{snapshot_id}`). */
+        SnapshotId: string;
         /** @description The Unity Catalog catalog name (final segment of `catalogs/{catalog_id}`). */
         CatalogId: string;
         /** @description The synced table full name `{catalog}.{schema}.{table}` (final segment of `synced_tables/{synced_table_id}`). */
@@ -1615,6 +1819,8 @@ export interface components {
         DatabaseIdQuery: string;
         /** @description The ID to use for the Role, which will become the final component of the role's resource name. This ID becomes the role in Postgres. This value should be 4-63 characters, and valid characters are lowercase letters, numbers, and hyphens, as defined by RFC 1123; for managed identities it is the user email / service principal application id / group name, so no pattern is enforced here. If role_id is not specified in the request, it is generated automatically. */
         RoleIdQuery: string;
+        /** @description The ID to use for the Snapshot. This becomes the final component of the snapshot's resource name, e.g. `nightly` becomes `projects/my-app/snapshots/nightly`. The pattern is [inference]: the rule of the other Lakebase resource ids (1-63 characters, a lowercase letter first, then lowercase letters, digits and hyphens). */
+        SnapshotIdQuery: string;
         /** @description The ID in the Unity Catalog. It becomes the full resource name, for example "my_catalog" becomes "catalogs/my_catalog". */
         CatalogIdQuery: string;
         /** @description The ID to use for the Synced Table. This becomes the final component of the SyncedTable's resource name. ID is required and is the synced table name, containing (catalog, schema, table) tuple, e.g. "{catalog}.{schema}.{table}". It represents both an online VIEW virtual table in the Unity Catalog accessible via Lakehouse Federation and the Postgres table named "{table}" in schema "{schema}" in the connected Postgres database. */
@@ -2783,6 +2989,179 @@ export interface operations {
         };
         responses: {
             /** @description The long-running operation updating the role. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    ListSnapshots: {
+        parameters: {
+            query?: {
+                /** @description Upper bound for items returned. Cannot be negative. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Page token from a previous response. If not provided, returns the first page. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path: {
+                /** @description The project id (final segment of `projects/{project_id}`). */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of snapshots. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSnapshotsResponse"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    CreateSnapshot: {
+        parameters: {
+            query: {
+                /** @description The ID to use for the Snapshot. This becomes the final component of the snapshot's resource name, e.g. `nightly` becomes `projects/my-app/snapshots/nightly`. The pattern is [inference]: the rule of the other Lakebase resource ids (1-63 characters, a lowercase letter first, then lowercase letters, digits and hyphens). */
+                snapshot_id: components["parameters"]["SnapshotIdQuery"];
+            };
+            header?: never;
+            path: {
+                /** @description The project id (final segment of `projects/{project_id}`). */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        /** @description The Snapshot to create (bare resource, not wrapped). */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Snapshot"];
+            };
+        };
+        responses: {
+            /** @description The long-running operation creating the snapshot. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    GetSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project id (final segment of `projects/{project_id}`). */
+                project_id: components["parameters"]["ProjectId"];
+                /** @description The snapshot id (final segment of `projects/{project_id}/snapshots/{snapshot_id}`). */
+                snapshot_id: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The snapshot. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Snapshot"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    DeleteSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project id (final segment of `projects/{project_id}`). */
+                project_id: components["parameters"]["ProjectId"];
+                /** @description The snapshot id (final segment of `projects/{project_id}/snapshots/{snapshot_id}`). */
+                snapshot_id: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The long-running operation deleting the snapshot. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    GetSnapshotSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project id (final segment of `projects/{project_id}`). */
+                project_id: components["parameters"]["ProjectId"];
+                /** @description The branch id (final segment of `projects/{project_id}/branches/{branch_id}`). */
+                branch_id: components["parameters"]["BranchId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The snapshot schedule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotSchedule"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    UpdateSnapshotSchedule: {
+        parameters: {
+            query: {
+                /** @description comma-separated field paths relative to the resource, e.g. spec.autoscaling_limit_min_cu,spec.suspension. Oneof members are masked by their group name; every masked path must be present in the body; the accepted paths are listed in the operation's `x-update-mask` extension. */
+                update_mask: components["parameters"]["UpdateMask"];
+            };
+            header?: never;
+            path: {
+                /** @description The project id (final segment of `projects/{project_id}`). */
+                project_id: components["parameters"]["ProjectId"];
+                /** @description The branch id (final segment of `projects/{project_id}/branches/{branch_id}`). */
+                branch_id: components["parameters"]["BranchId"];
+            };
+            cookie?: never;
+        };
+        /** @description The SnapshotSchedule to update (bare resource, not wrapped). */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SnapshotSchedule"];
+            };
+        };
+        responses: {
+            /** @description The long-running operation updating the snapshot schedule. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -2,7 +2,7 @@ import { setName } from "./class-name.js";
 import type { OperationId, OperationInfo } from "../generated/operations.js";
 import { checkBody } from "./body-checks.js";
 import { apiErrorFromResponse, LakebaseError, ValidationError } from "./errors.js";
-import { checkId, ID_RULES } from "./ids.js";
+import { checkId, isIdParam } from "./ids.js";
 import { parseName } from "./name-parse.js";
 import { checkOperationName } from "./names.js";
 import type { FetchLike } from "./retry.js";
@@ -178,7 +178,8 @@ function queryParams(op: OperationInfo, input: Readonly<Record<string, unknown>>
     out[key] = checkQueryValue(op, key, value, spec);
   }
   for (const [key, spec] of Object.entries(op.query)) {
-    if (spec.required && out[key] === undefined) {
+    // "" is a zero value: serializeQuery leaves it out, so a required parameter given "" would go missing.
+    if (spec.required && (out[key] === undefined || out[key] === "")) {
       throw new ValidationError(key, `is required by ${op.id}`);
     }
   }
@@ -192,7 +193,7 @@ function checkQueryValue(
   spec: OperationInfo["query"][string],
 ): unknown {
   if (key === "update_mask") return checkMaskValue(value);
-  if (ID_RULES[key]) return checkId(key, value);
+  if (isIdParam(key)) return checkId(key, value);
   switch (spec.type) {
     case "boolean":
       if (typeof value !== "boolean") throw new ValidationError(key, "must be a boolean");

@@ -1,4 +1,4 @@
-import { VERBATIM_PARAMS } from "../generated/operations.js";
+import { ID_PATTERNS, VERBATIM_PARAMS } from "../generated/operations.js";
 import { ValidationError } from "./errors.js";
 import { isWellFormed } from "./well-formed.js";
 
@@ -90,7 +90,10 @@ function idProblem(param: string, value: unknown): string | undefined {
   if (typeof value !== "string" || value.length === 0) return "is required and must be a non-empty string";
   if (!VERBATIM.has(param) && !segmentIsSafe(value)) return SEGMENT_RULE;
   const rule = ID_RULES[param];
-  return rule && !rule.test(value) ? rule.rule : undefined;
+  if (rule) return rule.test(value) ? undefined : rule.rule;
+  // An id without a sentence of its own here is held to the spec's pattern (a new resource kind).
+  const pattern = ID_PATTERNS[param];
+  return pattern !== undefined && !new RegExp(pattern).test(value) ? `must match ${pattern}` : undefined;
 }
 
 /** Throws a ValidationError naming `field` unless `value` satisfies the id rule for `param`. */
@@ -103,4 +106,9 @@ export function checkId(param: string, value: unknown, field: string = param): s
 /** The rule an id breaks, or undefined when it is valid: for forms and CLIs that check as the user types. */
 export function validateId(param: keyof typeof ID_RULES | string, value: string): string | undefined {
   return idProblem(param, value);
+}
+
+/** Whether a parameter is an id checked by its rule or the spec's pattern. */
+export function isIdParam(param: string): boolean {
+  return Object.prototype.hasOwnProperty.call(ID_RULES, param) || Object.prototype.hasOwnProperty.call(ID_PATTERNS, param);
 }

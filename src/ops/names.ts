@@ -52,7 +52,7 @@ function parserFor<K extends ResourceKind>(kind: K) {
 }
 
 /** Parsers: `parse.branch("projects/p/branches/b")` → `{ project_id: "p", branch_id: "b" }`; ValidationError on a bad name. */
-export const parse = Object.fromEntries((Object.keys(NAME_TEMPLATES) as ResourceKind[]).map((kind) => [kind, parserFor(kind)])) as unknown as {
+export const parse = /* @__PURE__ */ Object.fromEntries((Object.keys(NAME_TEMPLATES) as ResourceKind[]).map((kind) => [kind, parserFor(kind)])) as unknown as {
   readonly [K in ResourceKind]: (name: string) => NameParts<K>;
 };
 
@@ -92,5 +92,5 @@ export const names = {
   kindOf,
   /** The rule an id breaks, or undefined: for forms and CLIs that check as the user types. */
   validateId,
-  ...(Object.fromEntries((Object.keys(NAME_TEMPLATES) as ResourceKind[]).map((kind) => [kind, builderFor(kind)])) as unknown as Builders),
+  ...(/* @__PURE__ */ Object.fromEntries((Object.keys(NAME_TEMPLATES) as ResourceKind[]).map((kind) => [kind, builderFor(kind)])) as unknown as Builders),
 };

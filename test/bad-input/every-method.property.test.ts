@@ -144,9 +144,10 @@ interface Method {
 
 const methods: Method[] = apiCases.map((c) => {
   const op = operations[c.operationId] as OperationInfo;
-  // A create takes the new resource's id positionally, required or not (`roles.create(parent, roleId, body)`).
+  // A create takes the new resource's id positionally, required or not (`roles.create(parent, roleId, body)`):
+  // its first `…_id` query parameter, as codegen/functions.mjs picks it, whether VALID_ID knows the id or not.
   const creates = op.lro !== null && op.method === "POST" && !op.path.endsWith("/undelete");
-  const ids = Object.entries(op.query).filter(([k, q]) => (q.required || creates) && VALID_ID[k]).map(([k]) => k);
+  const ids = creates ? Object.keys(op.query).filter((k) => k.endsWith("_id")).slice(0, 1) : [];
   const [ns, name] = c.method.split(".") as [string, string];
   return {
     label: c.method,

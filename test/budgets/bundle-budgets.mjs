@@ -102,7 +102,15 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     if (args.includes("--why")) {
       for (const r of rows) {
         console.log(`\n${r.label}: largest inputs (minified bytes in the bundle)`);
-        for (const { file, bytes } of r.inputs.slice(0, 5)) console.log(`  ${String(bytes).padStart(7)}  ${file}`);
+        for (const { file, bytes } of r.inputs.slice(0, 5)) {
+          console.log(`  ${String(bytes).padStart(7)}  ${file}`);
+          // A dist chunk is many modules: name them from its source map, so the line says what to cut.
+          const map = join(ROOT, `${file}.map`);
+          if (file.startsWith("dist/") && existsSync(map)) {
+            const sources = JSON.parse(readFileSync(map, "utf8")).sources.map((s) => s.replace(/^(\.\.\/)+/, ""));
+            console.log(`           ${sources.slice(0, 12).join(", ")}${sources.length > 12 ? `, … (${sources.length} modules)` : ""}`);
+          }
+        }
       }
     }
   }
