@@ -120,3 +120,9 @@ describe("the operation handle is a Promise", () => {
     expect(handle.toJSON()).toEqual({ name: OP, done: true });
   });
 });
+
+describe("Promise's statics on the handle class", () => {
+  it("say what to use instead of building a broken handle", () => {
+    expect(() => OperationHandle.resolve(1)).toThrow(/Promise\.resolve/);
+  });
+});

@@ -1,6 +1,7 @@
 import { setName } from "./class-name.js";
 import type { OperationId, OperationInfo } from "../generated/operations.js";
 import { checkBody } from "./body-checks.js";
+import { rememberBody } from "./body-source.js";
 import { apiErrorFromResponse, LakebaseError, ValidationError } from "./errors.js";
 import { checkId, isIdParam } from "./ids.js";
 import { parseName } from "./name-parse.js";
@@ -130,6 +131,8 @@ export async function sendCall<T>(
   }
   // Redirects are never followed: the bearer token must not travel to another origin.
   const request = new Request(requestUrl(ctx.baseUrl, call, extraQuery), { method: op.method, headers, body, signal: options.signal, redirect: "manual" });
+  // A retry or a replay after a rejected token rebuilds the request from this string, not a copy.
+  if (body !== undefined) rememberBody(request, body);
   const response = await ctx.transport(request);
   // The body is read once; the typed error and the result are both built from this read.
   const text = await response.text();

@@ -1,9 +1,10 @@
-import { canRefresh, type TokenProvider } from "./token-provider.js";
+import { canRefresh, type AccessToken, type TokenProvider } from "./token-provider.js";
 import { LakebaseError, NetworkError, RequestTimeoutError } from "./errors.js";
 import { networkErrorCodes, PRE_SEND_ERROR_CODES } from "./network-codes.js";
 import { rememberSecret } from "./redact.js";
 import { createRetryingFetch, type FetchLike, type RetryOptions } from "./retry.js";
 import { bufferedResponse } from "./buffered-response.js";
+import { canResend, resend } from "./body-source.js";
 import { anySignal, raceAbort, startDeadline } from "./sleep.js";
 
 export { RequestTimeoutError };
@@ -59,16 +60,21 @@ function withDeadline(inner: FetchLike, timeoutMs: number): FetchLike {
   return async (request) => {
     const path = new URL(request.url).pathname;
     const deadline = bounded ? startDeadline(timeoutMs, () => new RequestTimeoutError(timeoutMs, request.method, path)) : undefined;
-    const sent = deadline ? new Request(request, { signal: anySignal([request.signal, deadline.signal]) }) : request;
+    const signal = deadline ? anySignal([request.signal, deadline.signal]) : undefined;
+    // The attempt's own signal; the body comes from its recorded string, not a stream copy.
+    const sent = signal ? (resend(request, { signal }) ?? new Request(request, { signal })) : request;
     const race = <T>(promise: Promise<T>): Promise<T> => raceAbort(deadline ? deadline.race(promise) : promise, request.signal);
-    let response: Response | undefined;
     try {
-      response = await race(inner(sent));
-      return await race(bufferedResponse(response));
-    } catch (error) {
-      // Free the connection of a body nobody will read.
-      response?.body?.cancel().catch(() => {});
-      throw toNetworkError(error, request);
+      // fetch's own failures are typed below this layer; a token provider's error stays what it is.
+      const response = await race(inner(sent));
+      try {
+        return await race(bufferedResponse(response));
+      } catch (error) {
+        // Free the connection of a body nobody will read.
+        response.body?.cancel().catch(() => {});
+        // The headers came and the body broke off: a network failure, typed like fetch's.
+        throw toNetworkError(error, request);
+      }
     } finally {
       deadline?.clear();
     }
@@ -76,6 +82,35 @@ function withDeadline(inner: FetchLike, timeoutMs: number): FetchLike {
 }
 
 function withAuth(inner: FetchLike, provider: TokenProvider): FetchLike {
+  // Concurrent callers share one pending token request: a plain `{ getToken }` given by the user
+  // may fetch a token per call, and 1,000 calls started together must not cost 1,000 fetches. The
+  // answer is not kept once it has arrived (caching, with expiry and refresh-ahead, is the
+  // provider's job: cachedTokenProvider), and a provider that answers synchronously (a cache hit,
+  // a static token) is not shared at all: there is nothing to wait for.
+  let pending: { readonly token: PromiseLike<AccessToken>; readonly signal: AbortSignal | undefined } | undefined;
+  const currentToken = (signal: AbortSignal | undefined): AccessToken | PromiseLike<AccessToken> => {
+    if (pending) return joined(pending, signal);
+    const answer = provider.getToken({ signal, forceRefresh: false });
+    if (!isThenable(answer)) return answer;
+    const entry = { token: answer, signal };
+    pending = entry;
+    const clear = () => {
+      if (pending === entry) pending = undefined;
+    };
+    answer.then(clear, clear);
+    return answer;
+  };
+  const joined = async (shared: NonNullable<typeof pending>, signal: AbortSignal | undefined): Promise<AccessToken> => {
+    try {
+      return await shared.token;
+    } catch (error) {
+      // The request that started the shared call passed its own signal to the provider; if that
+      // request was cancelled, the others ask again rather than fail with its abort.
+      if (shared.signal?.aborted && !signal?.aborted) return currentToken(signal);
+      throw error;
+    }
+  };
+
   // After a rejected token, every caller that sent that token shares one forced refresh: 1,000
   // requests whose 401s arrive over a second cost one token request, not one each.
   let forced: { readonly rejected: string; readonly token: Promise<string> } | undefined;
@@ -100,16 +135,27 @@ function withAuth(inner: FetchLike, provider: TokenProvider): FetchLike {
   };
   return async (request) => {
     // Asked per request: a chain knows only after its first token whether it picked a static one.
-    // A request without a body is not consumed by sending it, so it can be sent again as it is.
-    const replay = canRefresh(provider) ? (request.body === null ? request : request.clone()) : undefined;
-    const { accessToken } = await provider.getToken({ signal: request.signal, forceRefresh: false });
+    // The replay after a rejected token needs a second copy of the request. A request without a
+    // body, or whose body string was recorded (body-source.ts: every call of the SDK), is rebuilt
+    // only if the token is rejected; any other request is cloned now, before sending uses it up.
+    const early = canRefresh(provider) && !canResend(request) ? request.clone() : undefined;
+    const { accessToken } = await currentToken(request.signal);
+    // A caller that joined a shared call does not race it against its own signal: the layers above
+    // already end this attempt on an abort or at its deadline. It only must not send after that.
+    request.signal.throwIfAborted();
     const response = await send(request, accessToken);
     // Asked again after the answer: the selection may have been made while getting the token.
-    if (!replay || !canRefresh(provider) || !(await rejectsToken(response))) return response;
+    if ((response.status !== 401 && response.status !== 403) || !canRefresh(provider) || !(await rejectsToken(response))) return response;
+    const replay = early ?? resend(request);
+    if (!replay) return response; // the provider became refreshable only while this request was sent
     // One replay after a rejected token, with a token the provider must not answer from its cache.
     await response.body?.cancel().catch(() => {});
     return send(replay, await raceAbort(tokenAfterRejection(accessToken), request.signal));
   };
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
 /**

@@ -61,6 +61,10 @@ export class OperationHandle<TResult, TMeta = unknown> extends Promise<TResult> 
 
   /** @internal Created by the client: `submit` is the mutation request, already in flight. */
   constructor(driver: OperationDriver, kind: OperationKind, submit: Promise<Operation>) {
+    // Promise's statics (OperationHandle.resolve, .all, …) would call this with an executor.
+    if (typeof driver === "function") {
+      throw new TypeError("an OperationHandle comes from a client method; use Promise.resolve, Promise.all, … for plain promises");
+    }
     // The promise settles only through #startDefaultWait: the executor just keeps its settlers.
     let settlers!: { resolve: (value: TResult) => void; reject: (reason: unknown) => void };
     super((resolve, reject) => {
@@ -205,7 +209,6 @@ export class OperationHandle<TResult, TMeta = unknown> extends Promise<TResult> 
   override then<A = TResult, B = never>(
     onFulfilled?: ((value: TResult) => A | PromiseLike<A>) | null,
     // `any` as on Promise#then, so that `.catch((e: Error) => …)` type-checks as on any promise.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     onRejected?: ((reason: any) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
     this.#startDefaultWait();

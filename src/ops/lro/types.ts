@@ -36,7 +36,11 @@ export interface WaitOptions<TMeta = unknown> {
   readonly signal?: AbortSignal;
   /** Upper bound for the whole wait (default 20 minutes). On expiry an OperationTimeoutError carries the name to resume. */
   readonly timeoutMs?: number;
-  /** First delay between polls (default 1 s); it grows ×1.5 with jitter up to `maxPollIntervalMs`. */
+  /**
+   * First delay between polls (default 500 ms). It grows ×1.5 (±25 % jitter) to 2 s, where it stays
+   * while the wait is young; from 20 s on it is a tenth of the time waited, up to
+   * `maxPollIntervalMs`. Most operations end within seconds and are seen within ~2 s of it.
+   */
   readonly pollIntervalMs?: number;
   /** Cap of the delay between polls (default 10 s). A server's Retry-After may ask for more; it is honoured. */
   readonly maxPollIntervalMs?: number;
