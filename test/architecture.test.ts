@@ -56,6 +56,14 @@ describe("import directions", () => {
     expect(cycles).toEqual([]);
   });
 
+  it("the emulator's Postgres engines and their chooser import no module back, types included", () => {
+    const dir = "src/emulator/postgres/";
+    const back = files
+      .filter((f) => f.startsWith(dir) && f !== `${dir}index.ts`)
+      .flatMap((f) => importsOf(f).filter((i) => i.target === `${dir}index.ts`).map((i) => `${f} → ${i.target}`));
+    expect(back).toEqual([]);
+  });
+
   it("the core entry reaches no node: module (edge runtimes)", () => {
     const seen = new Set<string>();
     const nodeImports: string[] = [];

@@ -10,7 +10,7 @@ import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { EndpointListener, EndpointOptions, PostgresBackend } from "./index.js";
+import type { EndpointListener, EndpointOptions, PostgresBackend } from "./types.js";
 import { killPid, removeDirSync, track, untrack, type Reapable } from "./lifecycle.js";
 import { openProxyListener, type ProxyListener } from "./proxy.js";
 import { quoteIdent, runSql, socketPath, type ServerAddress } from "./sql.js";

@@ -5,7 +5,7 @@
  * StartupMessage with the upstream user and database, and pipes bytes both ways untouched.
  */
 import { createServer, type Server, type Socket } from "node:net";
-import type { EndpointListener, EndpointOptions } from "./index.js";
+import type { EndpointListener, EndpointOptions } from "./types.js";
 import {
   MAX_STARTUP_LENGTH,
   MessageBoundaryTracker,

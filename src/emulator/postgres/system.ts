@@ -12,7 +12,7 @@ import { access, chmod, chown, copyFile, lchown, mkdir, mkdtemp, readdir, readli
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, sep } from "node:path";
-import type { EndpointListener, EndpointOptions, PostgresBackend } from "./index.js";
+import type { EndpointListener, EndpointOptions, PostgresBackend } from "./types.js";
 import { killPid, removeDirSync, track, untrack, unprivilegedUser, type Reapable, type RunAs } from "./lifecycle.js";
 import { openProxyListener, type ProxyListener } from "./proxy.js";
 import { quoteIdent, runSql, type ServerAddress } from "./sql.js";

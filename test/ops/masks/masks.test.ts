@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../src/ops/errors.js";
-import { fieldMask, maskRulesFor, type MaskResource } from "../src/ops/masks/index.js";
+import { ValidationError } from "../../../src/ops/errors.js";
+import { fieldMask, maskRulesFor, type MaskResource } from "../../../src/ops/masks/index.js";
 
 /** The ValidationError thrown by `fn` (fails the test when nothing, or something else, is thrown). */
 function caught(fn: () => unknown): ValidationError {

@@ -1,6 +1,6 @@
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createLakebaseClient, PaginationLoopError, ValidationError } from "../src/index.js";
+import { createLakebaseClient, PaginationLoopError, ValidationError } from "../../src/index.js";
 
 const HOST = "https://ws.example.com";
 const LIST = "/api/2.0/postgres/projects/p/branches";
@@ -129,7 +129,7 @@ describe("Paginated", () => {
   });
 
   it("every list method of the spec is paginated", async () => {
-    const { operations } = await import("../src/generated/operations.js");
+    const { operations } = await import("../../src/generated/operations.js");
     for (const [id, op] of Object.entries(operations)) {
       expect(Boolean(op.paginated), id).toBe(id.startsWith("List"));
       expect(Boolean(op.lro), id).toBe(/^(Create|Update|Delete|Undelete)/.test(id));

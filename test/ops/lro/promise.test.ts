@@ -5,7 +5,7 @@
  */
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { BadRequestError, ConflictError, createLakebaseClient, OperationHandle, type Branch } from "../src/index.js";
+import { BadRequestError, ConflictError, createLakebaseClient, OperationHandle, type Branch } from "../../../src/index.js";
 
 const HOST = "https://ws.example.com";
 const BASE = "/api/2.0/postgres";

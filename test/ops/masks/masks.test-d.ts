@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from "vitest";
-import type { Branch, BranchInput, Endpoint, EndpointInput, ProjectInput, RoleInput } from "../src/generated/models.js";
-import { fieldMask, type FieldPath, type MaskPath } from "../src/ops/masks/index.js";
+import type { Branch, BranchInput, Endpoint, EndpointInput, ProjectInput, RoleInput } from "../../../src/generated/models.js";
+import { fieldMask, type FieldPath, type MaskPath } from "../../../src/ops/masks/index.js";
 
 describe("FieldPath", () => {
   it("takes the resource type too: FieldPath<Branch> names the paths of its request body", () => {

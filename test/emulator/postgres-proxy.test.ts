@@ -7,8 +7,8 @@ import {
   errorResponse,
   parseStartupPacket,
   typedMessage,
-} from "../src/emulator/postgres/protocol.js";
-import { openProxyListener, type ProxyListener, type ProxyUpstream } from "../src/emulator/postgres/proxy.js";
+} from "../../src/emulator/postgres/protocol.js";
+import { openProxyListener, type ProxyListener, type ProxyUpstream } from "../../src/emulator/postgres/proxy.js";
 
 const GOOD = "tok-good";
 

@@ -1,6 +1,6 @@
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createLakebaseClient, ValidationError, type LakebaseClient } from "../src/index.js";
+import { createLakebaseClient, ValidationError, type LakebaseClient } from "../../../src/index.js";
 
 const HOST = "https://ws.example.com";
 const B = "/api/2.0/postgres";

@@ -10,7 +10,7 @@ import {
   ConflictError,
   WaitTimeoutError,
   type OperationProgress,
-} from "../src/index.js";
+} from "../../../src/index.js";
 
 const HOST = "https://ws.example.com";
 const BASE = "/api/2.0/postgres";

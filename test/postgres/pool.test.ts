@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLakebaseClient, type LakebaseClient } from "../src/index.js";
-import { startEmulator, type Emulator } from "../src/emulator/index.js";
-import { createPool, databaseCredentialProvider, getOrmConfig, getPgConfig, isWakeUpError } from "../src/postgres/index.js";
+import { createLakebaseClient, type LakebaseClient } from "../../src/index.js";
+import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { createPool, databaseCredentialProvider, getOrmConfig, getPgConfig, isWakeUpError } from "../../src/postgres/index.js";
 
 let emulator: Emulator;
 let client: LakebaseClient;

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { detectSystemPostgres } from "../src/emulator/postgres/system.js";
+import { detectSystemPostgres } from "../../src/emulator/postgres/system.js";
 
 const systemAvailable = !("error" in (await detectSystemPostgres()));
 const linux = existsSync("/proc/self/stat");
@@ -19,7 +19,7 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "lakebase-pg-crash-test-"));
   await build({
-    entryPoints: [source("../src/emulator/postgres/index.ts")],
+    entryPoints: [source("../../src/emulator/postgres/index.ts")],
     bundle: true,
     platform: "node",
     format: "esm",
@@ -77,7 +77,7 @@ describe.skipIf(!linux).each(cases)("%s engine, victim dies by %s", (engine, mod
   it.skipIf(engine === "system" && !systemAvailable)("leaves no process and no temp directory", async () => {
     const victim = spawn(process.execPath, [join(dir, "victim.mjs"), engine, mode], {
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, LAKEBASE_PGLITE_WORKER: source("../src/emulator/postgres/pglite-worker.mjs") },
+      env: { ...process.env, LAKEBASE_PGLITE_WORKER: source("../../src/emulator/postgres/pglite-worker.mjs") },
     });
     let stdout = "";
     let stderr = "";

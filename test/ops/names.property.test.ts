@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { names, ValidationError, type ResourceKind } from "../src/index.js";
-import { formatName, NAME_TEMPLATES, parseName } from "../src/ops/names.js";
-import { validateId } from "../src/ops/ids.js";
-import { ID_PATTERNS } from "../src/generated/operations.js";
+import { names, ValidationError, type ResourceKind } from "../../src/index.js";
+import { formatName, NAME_TEMPLATES, parseName } from "../../src/ops/names.js";
+import { validateId } from "../../src/ops/ids.js";
+import { ID_PATTERNS } from "../../src/generated/operations.js";
 
 const lower = "abcdefghijklmnopqrstuvwxyz";
 const resourceId = fc

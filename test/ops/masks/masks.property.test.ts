@@ -3,10 +3,10 @@ import { readFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { UPDATE_OPERATIONS } from "../src/generated/operations.js";
-import { ValidationError } from "../src/ops/errors.js";
-import { fieldMask, maskRulesFor, type MaskResource } from "../src/ops/masks/index.js";
-import { MASK_RESOURCES } from "../src/ops/masks/rules.js";
+import { UPDATE_OPERATIONS } from "../../../src/generated/operations.js";
+import { ValidationError } from "../../../src/ops/errors.js";
+import { fieldMask, maskRulesFor, type MaskResource } from "../../../src/ops/masks/index.js";
+import { MASK_RESOURCES } from "../../../src/ops/masks/rules.js";
 
 const RUNS = { numRuns: 200 };
 /** Every updatable resource of the spec: a new one is tested without an edit here. */
@@ -89,7 +89,7 @@ const HAND_LEAVES: Partial<Record<MaskResource, Record<string, fc.Arbitrary<unkn
 // --- leaves derived from the spec, for a resource without hand-tuned values --------------------
 
 type JsonSchema = Record<string, any>;
-const SPEC = parseYaml(readFileSync(new URL("../spec/postgres.openapi.yaml", import.meta.url), "utf8")) as JsonSchema;
+const SPEC = parseYaml(readFileSync(new URL("../../../spec/postgres.openapi.yaml", import.meta.url), "utf8")) as JsonSchema;
 
 function resolveSchema(schema: JsonSchema | undefined): JsonSchema | undefined {
   let node = schema;

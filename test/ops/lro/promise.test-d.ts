@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from "vitest";
-import { createLakebaseClient, OperationHandle, type Branch, type Endpoint, type Operation } from "../src/index.js";
+import { createLakebaseClient, OperationHandle, type Branch, type Endpoint, type Operation } from "../../../src/index.js";
 
 const client = createLakebaseClient({ host: "https://ws.example.com", auth: "t" });
 

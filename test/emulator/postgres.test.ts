@@ -3,9 +3,9 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { connect as netConnect } from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPostgresBackend, type EndpointListener, type EngineKind, type PostgresBackend } from "../src/emulator/postgres/index.js";
-import { isAlive } from "../src/emulator/postgres/lifecycle.js";
-import { detectSystemPostgres } from "../src/emulator/postgres/system.js";
+import { startPostgresBackend, type EndpointListener, type EngineKind, type PostgresBackend } from "../../src/emulator/postgres/index.js";
+import { isAlive } from "../../src/emulator/postgres/lifecycle.js";
+import { detectSystemPostgres } from "../../src/emulator/postgres/system.js";
 
 const systemFound = await detectSystemPostgres();
 const systemAvailable = !("error" in systemFound);

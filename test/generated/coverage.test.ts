@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import * as functions from "../src/generated/functions.js";
-import { operations, type OperationId } from "../src/generated/operations.js";
-import { handlerFor, handlerName, route } from "../src/emulator/router.js";
-import { apiCases } from "./fixtures/api-cases.js";
+import * as functions from "../../src/generated/functions.js";
+import { operations, type OperationId } from "../../src/generated/operations.js";
+import { handlerFor, handlerName, route } from "../../src/emulator/router.js";
+import { apiCases } from "../fixtures/api-cases.js";
 
 /*
  * Adding an operation to the spec is done when it is served end to end: codegen gives it a

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BadRequestError, createLakebaseClient, fieldMask, NotFoundError, snapshotName, snapshotScheduleName, type LakebaseClient } from "../src/index.js";
-import { startEmulator, type Emulator } from "../src/emulator/index.js";
+import { BadRequestError, createLakebaseClient, fieldMask, NotFoundError, snapshotName, snapshotScheduleName, type LakebaseClient } from "../../src/index.js";
+import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 
 /**
  * The snapshot API (spec, one emulator handler file, wire cases) through the client against the

@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import * as errorsModule from "../src/ops/errors.js";
+import * as errorsModule from "../../src/ops/errors.js";
 import {
   AlreadyExistsError,
   ApiError,
@@ -22,11 +22,11 @@ import {
   statusForErrorCode,
   type ApiErrorClass,
   type ErrorCode,
-} from "../src/ops/errors.js";
-import { parseDuration, parseErrorDetails } from "../src/ops/error-details.js";
-import { MAX_RAW_BODY_BYTES, parseErrorBody, parseRetryAfter, truncateUtf8 } from "../src/ops/parse-error-body.js";
-import { createRetryingFetch } from "../src/ops/retry.js";
-import { createLakebaseClient } from "../src/client.js";
+} from "../../src/ops/errors.js";
+import { parseDuration, parseErrorDetails } from "../../src/ops/error-details.js";
+import { MAX_RAW_BODY_BYTES, parseErrorBody, parseRetryAfter, truncateUtf8 } from "../../src/ops/parse-error-body.js";
+import { createRetryingFetch } from "../../src/ops/retry.js";
+import { createLakebaseClient } from "../../src/client.js";
 
 const T = "type.googleapis.com/google.rpc.";
 

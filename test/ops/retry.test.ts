@@ -1,8 +1,8 @@
 import nock from "nock";
 import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
-import { createRetryingFetch, type FetchLike, type RetryOptions } from "../src/ops/retry.js";
-import { sleep } from "../src/ops/sleep.js";
-import { RequestTimeoutError } from "../src/ops/errors.js";
+import { createRetryingFetch, type FetchLike, type RetryOptions } from "../../src/ops/retry.js";
+import { sleep } from "../../src/ops/sleep.js";
+import { RequestTimeoutError } from "../../src/ops/errors.js";
 
 const BASE = "https://lakebase.test";
 const RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo";

@@ -10,11 +10,11 @@ import {
   UnavailableError,
   ValidationError,
   type LakebaseClient,
-} from "../src/index.js";
-import { startEmulator, type Emulator } from "../src/emulator/index.js";
-import { Faults } from "../src/emulator/faults.js";
-import { rawClient } from "../src/raw.js";
-import { OperationStore } from "../src/emulator/operations.js";
+} from "../../src/index.js";
+import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { Faults } from "../../src/emulator/faults.js";
+import { rawClient } from "../../src/raw.js";
+import { OperationStore } from "../../src/emulator/operations.js";
 
 /**
  * The SDK against the emulator over real HTTP and real Postgres. Every response is validated

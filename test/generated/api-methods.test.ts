@@ -2,9 +2,9 @@ import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import { createLakebaseClient, type OperationId } from "../src/index.js";
-import { operations } from "../src/generated/operations.js";
-import { apiCases } from "./fixtures/api-cases.js";
+import { createLakebaseClient, type OperationId } from "../../src/index.js";
+import { operations } from "../../src/generated/operations.js";
+import { apiCases } from "../fixtures/api-cases.js";
 
 const HOST = "https://my-workspace.cloud.databricks.com";
 
@@ -60,7 +60,7 @@ describe("every API method sends exactly what the service expects", () => {
 });
 
 describe("coverage: the hand-written layer wires every operation of the spec", () => {
-  const spec = parseYaml(readFileSync(new URL("../spec/postgres.openapi.yaml", import.meta.url), "utf8"));
+  const spec = parseYaml(readFileSync(new URL("../../spec/postgres.openapi.yaml", import.meta.url), "utf8"));
   const specIds: string[] = Object.values(spec.paths as Record<string, Record<string, { operationId?: string }>>)
     .flatMap((item) => Object.values(item))
     .flatMap((op) => (op && typeof op === "object" && op.operationId ? [op.operationId] : []));

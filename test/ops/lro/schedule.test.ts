@@ -8,8 +8,8 @@
  * poll per second on average over the wait.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Operation } from "../src/generated/models.js";
-import { OperationHandle, type OperationDriver } from "../src/ops/lro/operation.js";
+import type { Operation } from "../../../src/generated/models.js";
+import { OperationHandle, type OperationDriver } from "../../../src/ops/lro/operation.js";
 
 const NAME = "projects/p/branches/dev/operations/sim";
 

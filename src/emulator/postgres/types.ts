@@ -1,0 +1,62 @@
+/**
+ * The contract of a Postgres engine behind the emulator (system PostgreSQL or PGlite) and of the
+ * endpoint listeners it opens; the engines implement it, index.ts picks one.
+ */
+
+export type EngineKind = "pglite" | "system";
+
+export interface PostgresBackendOptions {
+  /** "auto" (default): a system PostgreSQL if found (PG_BIN env, or /usr/lib/postgresql/*\/bin, or initdb on PATH), else PGlite. */
+  engine?: "auto" | EngineKind;
+  /** Directory for binaries, for engine "system". */
+  pgBin?: string;
+  log?: (message: string) => void;
+}
+
+export interface PostgresBackend {
+  readonly engine: EngineKind;
+  /** A new, empty branch with the default database `databricks_postgres`. */
+  createBranch(branchId: string): Promise<void>;
+  /** Copy-on-write fork: the child starts with the parent's committed data at this moment (all its databases), then diverges. */
+  forkBranch(parentId: string, childId: string): Promise<void>;
+  dropBranch(branchId: string): Promise<void>;
+  /** Lakebase databases inside a branch (system engine: real databases; pglite: one shared database — see Limits). */
+  createDatabase(branchId: string, name: string, owner?: string): Promise<void>;
+  dropDatabase(branchId: string, name: string): Promise<void>;
+  renameDatabase(branchId: string, from: string, to: string): Promise<void>;
+  /** Postgres roles (system engine: CREATE ROLE … NOLOGIN plus attributes; pglite: catalog only, best effort). */
+  createRole(branchId: string, name: string, attributes?: { createdb?: boolean; createrole?: boolean; bypassrls?: boolean }): Promise<void>;
+  dropRole(branchId: string, name: string): Promise<void>;
+  /** Runs SQL as superuser in a branch database (for tests / demo seeding). */
+  query(branchId: string, database: string, sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  /** A loopback listener speaking the Postgres wire protocol for this branch, behind the token-checking proxy. */
+  openEndpoint(branchId: string, options: EndpointOptions): Promise<EndpointListener>;
+  /** Stops every child process and removes every temp directory. Idempotent. */
+  close(): Promise<void>;
+  /** Diagnostics (tests): the backend's private temp directory. */
+  readonly tempDir: string;
+  /** Diagnostics (tests): pids of the child processes currently running. */
+  processes(): number[];
+}
+
+export interface EndpointOptions {
+  /** Checks the password (a Lakebase credential token) presented for (user, database). Return true to admit. */
+  authenticate(user: string, password: string, database: string): boolean | Promise<boolean>;
+  /** How long a suspended endpoint refuses connections after the first attempt wakes it (default 1000 ms). */
+  wakeUpMs?: number;
+}
+
+export interface EndpointListener {
+  readonly host: "127.0.0.1";
+  readonly port: number;
+  /** Scale to zero: close open connections; the next connection attempts are refused (SQLSTATE 57P03 "the database system is starting up") for wakeUpMs, then served. */
+  suspend(): void;
+  readonly suspended: boolean;
+  /** Since when no client connection has been open (epoch ms), or undefined while one is: drives scale to zero. */
+  readonly idleSince: number | undefined;
+  /** spec.disabled: suspended, and connection attempts are refused (57P03) without waking until re-enabled. */
+  setDisabled(disabled: boolean): void;
+  /** Fault injection: close every open client connection abruptly. */
+  dropConnections(): void;
+  close(): Promise<void>;
+}
