@@ -37,7 +37,12 @@ function kindOf(symbol) {
 /** A short, stable description: signatures of functions, member names of classes, the type of consts (cut at 240 chars). */
 function describe(symbol, kind, at) {
   const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-  const cut = (text) => (text.length > 240 ? `${text.slice(0, 240)}…` : text);
+  // Paths relative to the repository and internal symbol ids (`__@INPUT_FORM@319`, which change
+  // whenever a declaration is added) by name, before cutting: the report reads the same on every clone.
+  const cut = (raw) => {
+    const text = raw.split(`${root}/`).join("").replace(/__@(\w+)@\d+/g, "[$1]");
+    return text.length > 240 ? `${text.slice(0, 240)}…` : text;
+  };
   if (kind === "function") {
     const type = checker.getTypeOfSymbolAtLocation(target, at);
     return type.getCallSignatures().map((s) => cut(checker.signatureToString(s, at, flags))).join(" | ");
@@ -65,8 +70,7 @@ for (const [entry, file] of Object.entries(publicEntries)) {
   const rows = exports.filter((symbol) => !isTypeOnlyValue(symbol)).map((symbol) => {
     const kind = kindOf(symbol);
     // Paths relative to the repository: the report reads the same on every clone.
-    // Internal symbol ids (`__@INPUT_FORM@319`) change whenever a declaration is added: keep the name only.
-    const text = describe(symbol, kind, source).split(`${root}/`).join("").replace(/__@(\w+)@\d+/g, "[$1]");
+    const text = describe(symbol, kind, source);
     return { name: symbol.name, kind, text, generated: isGenerated(symbol) };
   });
   const values = rows.filter((r) => ["class", "function", "const", "enum"].includes(r.kind));
