@@ -25,8 +25,6 @@ export default defineConfig((cli) => ({
   treeshake: true,
   target: "es2022",
   platform: "neutral",
-  // p-retry is ESM-only; bundling it (≈2 KiB) lets the CommonJS build load on every Node >= 20.
-  noExternal: ["p-retry", "is-network-error"],
   onSuccess: async () => {
     // The emulator's PGlite engine forks this plain-JS worker; it ships as is next to the bundles.
     copyFileSync("src/emulator/postgres/pglite-worker.mjs", "dist/pglite-worker.mjs");

@@ -94,8 +94,13 @@ export interface Deadline {
  * and on Node 20 a garbage collection during a stalled body read drops the link, so the read never
  * ends. A `setTimeout` keeps its callback, and through it the rejecters, alive until it fires.
  */
-export function startDeadline(ms: number, reason: () => unknown): Deadline {
+export function startDeadline(ms: number, reason: () => unknown, link?: AbortSignal): Deadline {
   const controller = new AbortController();
+  // A linked signal (the caller's) aborts `signal` too: one listener, cheaper per call than the
+  // extra signal and weak references `AbortSignal.any` builds.
+  const onLinkAbort = () => controller.abort(link!.reason);
+  if (link?.aborted) controller.abort(link.reason);
+  else link?.addEventListener("abort", onLinkAbort, { once: true });
   const rejecters = new Set<(error: unknown) => void>();
   let expired = false;
   let error: unknown;
@@ -133,6 +138,7 @@ export function startDeadline(ms: number, reason: () => unknown): Deadline {
     clear() {
       clearTimeout(timer);
       rejecters.clear();
+      link?.removeEventListener("abort", onLinkAbort);
     },
   };
 }

@@ -5,7 +5,7 @@ import { rememberSecret } from "./redact.js";
 import { createRetryingFetch, type FetchLike, type RetryOptions } from "./retry.js";
 import { bufferedResponse } from "./buffered-response.js";
 import { canResend, resend } from "./body-source.js";
-import { anySignal, raceAbort, startDeadline } from "./sleep.js";
+import { raceAbort, startDeadline } from "./sleep.js";
 
 export { RequestTimeoutError };
 
@@ -59,8 +59,9 @@ function withDeadline(inner: FetchLike, timeoutMs: number): FetchLike {
   const bounded = Number.isFinite(timeoutMs) && timeoutMs > 0;
   return async (request) => {
     const path = new URL(request.url).pathname;
-    const deadline = bounded ? startDeadline(timeoutMs, () => new RequestTimeoutError(timeoutMs, request.method, path)) : undefined;
-    const signal = deadline ? anySignal([request.signal, deadline.signal]) : undefined;
+    const deadline = bounded ? startDeadline(timeoutMs, () => new RequestTimeoutError(timeoutMs, request.method, path), request.signal) : undefined;
+    // Aborted by the deadline or by the caller's signal (linked inside startDeadline).
+    const signal = deadline?.signal;
     // The attempt's own signal; the body comes from its recorded string, not a stream copy.
     const sent = signal ? (resend(request, { signal }) ?? new Request(request, { signal })) : request;
     const race = <T>(promise: Promise<T>): Promise<T> => raceAbort(deadline ? deadline.race(promise) : promise, request.signal);

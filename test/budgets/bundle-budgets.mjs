@@ -30,12 +30,12 @@ const pgPoolBudget = 12 * KiB;
 /**
  * `budget` is the target; `ceiling` is what `--enforce` (and so `npm test`) holds today: the size
  * after the redesign's first steps plus ½ KiB, so that no change makes a bundle larger while the
- * targets are still out of reach (measured 2026-12-01: (a) 15.6, (b) 20.6, (c) 25.3 KiB).
+ * targets are still out of reach (measured 2026-12-01 without p-retry: (a) 14.4, (b) 19.3, (c) 24.1 KiB).
  */
 export const budgets = [
-  { entry: "pat-list.mjs", label: "(a) PAT + list branches", platform: "neutral", budget: 8 * KiB, ceiling: 16 * KiB },
-  { entry: "m2m-list-create.mjs", label: "(b) OAuth M2M + list + create/await", platform: "neutral", budget: 12 * KiB, ceiling: 21 * KiB },
-  { entry: "pg-pool.mjs", label: "(c) pg pool (createPool + query)", platform: "node", budget: pgPoolBudget, ceiling: 26 * KiB, external: ["pg", "pg-native"] },
+  { entry: "pat-list.mjs", label: "(a) PAT + list branches", platform: "neutral", budget: 8 * KiB, ceiling: 15 * KiB },
+  { entry: "m2m-list-create.mjs", label: "(b) OAuth M2M + list + create/await", platform: "neutral", budget: 12 * KiB, ceiling: 20 * KiB },
+  { entry: "pg-pool.mjs", label: "(c) pg pool (createPool + query)", platform: "node", budget: pgPoolBudget, ceiling: 25 * KiB, external: ["pg", "pg-native"] },
 ];
 
 /** esbuild resolves `lakebase-sdk[/sub]` through the package's own "exports" (import condition). */
