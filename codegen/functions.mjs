@@ -148,8 +148,8 @@ function describe(spec, { path, method, op, pathItem }) {
   return { id, op, sdk: op["x-sdk"], kind, generics, args, argNames, result, call, bodySchema, response };
 }
 
-export function renderFunctions(spec) {
-  const ops = listOperations(spec).map((entry) => describe(spec, entry));
+/** The model types and name-check types the signatures of `ops` mention, for the import lines. */
+function typesUsed(ops) {
   const types = new Set();
   for (const d of ops) {
     if (d.bodySchema && d.kind !== "undelete") types.add(`${d.bodySchema}Input`);
@@ -157,6 +157,12 @@ export function renderFunctions(spec) {
     if (m) types.add(m[1]);
   }
   const nameTypes = new Set(ops.flatMap((d) => d.args.map((a) => /& (Valid\w+Name)</.exec(a)?.[1]).filter(Boolean)));
+  return { types, nameTypes };
+}
+
+export function renderFunctions(spec) {
+  const ops = listOperations(spec).map((entry) => describe(spec, entry));
+  const { types, nameTypes } = typesUsed(ops);
   const lines = [
     HEADER,
     `import type { ${[...types].sort().join(", ")} } from "./models.js";`,
@@ -186,13 +192,7 @@ export function renderNamespaces(spec) {
     if (!byNamespace.has(d.sdk.namespace)) byNamespace.set(d.sdk.namespace, []);
     byNamespace.get(d.sdk.namespace).push(d);
   }
-  const types = new Set();
-  for (const d of ops) {
-    if (d.bodySchema && d.kind !== "undelete") types.add(`${d.bodySchema}Input`);
-    const m = /^(?:Promise|Paginated)<(\w+)>$/.exec(d.result);
-    if (m) types.add(m[1]);
-  }
-  const nameTypes = new Set(ops.flatMap((d) => d.args.map((a) => /& (Valid\w+Name)</.exec(a)?.[1]).filter(Boolean)));
+  const { types, nameTypes } = typesUsed(ops);
   const lines = [
     HEADER,
     `import type { ${[...types].sort().join(", ")} } from "./models.js";`,
