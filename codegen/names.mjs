@@ -91,16 +91,19 @@ export function renderNames(spec) {
     const parentTemplate = segments.slice(0, -2).join("/");
     const parent = byTemplate.get(parentTemplate);
     const idParam = /^\{([a-z_]+)\}$/.exec(segments.at(-1))?.[1];
-    const build = (args, body) => lines.push(`export function ${k.kind}Name(${args}): ${type} {`, `  return ${body};`, "}", "");
+    // Generic over the parent's name, checked by its Valid…Name: an endpoint name is assignable to
+    // the BranchName template type (its last ${string} takes the rest), the check is not fooled.
+    const build = (args, body, generic = "") => lines.push(`export function ${k.kind}Name${generic}(${args}): ${type} {`, `  return ${body};`, "}", "");
+    const parentArg = (p) => `${p.kind}: P & Valid${pascal(p.kind)}Name<P>`;
     lines.push(`/** Builds ${article(k.noun)} ${k.noun} name, checking each id: \`${k.template}\`. */`);
     if (!idParam) {
       // A singleton below its parent (`…/databases/{database_id}/data-api`).
       const owner = byTemplate.get(segments.slice(0, -1).join("/"));
       partsNeeded.add(owner.kind);
-      build(`${owner.kind}: ${pascal(owner.kind)}Name`, `formatName(NAME_TEMPLATES.${k.kind}, ${owner.kind}Parts(${owner.kind})) as ${type}`);
+      build(parentArg(owner), `formatName(NAME_TEMPLATES.${k.kind}, ${owner.kind}Parts(${owner.kind})) as ${type}`, "<P extends string>");
     } else if (parent) {
       partsNeeded.add(parent.kind);
-      build(`${parent.kind}: ${pascal(parent.kind)}Name, ${camelId(idParam)}: string`, `formatName(NAME_TEMPLATES.${k.kind}, { ...${parent.kind}Parts(${parent.kind}), ${idParam}: ${camelId(idParam)} }) as ${type}`);
+      build(`${parentArg(parent)}, ${camelId(idParam)}: string`, `formatName(NAME_TEMPLATES.${k.kind}, { ...${parent.kind}Parts(${parent.kind}), ${idParam}: ${camelId(idParam)} }) as ${type}`, "<P extends string>");
     } else {
       build(`${camelId(idParam)}: string`, `formatName(NAME_TEMPLATES.${k.kind}, { ${idParam}: ${camelId(idParam)} }) as ${type}`);
     }

@@ -1,6 +1,13 @@
 import { describe, expectTypeOf, it } from "vitest";
 import {
+  createBranch,
+  createCoreClient,
   createLakebaseClient,
+  endpointName,
+  getBranch,
+  type BranchName,
+  type EndpointName,
+  type ValidEndpointName,
   type Branch,
   type BranchInput,
   type DatabaseCredential,
@@ -81,5 +88,32 @@ describe("results are typed", () => {
     // int64 fields may arrive as a JSON number or a quoted string
     expectTypeOf<number>().toMatchTypeOf<NonNullable<NonNullable<Branch["status"]>["logical_size_bytes"]>>();
     expectTypeOf<"8796093022208">().toMatchTypeOf<NonNullable<NonNullable<Branch["status"]>["logical_size_bytes"]>>();
+  });
+});
+
+describe("typed names in results (issue 10)", () => {
+  it("a Branch's name is a BranchName: builders take it, and it is refused where an endpoint name is expected", () => {
+    const branch = {} as Branch;
+    expectTypeOf(branch.name).toEqualTypeOf<BranchName | undefined>();
+    expectTypeOf(endpointName(branch.name!, "primary")).toEqualTypeOf<EndpointName>();
+    void client.endpoints.get(endpointName(branch.name!, "primary"));
+    void client.branches.get(branch.name!);
+    // @ts-expect-error a branch name where an endpoint name is expected
+    void client.endpoints.get(branch.name!);
+    // @ts-expect-error a builder takes its parent kind's name: not an endpoint's
+    void endpointName(endpointName(branch.name!, "primary"), "x");
+  });
+
+  it("a wrong kind of literal name reads as a sentence, not never", () => {
+    expectTypeOf<ValidEndpointName<"projects/p/branches/b">>().toEqualTypeOf<"Expected an endpoint name: projects/{project_id}/branches/{branch_id}/endpoints/{endpoint_id}">();
+  });
+
+  it("the generated functions take the core client and keep the same checks", () => {
+    const core = createCoreClient({ host: "https://ws.example.com", auth: "t" });
+    expectTypeOf(getBranch(core, "projects/p/branches/b")).toEqualTypeOf<Promise<Branch>>();
+    // @ts-expect-error an endpoint name where a branch name is expected
+    void getBranch(core, "projects/p/branches/b/endpoints/e");
+    const handle: Promise<Branch> = createBranch(core, "projects/p", "dev", { spec: {} });
+    void handle;
   });
 });

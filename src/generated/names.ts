@@ -76,47 +76,47 @@ export function projectName(projectId: string): ProjectName {
 }
 
 /** Builds a branch name, checking each id: `projects/{project_id}/branches/{branch_id}`. */
-export function branchName(project: ProjectName, branchId: string): BranchName {
+export function branchName<P extends string>(project: P & ValidProjectName<P>, branchId: string): BranchName {
   return formatName(NAME_TEMPLATES.branch, { ...projectParts(project), branch_id: branchId }) as BranchName;
 }
 
 /** Builds an endpoint name, checking each id: `projects/{project_id}/branches/{branch_id}/endpoints/{endpoint_id}`. */
-export function endpointName(branch: BranchName, endpointId: string): EndpointName {
+export function endpointName<P extends string>(branch: P & ValidBranchName<P>, endpointId: string): EndpointName {
   return formatName(NAME_TEMPLATES.endpoint, { ...branchParts(branch), endpoint_id: endpointId }) as EndpointName;
 }
 
 /** Builds a database name, checking each id: `projects/{project_id}/branches/{branch_id}/databases/{database_id}`. */
-export function databaseName(branch: BranchName, databaseId: string): DatabaseName {
+export function databaseName<P extends string>(branch: P & ValidBranchName<P>, databaseId: string): DatabaseName {
   return formatName(NAME_TEMPLATES.database, { ...branchParts(branch), database_id: databaseId }) as DatabaseName;
 }
 
 /** Builds a Data API name, checking each id: `projects/{project_id}/branches/{branch_id}/databases/{database_id}/data-api`. */
-export function dataApiName(database: DatabaseName): DataApiName {
+export function dataApiName<P extends string>(database: P & ValidDatabaseName<P>): DataApiName {
   return formatName(NAME_TEMPLATES.dataApi, databaseParts(database)) as DataApiName;
 }
 
 /** Builds a CDF config name, checking each id: `projects/{project_id}/branches/{branch_id}/databases/{database_id}/cdf-configs/{cdf_config_id}`. */
-export function cdfConfigName(database: DatabaseName, cdfConfigId: string): CdfConfigName {
+export function cdfConfigName<P extends string>(database: P & ValidDatabaseName<P>, cdfConfigId: string): CdfConfigName {
   return formatName(NAME_TEMPLATES.cdfConfig, { ...databaseParts(database), cdf_config_id: cdfConfigId }) as CdfConfigName;
 }
 
 /** Builds a CDF status name, checking each id: `projects/{project_id}/branches/{branch_id}/databases/{database_id}/cdf-configs/{cdf_config_id}/cdf-statuses/{cdf_status_id}`. */
-export function cdfStatusName(cdfConfig: CdfConfigName, cdfStatusId: string): CdfStatusName {
+export function cdfStatusName<P extends string>(cdfConfig: P & ValidCdfConfigName<P>, cdfStatusId: string): CdfStatusName {
   return formatName(NAME_TEMPLATES.cdfStatus, { ...cdfConfigParts(cdfConfig), cdf_status_id: cdfStatusId }) as CdfStatusName;
 }
 
 /** Builds a role name, checking each id: `projects/{project_id}/branches/{branch_id}/roles/{role_id}`. */
-export function roleName(branch: BranchName, roleId: string): RoleName {
+export function roleName<P extends string>(branch: P & ValidBranchName<P>, roleId: string): RoleName {
   return formatName(NAME_TEMPLATES.role, { ...branchParts(branch), role_id: roleId }) as RoleName;
 }
 
 /** Builds a snapshot name, checking each id: `projects/{project_id}/snapshots/{snapshot_id}`. */
-export function snapshotName(project: ProjectName, snapshotId: string): SnapshotName {
+export function snapshotName<P extends string>(project: P & ValidProjectName<P>, snapshotId: string): SnapshotName {
   return formatName(NAME_TEMPLATES.snapshot, { ...projectParts(project), snapshot_id: snapshotId }) as SnapshotName;
 }
 
 /** Builds a snapshot schedule name, checking each id: `projects/{project_id}/branches/{branch_id}/snapshot-schedule`. */
-export function snapshotScheduleName(branch: BranchName): SnapshotScheduleName {
+export function snapshotScheduleName<P extends string>(branch: P & ValidBranchName<P>): SnapshotScheduleName {
   return formatName(NAME_TEMPLATES.snapshotSchedule, branchParts(branch)) as SnapshotScheduleName;
 }
 
