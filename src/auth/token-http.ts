@@ -14,10 +14,10 @@ import { anySignal, raceAbort, sleep, startDeadline } from "../ops/sleep.js";
 import { AuthenticationFailedError, InvalidTokenResponseError } from "./errors.js";
 import { scrub } from "./secrets.js";
 
-/** Retry policy of token requests (defaults: 4 attempts, 500 ms base, 10 s cap, 60 s budget). */
+/** Retry policy of token requests (defaults: 3 retries, 500 ms base, 10 s cap, 60 s budget): the same words as the client's `retry`. */
 export interface TokenRetryOptions {
-  /** Attempts in total, including the first. Default 4. */
-  readonly maxAttempts?: number;
+  /** Retries after the first attempt (attempts = maxRetries + 1), as in the client's `retry`. Default 3. */
+  readonly maxRetries?: number;
   /** Base of the exponential backoff, in ms. Default 500. */
   readonly baseDelayMs?: number;
   /** Cap of one computed backoff (a server's Retry-After may be longer). Default 10 000. */
@@ -93,8 +93,8 @@ function networkCode(error: unknown): string {
  */
 export async function sendTokenRequest(build: () => Request, ctx: RequestContext, options: TokenHttpOptions = {}): Promise<Response> {
   const fetchImpl: FetchLike = options.fetch ?? ((request) => globalThis.fetch(request));
-  const retry = options.retry === false ? { maxAttempts: 1 } : (options.retry ?? {});
-  const maxAttempts = Math.max(1, retry.maxAttempts ?? 4);
+  const retry = options.retry === false ? { maxRetries: 0 } : (options.retry ?? {});
+  const maxAttempts = 1 + Math.max(0, Math.floor(retry.maxRetries ?? 3));
   const baseDelayMs = retry.baseDelayMs ?? 500;
   const maxDelayMs = retry.maxDelayMs ?? 10_000;
   const budgetMs = retry.budgetMs ?? 60_000;

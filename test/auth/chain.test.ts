@@ -18,7 +18,7 @@ afterEach(() => nock.cleanAll());
 
 /** Isolated from the machine: no ~/.databrickscfg, no CLI on PATH, fast retries. */
 function chain(options: DefaultCredentialsOptions = {}) {
-  return defaultCredentials({ homeDir: home, retry: { maxAttempts: 2, baseDelayMs: 1 }, ...options, env: { PATH: "", ...options.env } });
+  return defaultCredentials({ homeDir: home, retry: { maxRetries: 1, baseDelayMs: 1 }, ...options, env: { PATH: "", ...options.env } });
 }
 
 function oidcDiscovery() {
@@ -113,7 +113,7 @@ process.stderr.write("Error: databricks OAuth is not configured for this host");
     // env-oidc reads its variable when the chain runs, so setting it between the calls makes the
     // second selection succeed: a remembered failure would answer NoCredentialsError again.
     const env: Record<string, string> = { PATH: "", DATABRICKS_HOST: HOST };
-    const auth = defaultCredentials({ homeDir: home, retry: { maxAttempts: 2, baseDelayMs: 1 }, env });
+    const auth = defaultCredentials({ homeDir: home, retry: { maxRetries: 1, baseDelayMs: 1 }, env });
     await expect(Promise.resolve(auth.getToken())).rejects.toBeInstanceOf(NoCredentialsError);
     expect(auth.name).toBeUndefined();
     env.DATABRICKS_OIDC_TOKEN = "eyJ.jwt.sig";

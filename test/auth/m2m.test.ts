@@ -119,7 +119,7 @@ describe("oauth-m2m client credentials", () => {
   it("gives up after the attempts and reports the last status", async () => {
     nock(HOST).post("/t").times(3).reply(502, "bad gateway");
     const error = await Promise.resolve(
-      oauthM2MCredentials({ host: HOST, tokenEndpoint: `${HOST}/t`, clientId: CLIENT_ID, clientSecret: SECRET, retry: { maxAttempts: 3, baseDelayMs: 1 } }).getToken(),
+      oauthM2MCredentials({ host: HOST, tokenEndpoint: `${HOST}/t`, clientId: CLIENT_ID, clientSecret: SECRET, retry: { maxRetries: 2, baseDelayMs: 1 } }).getToken(),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationFailedError);
     expect((error as AuthenticationFailedError).status).toBe(502);

@@ -4,7 +4,7 @@
  */
 export const TIMEOUT_MS = 500;
 export const RETRY = { baseDelayMs: 5, maxDelayMs: 20, budgetMs: 2_000 } as const;
-export const TOKEN_RETRY = { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20, budgetMs: 2_000 } as const;
+export const TOKEN_RETRY = { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 20, budgetMs: 2_000 } as const;
 /** Longer than one poll's whole retry budget, so a throttled poll can still succeed. */
 export const WAIT = { timeoutMs: 3_000, pollIntervalMs: 20 } as const;
 export const SLACK_MS = 1_500;

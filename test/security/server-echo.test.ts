@@ -145,7 +145,7 @@ describe("token endpoint echoing the client secret", () => {
           return echoes[name]!(secret, String(this.req.headers.authorization));
         });
       const basic = Buffer.from(`${clientId}:${secret}`).toString("base64");
-      const provider = oauthM2MCredentials({ host: HOST, clientId, clientSecret: secret, tokenEndpoint: TOKEN_URL, retry: { baseDelayMs: 1, maxDelayMs: 2, maxAttempts: 2 } });
+      const provider = oauthM2MCredentials({ host: HOST, clientId, clientSecret: secret, tokenEndpoint: TOKEN_URL, retry: { baseDelayMs: 1, maxDelayMs: 2, maxRetries: 1 } });
       let error: unknown;
       const logs = await captureConsole(async () => {
         const client = createLakebaseClient({ host: HOST, auth: provider, retry: false });
