@@ -31,8 +31,33 @@ export function canResend(request: Request): boolean {
  * Undefined when `request` has a body that was not recorded: clone it before sending instead.
  */
 export function resend(request: Request, init?: RequestInit): Request | undefined {
-  if (request.body === null) return init ? new Request(request, init) : request;
-  const body = sources.get(request);
-  if (body === undefined) return undefined;
-  return rememberBody(new Request(request, { ...init, body }), body);
+  let copy: Request;
+  if (request.body === null) {
+    if (!init) return request;
+    copy = new Request(request, init);
+  } else {
+    const body = sources.get(request);
+    if (body === undefined) return undefined;
+    copy = rememberBody(new Request(request, { ...init, body }), body);
+  }
+  const timeoutMs = timeouts.get(request);
+  if (timeoutMs !== undefined) timeouts.set(copy, timeoutMs);
+  return copy;
+}
+
+/**
+ * A per-call timeout (`CallOptions.timeoutMs`) travels with the request the same way: recorded by
+ * the call, read by the per-attempt deadline, carried to every copy `resend` makes.
+ */
+const timeouts = new WeakMap<Request, number>();
+
+/** Records the per-attempt timeout of `request`'s call; returns the request. */
+export function rememberTimeout(request: Request, timeoutMs: number): Request {
+  timeouts.set(request, timeoutMs);
+  return request;
+}
+
+/** The per-attempt timeout recorded for `request`'s call, if any. */
+export function timeoutOf(request: Request): number | undefined {
+  return timeouts.get(request);
 }

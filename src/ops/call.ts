@@ -1,7 +1,7 @@
 import { setName } from "./class-name.js";
 import type { OperationId, OperationInfo } from "../generated/operations.js";
 import { checkBody } from "./body-checks.js";
-import { rememberBody } from "./body-source.js";
+import { rememberBody, rememberTimeout } from "./body-source.js";
 import { apiErrorFromResponse, LakebaseError, ValidationError } from "./errors.js";
 import { checkId, isIdParam } from "./ids.js";
 import { parseName } from "./name-parse.js";
@@ -15,6 +15,8 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
   /** Extra request headers (for example a tracing header). */
   readonly headers?: Record<string, string>;
+  /** This call's per-attempt timeout in ms, instead of the client's `timeoutMs`. */
+  readonly timeoutMs?: number;
 }
 
 /** What a request hook sees: never headers, never the body, never a token. */
@@ -97,6 +99,14 @@ export interface CallResult<T> {
   readonly headers: Headers;
 }
 
+/** A per-call timeout must be a positive, finite number of milliseconds. */
+function checkTimeout(timeoutMs: unknown): number {
+  if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new ValidationError("timeoutMs", "must be a finite number of milliseconds greater than 0");
+  }
+  return timeoutMs;
+}
+
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
@@ -133,6 +143,7 @@ export async function sendCall<T>(
   const request = new Request(requestUrl(ctx.baseUrl, call, extraQuery), { method: op.method, headers, body, signal: options.signal, redirect: "manual" });
   // A retry or a replay after a rejected token rebuilds the request from this string, not a copy.
   if (body !== undefined) rememberBody(request, body);
+  if (options.timeoutMs !== undefined) rememberTimeout(request, checkTimeout(options.timeoutMs));
   const response = await ctx.transport(request);
   // The body is read once; the typed error and the result are both built from this read.
   const text = await response.text();

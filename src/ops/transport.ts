@@ -4,7 +4,7 @@ import { networkErrorCodes, PRE_SEND_ERROR_CODES } from "./network-codes.js";
 import { rememberSecret } from "./redact.js";
 import { createRetryingFetch, type FetchLike, type RetryOptions } from "./retry.js";
 import { bufferedResponse } from "./buffered-response.js";
-import { canResend, resend } from "./body-source.js";
+import { canResend, resend, timeoutOf } from "./body-source.js";
 import { raceAbort, startDeadline } from "./sleep.js";
 
 export { RequestTimeoutError };
@@ -55,9 +55,11 @@ function typedNetworkErrors(fetchImpl: FetchLike): FetchLike {
  * stalls is a typed timeout (retried for safe methods), even after a garbage collection has dropped
  * the signal links inside the runtime's fetch (see startDeadline).
  */
-function withDeadline(inner: FetchLike, timeoutMs: number): FetchLike {
-  const bounded = Number.isFinite(timeoutMs) && timeoutMs > 0;
+function withDeadline(inner: FetchLike, clientTimeoutMs: number): FetchLike {
   return async (request) => {
+    // The call's own timeout (CallOptions.timeoutMs) wins over the client's.
+    const timeoutMs = timeoutOf(request) ?? clientTimeoutMs;
+    const bounded = Number.isFinite(timeoutMs) && timeoutMs > 0;
     const path = new URL(request.url).pathname;
     const deadline = bounded ? startDeadline(timeoutMs, () => new RequestTimeoutError(timeoutMs, request.method, path), request.signal) : undefined;
     // Aborted by the deadline or by the caller's signal (linked inside startDeadline).

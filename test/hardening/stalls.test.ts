@@ -83,3 +83,25 @@ describe("a stalled body ends at the timeout, with garbage collections during th
     expect(mints).toBe(2);
   });
 });
+
+describe("a per-call timeoutMs (CallOptions)", () => {
+  it("bounds each attempt of that call instead of the client's, retries included", async () => {
+    const server = await stallingApi();
+    const client = createLakebaseClient({ host: server.url, auth: "t", timeoutMs: 60_000, retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 2 } });
+    const started = Date.now();
+    const outcome = await within(settleUnderGc(client.projects.get("projects/p", { timeoutMs: 200 })), 4_000);
+    expect(outcome).toBeInstanceOf(RequestTimeoutError);
+    expect((outcome as RequestTimeoutError).timeoutMs).toBe(200);
+    expect(server.requests).toHaveLength(2); // the GET was retried, under the same per-call timeout
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it("a timeoutMs that is not a positive number is a ValidationError, before any request", async () => {
+    const server = await stallingApi();
+    const client = createLakebaseClient({ host: server.url, auth: "t" });
+    for (const timeoutMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      await expect(client.projects.get("projects/p", { timeoutMs })).rejects.toMatchObject({ name: "ValidationError", field: "timeoutMs" });
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+});
