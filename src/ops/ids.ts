@@ -13,20 +13,28 @@ export interface IdRule {
 
 const noSlash = (value: string) => value.length > 0 && !value.includes("/");
 
-const RESOURCE_ID: IdRule = {
-  test: (v) => /^[a-z][a-z0-9-]{0,62}$/.test(v),
-  rule: "must be 1-63 characters, start with a lowercase letter, and contain only lowercase letters, digits and hyphens",
+/**
+ * The sentence a user reads when an id breaks one of the spec's id patterns, by pattern, so that a
+ * new resource kind with the usual pattern reads as well as the others; any other pattern reads
+ * "must match <pattern>".
+ */
+const SENTENCES: Readonly<Record<string, string>> = {
+  "^[a-z][a-z0-9-]{0,62}$": "must be 1-63 characters, start with a lowercase letter, and contain only lowercase letters, digits and hyphens",
+  // The live API's own message names this pattern (docs/api-behaviour.md#id-rules).
+  "^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$": "must match ^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$ (1-63 lowercase letters, digits, hyphens; no trailing hyphen)",
 };
 
+/** Every id parameter the spec gives a pattern (ID_PATTERNS, generated), as a rule. */
+const PATTERNED: Readonly<Record<string, IdRule>> = /* @__PURE__ */ Object.fromEntries(
+  Object.entries(ID_PATTERNS).map(([param, pattern]) => {
+    const re = new RegExp(pattern);
+    return [param, { test: (v: string) => re.test(v), rule: SENTENCES[pattern] ?? `must match ${pattern}` }];
+  }),
+);
+
+/** The spec's patterns, plus the ids it leaves free-form (held only to what the URL needs) and the operation name. */
 export const ID_RULES: Readonly<Record<string, IdRule>> = {
-  project_id: RESOURCE_ID,
-  branch_id: RESOURCE_ID,
-  endpoint_id: RESOURCE_ID,
-  // The live API answers `must match pattern ^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$` (docs/api-behaviour.md#id-rules).
-  database_id: {
-    test: (v) => /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(v),
-    rule: "must match ^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$ (1-63 lowercase letters, digits, hyphens; no trailing hyphen)",
-  },
+  ...PATTERNED,
   // Managed identities use emails and application ids as role ids, so no pattern is enforced
   // client-side (docs/api-behaviour.md#id-rules); only what would break the URL.
   role_id: { test: noSlash, rule: "must be non-empty and must not contain '/'" },
@@ -34,10 +42,6 @@ export const ID_RULES: Readonly<Record<string, IdRule>> = {
   synced_table_id: {
     test: (v) => /^[^./]+\.[^./]+\.[^./]+$/.test(v),
     rule: "must be a three-part Unity Catalog name {catalog}.{schema}.{table}",
-  },
-  cdf_config_id: {
-    test: (v) => /^[a-z][a-z0-9_]{0,62}$/.test(v),
-    rule: "must match [a-z][a-z0-9_]{0,62}",
   },
   cdf_status_id: { test: noSlash, rule: "must be a non-empty Postgres table name without '/'" },
   // Operation ids are base64-like and may contain '/', '+', '=' (spec: OperationName, x-verbatim).
@@ -89,11 +93,8 @@ function decodeEscapes(value: string): string {
 function idProblem(param: string, value: unknown): string | undefined {
   if (typeof value !== "string" || value.length === 0) return "is required and must be a non-empty string";
   if (!VERBATIM.has(param) && !segmentIsSafe(value)) return SEGMENT_RULE;
-  const rule = ID_RULES[param];
-  if (rule) return rule.test(value) ? undefined : rule.rule;
-  // An id without a sentence of its own here is held to the spec's pattern (a new resource kind).
-  const pattern = ID_PATTERNS[param];
-  return pattern !== undefined && !new RegExp(pattern).test(value) ? `must match ${pattern}` : undefined;
+  const rule = Object.prototype.hasOwnProperty.call(ID_RULES, param) ? ID_RULES[param] : undefined;
+  return rule && !rule.test(value) ? rule.rule : undefined;
 }
 
 /** Throws a ValidationError naming `field` unless `value` satisfies the id rule for `param`. */
@@ -108,7 +109,7 @@ export function validateId(param: keyof typeof ID_RULES | string, value: string)
   return idProblem(param, value);
 }
 
-/** Whether a parameter is an id checked by its rule or the spec's pattern. */
+/** Whether a parameter is an id with a rule. */
 export function isIdParam(param: string): boolean {
-  return Object.prototype.hasOwnProperty.call(ID_RULES, param) || Object.prototype.hasOwnProperty.call(ID_PATTERNS, param);
+  return Object.prototype.hasOwnProperty.call(ID_RULES, param);
 }
