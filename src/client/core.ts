@@ -46,7 +46,7 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 export function createCoreClient(options: LakebaseClientOptions): Lakebase {
   const baseUrl = normaliseHost(options.host);
   const transport = createTransport({
-    fetch: options.fetch ?? ((request) => globalThis.fetch(request)),
+    fetch: options.fetch,
     tokenProvider: toTokenProvider(options.auth),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     retry: options.retry ?? {},

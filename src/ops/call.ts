@@ -1,12 +1,11 @@
 import { setName } from "./class-name.js";
 import type { OperationId, OperationInfo } from "../generated/operations.js";
 import { checkBody } from "./body-checks.js";
-import { rememberBody, rememberTimeout } from "./body-source.js";
 import { apiErrorFromResponse, LakebaseError, ValidationError } from "./errors.js";
 import { checkId, isIdParam } from "./ids.js";
 import { parseName } from "./name-parse.js";
 import { checkOperationName } from "./names.js";
-import type { FetchLike } from "./retry.js";
+import type { Transport } from "./exchange.js";
 import { isWellFormed } from "./well-formed.js";
 
 /** Per-call options every method accepts next to its API parameters. */
@@ -37,7 +36,7 @@ export interface CallContext {
   /** The workspace URL, without a trailing slash. */
   readonly baseUrl: string;
   /** The stack every request goes through: retry, then the per-attempt deadline, auth and fetch. */
-  readonly transport: FetchLike;
+  readonly transport: Transport;
   /** Sent with every request (Accept, User-Agent, workspace id). */
   readonly headers: Readonly<Record<string, string>>;
   /** Loads the validators when `validateResponses` is on; undefined when it is off. */
@@ -139,20 +138,16 @@ export async function sendCall<T>(
     body = JSON.stringify(call.body);
     headers["Content-Type"] = "application/json";
   }
-  // Redirects are never followed: the bearer token must not travel to another origin.
-  const request = new Request(requestUrl(ctx.baseUrl, call, extraQuery), { method: op.method, headers, body, signal: options.signal, redirect: "manual" });
-  // A retry or a replay after a rejected token rebuilds the request from this string, not a copy.
-  if (body !== undefined) rememberBody(request, body);
-  if (options.timeoutMs !== undefined) rememberTimeout(request, checkTimeout(options.timeoutMs));
-  const response = await ctx.transport(request);
-  // The body is read once; the typed error and the result are both built from this read.
-  const text = await response.text();
-  if (!response.ok) {
-    throw apiErrorFromResponse({ status: response.status, statusText: response.statusText, headers: response.headers, bodyText: text, method: op.method, url: response.url || request.url });
+  const timeoutMs = options.timeoutMs === undefined ? undefined : checkTimeout(options.timeoutMs);
+  const url = requestUrl(ctx.baseUrl, call, extraQuery);
+  // The body is read once, by the transport; the typed error and the result are both built from it.
+  const reply = await ctx.transport({ method: op.method, url, headers, body, signal: options.signal, timeoutMs });
+  if (reply.status < 200 || reply.status > 299) {
+    throw apiErrorFromResponse({ status: reply.status, statusText: reply.statusText, headers: reply.headers, bodyText: reply.text, method: op.method, url: reply.url });
   }
-  const parsed = parseJson(text, response.status, op);
+  const parsed = parseJson(reply.text, reply.status, op);
   if (ctx.loadSchemas && op.response) validate(await ctx.loadSchemas(), op.response, parsed, op);
-  return { data: parsed as T, headers: response.headers };
+  return { data: parsed as T, headers: reply.headers };
 }
 
 /** The URL of a prepared call: ids percent-encoded (verbatim where the spec says so), query as Go's url.Values sends it. */

@@ -1,5 +1,5 @@
 /**
- * Retrying fetch. What may be retried follows the spec's error section
+ * Retries of the client's requests (one attempt at a time, see transport.ts). What may be retried follows the spec's error section
  * (spec/postgres.openapi.yaml, `info.description`, "Errors"): 429, 503 and the throttling codes,
  * honouring `Retry-After` and the `RetryInfo` detail.
  *
@@ -23,14 +23,14 @@
  * a dozen lines; measured, it cost 3.8 KB minified (with is-network-error) in every bundle and
  * ≈ 7.5 µs CPU per retried call.
  *
- * When retrying stops, the last Response is returned (never thrown), so the caller's HTTP layer
- * builds the typed ApiError. Transport errors that are not retried (or are retried to exhaustion)
- * are re-thrown as the original error. An aborted `request.signal` rejects promptly with its reason.
+ * When retrying stops, the last reply is returned (never thrown), so the caller builds the typed
+ * ApiError from it. Transport errors that are not retried (or are retried to exhaustion) are
+ * re-thrown as the original error. An aborted caller's signal rejects promptly with its reason.
  */
 
 import { backoffDelay } from "./backoff.js";
-import { canResend, resend } from "./body-source.js";
 import { LakebaseError, NetworkError, RequestTimeoutError, RETRYABLE_ERROR_CODES } from "./errors.js";
+import type { Outgoing, Reply, Transport } from "./exchange.js";
 import { networkErrorCodes, PRE_SEND_ERROR_CODES } from "./network-codes.js";
 import { parseErrorBody, requestPath, serverRetryDelayMs } from "./parse-error-body.js";
 import { abortReason, raceAbort, sleep, startDeadline } from "./sleep.js";
@@ -73,26 +73,18 @@ export const DEFAULT_RETRY_OPTIONS = Object.freeze({
 
 const SAFE_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** Internal: how one attempt failed. Never escapes `createRetryingFetch`. */
-class AttemptFailure extends Error {
+/** Internal: how one attempt failed. Never escapes `createRetrying`. */
+class AttemptFailure {
   readonly retryable: boolean;
   readonly reason: string;
-  readonly response: Response | undefined;
+  readonly reply: Reply | undefined;
   readonly error: unknown;
   readonly serverDelayMs: number | undefined;
 
-  constructor(init: {
-    retryable: boolean;
-    reason: string;
-    response?: Response;
-    error?: unknown;
-    serverDelayMs?: number | undefined;
-  }) {
-    super(init.reason);
-    this.name = "AttemptFailure";
+  constructor(init: { retryable: boolean; reason: string; reply?: Reply; error?: unknown; serverDelayMs?: number | undefined }) {
     this.retryable = init.retryable;
     this.reason = init.reason;
-    this.response = init.response;
+    this.reply = init.reply;
     this.error = init.error;
     this.serverDelayMs = init.serverDelayMs;
   }
@@ -113,29 +105,13 @@ function errorName(err: unknown): string {
     : typeof err;
 }
 
-/** Rebuild an unconsumed Response carrying the same status, statusText, headers and body bytes. */
-function rebuildResponse(original: Response, body: ArrayBuffer): Response {
-  const copy = new Response(body.byteLength > 0 ? body : null, {
-    status: original.status,
-    statusText: original.statusText,
-    headers: new Headers(original.headers),
-  });
-  if (original.url) {
-    try {
-      Object.defineProperty(copy, "url", { value: original.url, configurable: true });
-    } catch {
-      // not important
-    }
-  }
-  return copy;
-}
-
 /**
- * Wrap `inner` so that transient failures are retried (see module doc). `options === false`
- * returns a pass-through.
+ * Wrap one attempt so that transient failures are retried (see module doc). `options === false`
+ * returns the attempt as it is. An attempt is a fresh exchange each time (a new `Request` from the
+ * same description), so nothing is copied in advance.
  */
-export function createRetryingFetch(inner: FetchLike, options?: RetryOptions | false): FetchLike {
-  if (options === false) return (request) => inner(request);
+export function createRetrying(attempt: Transport, options?: RetryOptions | false): Transport {
+  if (options === false) return attempt;
 
   const maxRetries = nonNegative(options?.maxRetries, DEFAULT_RETRY_OPTIONS.maxRetries, true);
   const budgetMs = nonNegative(options?.budgetMs, DEFAULT_RETRY_OPTIONS.budgetMs);
@@ -144,25 +120,16 @@ export function createRetryingFetch(inner: FetchLike, options?: RetryOptions | f
   const random = options?.random ?? Math.random;
   const onRetry = options?.onRetry;
 
-  return async function retryingFetch(request: Request): Promise<Response> {
-    const method = request.method.toUpperCase();
-    const path = requestPath(request.url) ?? "";
-    const signal = request.signal as AbortSignal | undefined;
+  return async function retrying(outgoing: Outgoing): Promise<Reply> {
+    const method = outgoing.method.toUpperCase();
+    const signal = outgoing.signal;
     const safe = SAFE_METHODS.has(method);
     const start = now();
 
-    const aborted = (): AttemptFailure =>
-      new AttemptFailure({ retryable: false, reason: "aborted", error: abortReason(signal as AbortSignal) });
+    const aborted = (): AttemptFailure => new AttemptFailure({ retryable: false, reason: "aborted", error: abortReason(signal!) });
 
-    // A request whose body string is recorded (every call of the SDK, see body-source.ts) is sent
-    // as it is the first time and rebuilt from the string for a retry; any other request with a
-    // body is cloned per attempt, so the caller's own Request is never used up. A request without
-    // a body is never consumed by sending it, so it needs no copy.
-    const recorded = request.body !== null && canResend(request);
     let lastFailure: AttemptFailure | undefined;
-    const attempt = async (attemptNumber: number): Promise<Response> => {
-      // Outside the try: a copy failure is a programming error, not a transport error.
-      const copy = request.body === null ? request : recorded ? (attemptNumber === 1 ? request : resend(request)!) : request.clone();
+    const once = async (attemptNumber: number): Promise<Reply> => {
       // A retry of a safe method must end inside the budget. (A retried mutation runs to its end:
       // abandoning it in flight could hide work the server did.)
       const budgetLeft = budgetMs - (now() - start);
@@ -170,14 +137,14 @@ export function createRetryingFetch(inner: FetchLike, options?: RetryOptions | f
         attemptNumber > 1 && safe && Number.isFinite(budgetLeft)
           ? startDeadline(Math.max(1, Math.ceil(budgetLeft)), () => new Error("retry budget exhausted"))
           : undefined;
-      let response: Response;
+      let reply: Reply;
       try {
-        const sent = (async () => inner(copy))();
-        response = await raceAbort(budget ? budget.race(sent) : sent, signal);
+        const sent = attempt(outgoing);
+        reply = await raceAbort(budget ? budget.race(sent) : sent, signal);
       } catch (err) {
         if (signal?.aborted) throw aborted();
         if (budget?.expired && lastFailure) {
-          throw new AttemptFailure({ retryable: false, reason: "retry budget exhausted", response: lastFailure.response, error: lastFailure.error });
+          throw new AttemptFailure({ retryable: false, reason: "retry budget exhausted", reply: lastFailure.reply, error: lastFailure.error });
         }
         const codes = networkErrorCodes(err);
         const preSend = codes.some((c) => PRE_SEND_ERROR_CODES.has(c));
@@ -191,30 +158,19 @@ export function createRetryingFetch(inner: FetchLike, options?: RetryOptions | f
         budget?.clear();
       }
 
-      if (response.status < 400) return response;
-
-      // Read the error body to find error_code / RetryInfo, then hand back a fresh copy.
-      let body: ArrayBuffer;
-      try {
-        body = await raceAbort(response.arrayBuffer(), signal);
-      } catch (err) {
-        if (signal?.aborted) throw aborted();
-        // Headers arrived, so the server saw the request: only safe methods may try again.
-        throw new AttemptFailure({ retryable: safe, reason: `network error ${errorName(err)}`, error: err });
-      }
-      const fresh = rebuildResponse(response, body);
-      const parsed = parseErrorBody(new TextDecoder().decode(body), response.status, response.statusText);
+      const status = reply.status;
+      if (status < 400) return reply;
+      // The error body says whether the server did any work (error_code) and when to come back (RetryInfo).
+      const parsed = parseErrorBody(reply.text, status, reply.statusText);
       const code = parsed.errorCode;
       const codeRetryable = code !== undefined && RETRYABLE_ERROR_CODES.has(code);
-      const status = response.status;
-      const retryable =
-        status === 429 || status === 503 || codeRetryable || (safe && status >= 500 && status !== 501);
-      if (!retryable) return fresh;
+      const retryable = status === 429 || status === 503 || codeRetryable || (safe && status >= 500 && status !== 501);
+      if (!retryable) return reply;
       lastFailure = new AttemptFailure({
         retryable: true,
         reason: `HTTP ${status}${code !== undefined ? ` ${code}` : ""}`,
-        response: fresh,
-        serverDelayMs: serverRetryDelayMs(response.headers, parsed.details),
+        reply,
+        serverDelayMs: serverRetryDelayMs(reply.headers, parsed.details),
       });
       throw lastFailure;
     };
@@ -235,7 +191,7 @@ export function createRetryingFetch(inner: FetchLike, options?: RetryOptions | f
       if (delayMs >= remaining) throw error; // would not fit: stop now, don't sleep then fail
       if (onRetry) {
         try {
-          onRetry({ attempt: attemptNumber, delayMs, reason: error.reason, method, path });
+          onRetry({ attempt: attemptNumber, delayMs, reason: error.reason, method, path: requestPath(outgoing.url) ?? "" });
         } catch {
           // a logging hook must not break the request
         }
@@ -249,16 +205,16 @@ export function createRetryingFetch(inner: FetchLike, options?: RetryOptions | f
       for (let n = 1; ; n++) {
         if (signal?.aborted) throw abortReason(signal);
         try {
-          const response = await attempt(n);
+          const reply = await once(n);
           if (signal?.aborted) throw abortReason(signal);
-          return response;
+          return reply;
         } catch (error) {
           await afterFailure(error, n, maxRetries - (n - 1));
         }
       }
     } catch (err) {
       if (err instanceof AttemptFailure) {
-        if (err.response) return err.response;
+        if (err.reply) return err.reply;
         throw err.error;
       }
       throw err;

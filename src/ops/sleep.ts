@@ -76,11 +76,11 @@ export function anySignal(signals: readonly AbortSignal[]): AbortSignal {
 
 /** A time limit the SDK holds itself; see {@link startDeadline}. */
 export interface Deadline {
-  /** Aborted with the limit's error when the time is up (for passing on to fetch and providers). */
+  /** Aborted with the limit's error when the time is up or the linked signal aborts (for passing on to fetch and providers). */
   readonly signal: AbortSignal;
   /** Whether the time is up. */
   readonly expired: boolean;
-  /** `promise`, or a rejection with the limit's error as soon as the time is up, whichever comes first. */
+  /** `promise`, or a rejection with the limit's error (or the linked signal's reason) as soon as it ends, whichever comes first. */
   race<T>(promise: Promise<T>): Promise<T>;
   /** Stops the timer (call it when the work is done, so no timer keeps a process alive). */
   clear(): void;
@@ -88,6 +88,8 @@ export interface Deadline {
 
 /**
  * Starts a time limit of `ms` milliseconds whose expiry rejects every `race()` with `reason()`.
+ * A linked signal (the caller's) ends it early with that signal's reason: one mechanism bounds an
+ * attempt by both, for one listener on the caller's signal and none per race.
  *
  * Why not `AbortSignal.timeout` or a signal handed to fetch alone: the runtime holds those weakly
  * (a timeout signal, one derived by `AbortSignal.any`, the copy inside `new Request(…, { signal })`),
@@ -96,28 +98,32 @@ export interface Deadline {
  */
 export function startDeadline(ms: number, reason: () => unknown, link?: AbortSignal): Deadline {
   const controller = new AbortController();
-  // A linked signal (the caller's) aborts `signal` too: one listener, cheaper per call than the
-  // extra signal and weak references `AbortSignal.any` builds.
-  const onLinkAbort = () => controller.abort(link!.reason);
-  if (link?.aborted) controller.abort(link.reason);
-  else link?.addEventListener("abort", onLinkAbort, { once: true });
   const rejecters = new Set<(error: unknown) => void>();
   let expired = false;
+  let ended = false;
   let error: unknown;
+  const end = (why: unknown): void => {
+    if (ended) return;
+    ended = true;
+    error = why;
+    controller.abort(why);
+    for (const reject of rejecters) reject(why);
+    rejecters.clear();
+  };
+  const onLinkAbort = () => end(abortReason(link!));
   const timer = setTimeout(() => {
     expired = true;
-    error = reason();
-    controller.abort(error);
-    for (const reject of rejecters) reject(error);
-    rejecters.clear();
+    end(reason());
   }, Math.max(0, ms));
+  if (link?.aborted) onLinkAbort();
+  else link?.addEventListener("abort", onLinkAbort, { once: true });
   return {
     signal: controller.signal,
     get expired() {
       return expired;
     },
     race<T>(promise: Promise<T>): Promise<T> {
-      if (expired) {
+      if (ended) {
         promise.catch(() => {});
         return Promise.reject(error);
       }

@@ -1,13 +1,14 @@
 /*
  * The auth layer of the transport (src/ops/transport.ts, withAuth): a plain `{ getToken }`
  * provider is single-flighted (concurrent callers share one pending call, the answer is not kept),
- * and the replay after a rejected token costs no request copy made in advance when the body
- * string is recorded (src/ops/body-source.ts).
+ * and the replay after a rejected token is a second exchange built from the same description
+ * (src/ops/exchange.ts): no request is copied in advance, each attempt builds one Request.
  */
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createLakebaseClient } from "../../src/index.js";
-import { rememberBody } from "../../src/ops/body-source.js";
+import { createCoreClient, createLakebaseClient } from "../../src/index.js";
+import type { Outgoing } from "../../src/ops/exchange.js";
+import { rawClient } from "../../src/raw.js";
 import type { FetchLike } from "../../src/ops/retry.js";
 import { createTransport } from "../../src/ops/transport.js";
 import type { GetTokenOptions, TokenProvider } from "../../src/ops/token-provider.js";
@@ -103,10 +104,23 @@ describe("a plain { getToken } provider is single-flighted by the client", () =>
 describe("the replay after a rejected token needs no copy made in advance", () => {
   const URL_ = `${HOST}/api/2.0/postgres/projects/p?update_mask=spec.display_name`;
   const BODY = JSON.stringify({ spec: { display_name: "ü demo" } });
-  const patch = (record: boolean) => {
-    const request = new Request(URL_, { method: "PATCH", body: BODY, headers: { "content-type": "application/json" }, redirect: "manual" });
-    return record ? rememberBody(request, BODY) : request;
-  };
+  const patch = (): Outgoing => ({ method: "PATCH", url: URL_, body: BODY, headers: { "content-type": "application/json" } });
+  /** Counts the Requests built while `run` runs (every one, not only those that reach fetch). */
+  async function countRequests<T>(run: () => Promise<T>): Promise<{ result: T; built: number }> {
+    let built = 0;
+    const Original = globalThis.Request;
+    vi.stubGlobal("Request", class extends Original {
+      constructor(...args: ConstructorParameters<typeof Request>) {
+        super(...args);
+        built++;
+      }
+    });
+    try {
+      return { result: await run(), built };
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  }
   /** An inner fetch that answers with `statuses` in turn and records what it was sent. */
   function server(...statuses: number[]) {
     const sent: { auth: string | null; body: string }[] = [];
@@ -123,17 +137,21 @@ describe("the replay after a rejected token needs no copy made in advance", () =
     return { provider, asked };
   };
 
-  it.each([0, 60_000])("a recorded body: sent once with no clone; on a 401 it is rebuilt from the string, with the new token (timeoutMs %i)", async (timeoutMs) => {
+  it.each([0, 60_000])("one Request per exchange, no clone; on a 401 the body is sent again from the description, with the new token (timeoutMs %i)", async (timeoutMs) => {
     const clone = vi.spyOn(Request.prototype, "clone");
     const { provider, asked } = refreshable();
     const ok = server(200);
     const transport = createTransport({ fetch: ok.fetch, tokenProvider: provider, timeoutMs, retry: false });
-    expect((await transport(patch(true))).status).toBe(200);
+    const first = await countRequests(() => transport(patch()));
+    expect(first.result.status).toBe(200);
+    expect(first.built).toBe(1);
     expect(clone).not.toHaveBeenCalled();
 
     const rejected = server(401, 200);
     const replaying = createTransport({ fetch: rejected.fetch, tokenProvider: provider, timeoutMs, retry: false });
-    expect((await replaying(patch(true))).status).toBe(200);
+    const replayed = await countRequests(() => replaying(patch()));
+    expect(replayed.result.status).toBe(200);
+    expect(replayed.built).toBe(2);
     expect(rejected.sent).toEqual([
       { auth: "Bearer t-2", body: BODY },
       { auth: "Bearer t-3", body: BODY },
@@ -142,27 +160,31 @@ describe("the replay after a rejected token needs no copy made in advance", () =
     expect(clone).not.toHaveBeenCalled();
   });
 
-  it.each([0, 60_000])("a recorded body through the retry layer: every attempt sends the same bytes, none is a clone (timeoutMs %i)", async (timeoutMs) => {
+  it.each([0, 60_000])("through the retry layer: every attempt sends the same bytes in one Request of its own, none is a clone (timeoutMs %i)", async (timeoutMs) => {
     const clone = vi.spyOn(Request.prototype, "clone");
     const { provider } = refreshable();
     const busy = server(503, 429, 200);
     const transport = createTransport({ fetch: busy.fetch, tokenProvider: provider, timeoutMs, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
-    expect((await transport(patch(true))).status).toBe(200);
+    const { result, built } = await countRequests(() => transport(patch()));
+    expect(result.status).toBe(200);
+    expect(built).toBe(3);
     expect(busy.sent.map((s) => s.body)).toEqual([BODY, BODY, BODY]);
     expect(clone).not.toHaveBeenCalled();
   });
 
-  it("a body nobody recorded (a raw or hand-built request) is still replayed, by a copy made before sending", async () => {
+  it("a raw client's request (lakebase-sdk/raw) is replayed after a 401 with the same body", async () => {
     const { provider, asked } = refreshable();
     const rejected = server(401, 200);
-    const transport = createTransport({ fetch: rejected.fetch, tokenProvider: provider, timeoutMs: 5_000, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
-    const request = patch(false);
-    expect((await transport(request)).status).toBe(200);
+    const raw = rawClient(createCoreClient({ host: HOST, fetch: rejected.fetch, auth: provider, retry: { baseDelayMs: 1, maxDelayMs: 2 } }));
+    const { response } = await raw.PATCH("/api/2.0/postgres/projects/{project_id}", {
+      params: { path: { project_id: "p" }, query: { update_mask: "spec.display_name" } },
+      body: JSON.parse(BODY),
+    });
+    expect(response.status).toBe(200);
     expect(rejected.sent).toEqual([
       { auth: "Bearer t-1", body: BODY },
       { auth: "Bearer t-2", body: BODY },
     ]);
     expect(asked).toEqual([false, true]);
-    expect(request.bodyUsed).toBe(false); // the retry layer's own copy was sent, never the caller's Request
   });
 });

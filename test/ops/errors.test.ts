@@ -25,7 +25,8 @@ import {
 } from "../../src/ops/errors.js";
 import { parseDuration, parseErrorDetails } from "../../src/ops/error-details.js";
 import { MAX_RAW_BODY_BYTES, parseErrorBody, parseRetryAfter, truncateUtf8 } from "../../src/ops/parse-error-body.js";
-import { createRetryingFetch } from "../../src/ops/retry.js";
+import { toRequest, type Outgoing } from "../../src/ops/exchange.js";
+import { createRetrying } from "../../src/ops/retry.js";
 import { createLakebaseClient } from "../../src/client.js";
 
 const T = "type.googleapis.com/google.rpc.";
@@ -623,21 +624,28 @@ describe("secret safety", () => {
           return [503, { error_code: "TEMPORARILY_UNAVAILABLE", message: `try later (Authorization: ${String(this.req.headers.authorization)})` }];
         });
 
-      const doFetch = createRetryingFetch((r) => fetch(r), { maxRetries: 0 });
-      for (const req of [
-        new Request("https://adb-1.example.net/api/2.0/postgres/projects/p1?x=1", { headers: { Authorization: `Bearer ${token}` } }),
-        new Request("https://adb-1.example.net/api/2.0/postgres/projects?project_id=p1", {
+      // The retry layer over attempts sent by real fetch, the token set by hand in the headers (so
+      // nothing remembered it: only its shape gets it scrubbed).
+      const doFetch = createRetrying(async (outgoing) => {
+        const response = await fetch(toRequest(outgoing, undefined, undefined));
+        return { status: response.status, statusText: response.statusText, headers: response.headers, url: response.url, text: await response.text() };
+      }, { maxRetries: 0 });
+      const requests: Outgoing[] = [
+        { method: "GET", url: "https://adb-1.example.net/api/2.0/postgres/projects/p1?x=1", headers: { Authorization: `Bearer ${token}` } },
+        {
           method: "POST",
+          url: "https://adb-1.example.net/api/2.0/postgres/projects?project_id=p1",
           body: "{}",
           headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" },
-        }),
-      ]) {
+        },
+      ];
+      for (const req of requests) {
         const res = await doFetch(req);
         const err = apiErrorFromResponse({
           status: res.status,
           statusText: res.statusText,
           headers: res.headers,
-          bodyText: await res.text(),
+          bodyText: res.text,
           method: req.method,
           url: req.url,
         });

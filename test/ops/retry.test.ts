@@ -1,6 +1,7 @@
 import nock from "nock";
 import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
-import { createRetryingFetch, type FetchLike, type RetryOptions } from "../../src/ops/retry.js";
+import { toRequest, type Outgoing, type Reply } from "../../src/ops/exchange.js";
+import { createRetrying, type FetchLike, type RetryOptions } from "../../src/ops/retry.js";
 import { sleep } from "../../src/ops/sleep.js";
 import { RequestTimeoutError } from "../../src/ops/errors.js";
 
@@ -36,25 +37,34 @@ function netError(code: string): TypeError {
 
 const fast: RetryOptions = { baseDelayMs: 1, maxDelayMs: 2, random: () => 0 };
 
-function get(path = "/api/2.0/postgres/projects/p1", init?: RequestInit): Request {
-  return new Request(`${BASE}${path}`, init);
+/** What a test request may set: the fields of an Outgoing description. */
+type Init = { method?: string; body?: string | null; headers?: Record<string, string>; signal?: AbortSignal };
+
+function get(path = "/api/2.0/postgres/projects/p1", init: Init = {}): Outgoing {
+  return { method: init.method ?? "GET", url: `${BASE}${path}`, headers: init.headers ?? {}, body: init.body ?? undefined, signal: init.signal };
 }
 
-function post(body: unknown, path = "/api/2.0/postgres/projects?project_id=p1", init?: RequestInit): Request {
-  return new Request(`${BASE}${path}`, {
-    method: "POST",
-    body: JSON.stringify(body),
-    headers: { "content-type": "application/json" },
-    ...init,
-  });
+function post(body: unknown, path = "/api/2.0/postgres/projects?project_id=p1", init: Init = {}): Outgoing {
+  return { method: "POST", url: `${BASE}${path}`, headers: { "content-type": "application/json" }, ...init, body: JSON.stringify(body) };
 }
 
-describe("createRetryingFetch — responses", () => {
+/**
+ * The retry layer over attempts made as the transport makes them (src/ops/transport.ts): a
+ * Request built from the description each time, sent to `fetch`, its body read whole.
+ */
+function retryingOver(fetch: FetchLike, options?: RetryOptions | false) {
+  return createRetrying(async (outgoing): Promise<Reply> => {
+    const response = await fetch(toRequest(outgoing, undefined, outgoing.signal));
+    return { status: response.status, statusText: response.statusText, headers: response.headers, url: response.url || outgoing.url, text: await response.text() };
+  }, options);
+}
+
+describe("createRetrying — responses", () => {
   it("GET 503 then 200 → 2 calls, returns the 200", async () => {
     const s = scripted(json(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" }), json(200, { name: "projects/p1" }));
-    const res = await createRetryingFetch(s.fetch, fast)(get());
+    const res = await retryingOver(s.fetch, fast)(get());
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ name: "projects/p1" });
+    expect(JSON.parse(res.text)).toEqual({ name: "projects/p1" });
     expect(s.calls).toHaveLength(2);
   });
 
@@ -62,7 +72,7 @@ describe("createRetryingFetch — responses", () => {
     const s = scripted(json(429, { error_code: "REQUEST_LIMIT_EXCEEDED", message: "slow down" }, { "retry-after": "1" }), json(200, {}));
     const delays: number[] = [];
     const t0 = performance.now();
-    const res = await createRetryingFetch(s.fetch, { ...fast, onRetry: (i) => delays.push(i.delayMs) })(get());
+    const res = await retryingOver(s.fetch, { ...fast, onRetry: (i) => delays.push(i.delayMs) })(get());
     const elapsed = performance.now() - t0;
     expect(res.status).toBe(200);
     expect(s.calls).toHaveLength(2);
@@ -75,7 +85,7 @@ describe("createRetryingFetch — responses", () => {
     const when = new Date(Date.now() + 120_000).toUTCString();
     const s = scripted(json(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "x" }, { "retry-after": when }), json(200, {}));
     const t0 = performance.now();
-    const res = await createRetryingFetch(s.fetch, { ...fast, budgetMs: 5_000 })(get());
+    const res = await retryingOver(s.fetch, { ...fast, budgetMs: 5_000 })(get());
     expect(res.status).toBe(503);
     expect(s.calls).toHaveLength(1);
     expect(performance.now() - t0).toBeLessThan(200);
@@ -85,7 +95,7 @@ describe("createRetryingFetch — responses", () => {
     const when = new Date(Date.now() - 60_000).toUTCString();
     const s = scripted(json(503, {}, { "retry-after": when }), json(200, {}));
     const delays: number[] = [];
-    const res = await createRetryingFetch(s.fetch, { ...fast, onRetry: (i) => delays.push(i.delayMs) })(get());
+    const res = await retryingOver(s.fetch, { ...fast, onRetry: (i) => delays.push(i.delayMs) })(get());
     expect(res.status).toBe(200);
     expect(delays).toEqual([0]);
   });
@@ -99,7 +109,7 @@ describe("createRetryingFetch — responses", () => {
     const s = scripted(json(429, body), json(200, {}));
     const delays: number[] = [];
     const t0 = performance.now();
-    const res = await createRetryingFetch(s.fetch, { ...fast, onRetry: (i) => delays.push(i.delayMs) })(get());
+    const res = await retryingOver(s.fetch, { ...fast, onRetry: (i) => delays.push(i.delayMs) })(get());
     expect(res.status).toBe(200);
     expect(delays).toEqual([250]);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(245);
@@ -109,25 +119,25 @@ describe("createRetryingFetch — responses", () => {
     const body = { error_code: "RESOURCE_EXHAUSTED", details: [{ "@type": RETRY_INFO, retry_delay: "0.1s" }] };
     const s = scripted(json(429, body, { "retry-after": "0.2" }), json(200, {}));
     const delays: number[] = [];
-    await createRetryingFetch(s.fetch, { ...fast, onRetry: (i) => delays.push(i.delayMs) })(get());
+    await retryingOver(s.fetch, { ...fast, onRetry: (i) => delays.push(i.delayMs) })(get());
     expect(delays).toEqual([200]);
   });
 
   it("budget: server asks 120 s with a 1 s budget → returns the 429 immediately, 1 call", async () => {
     const s = scripted(json(429, { error_code: "REQUEST_LIMIT_EXCEEDED", message: "later" }, { "retry-after": "120" }), json(200, {}));
     const t0 = performance.now();
-    const res = await createRetryingFetch(s.fetch, { ...fast, budgetMs: 1_000 })(get());
+    const res = await retryingOver(s.fetch, { ...fast, budgetMs: 1_000 })(get());
     expect(performance.now() - t0).toBeLessThan(200);
     expect(s.calls).toHaveLength(1);
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("120");
-    expect(await res.json()).toEqual({ error_code: "REQUEST_LIMIT_EXCEEDED", message: "later" });
+    expect(JSON.parse(res.text)).toEqual({ error_code: "REQUEST_LIMIT_EXCEEDED", message: "later" });
   });
 
   it("budget: RetryInfo longer than the budget also stops at once", async () => {
     const body = { error_code: "RESOURCE_EXHAUSTED", details: [{ "@type": RETRY_INFO, retry_delay: "120s" }] };
     const s = scripted(json(429, body), json(200, {}));
-    const res = await createRetryingFetch(s.fetch, { ...fast, budgetMs: 1_000 })(get());
+    const res = await retryingOver(s.fetch, { ...fast, budgetMs: 1_000 })(get());
     expect(res.status).toBe(429);
     expect(s.calls).toHaveLength(1);
   });
@@ -138,7 +148,7 @@ describe("createRetryingFetch — responses", () => {
     const s = scripted(json(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" }));
     const delays: number[] = [];
     const t0 = performance.now();
-    const res = await createRetryingFetch(s.fetch, {
+    const res = await retryingOver(s.fetch, {
       maxRetries: 100,
       budgetMs: 2_000,
       baseDelayMs: 800,
@@ -148,7 +158,7 @@ describe("createRetryingFetch — responses", () => {
     })(get());
     const elapsed = performance.now() - t0;
     expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" });
+    expect(JSON.parse(res.text)).toEqual({ error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" });
     expect(s.calls).toHaveLength(3);
     expect(delays).toEqual([800, 800]);
     expect(elapsed).toBeGreaterThanOrEqual(1_590);
@@ -166,14 +176,14 @@ describe("createRetryingFetch — responses", () => {
     };
     const t0 = performance.now();
     const outcome = await Promise.race([
-      createRetryingFetch(inner, { ...fast, budgetMs: 500 })(get()),
+      retryingOver(inner, { ...fast, budgetMs: 500 })(get()),
       sleep(3_000).then(() => "still waiting" as const),
     ]);
     const elapsed = performance.now() - t0;
     expect(outcome).not.toBe("still waiting");
-    const res = outcome as Response;
+    const res = outcome as Reply;
     expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ error_code: "TEMPORARILY_UNAVAILABLE", message: "first" });
+    expect(JSON.parse(res.text)).toEqual({ error_code: "TEMPORARILY_UNAVAILABLE", message: "first" });
     expect(n).toBe(2);
     expect(elapsed).toBeGreaterThanOrEqual(490);
     expect(elapsed).toBeLessThan(700);
@@ -186,7 +196,7 @@ describe("createRetryingFetch — responses", () => {
       await sleep(300);
       return json(200, { name: "projects/p1" });
     };
-    const res = await createRetryingFetch(inner, { ...fast, budgetMs: 100 })(get());
+    const res = await retryingOver(inner, { ...fast, budgetMs: 100 })(get());
     expect(res.status).toBe(200);
     expect(n).toBe(1);
   });
@@ -200,23 +210,23 @@ describe("createRetryingFetch — responses", () => {
       return json(200, { name: "projects/p1/operations/o" });
     };
     const t0 = performance.now();
-    const res = await createRetryingFetch(inner, { ...fast, budgetMs: 200 })(post({ spec: {} }));
+    const res = await retryingOver(inner, { ...fast, budgetMs: 200 })(post({ spec: {} }));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ name: "projects/p1/operations/o" });
+    expect(JSON.parse(res.text)).toEqual({ name: "projects/p1/operations/o" });
     expect(n).toBe(2);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(590);
   });
 
   it.each([500, 502, 504])("GET is retried on %i", async (status) => {
     const s = scripted(json(status, { error_code: "INTERNAL_ERROR", message: "boom" }), json(200, { ok: true }));
-    const res = await createRetryingFetch(s.fetch, fast)(get());
+    const res = await retryingOver(s.fetch, fast)(get());
     expect(res.status).toBe(200);
     expect(s.calls).toHaveLength(2);
   });
 
   it("GET 502 with an HTML proxy page is retried too", async () => {
     const s = scripted(new Response("<html><body><h1>502 Bad Gateway</h1></body></html>", { status: 502 }), json(200, {}));
-    expect((await createRetryingFetch(s.fetch, fast)(get())).status).toBe(200);
+    expect((await retryingOver(s.fetch, fast)(get())).status).toBe(200);
     expect(s.calls).toHaveLength(2);
   });
 
@@ -229,36 +239,35 @@ describe("createRetryingFetch — responses", () => {
           headers: { "content-type": "application/json", "x-request-id": "rid-1" },
         }),
       );
-      const res = await createRetryingFetch(s.fetch, fast)(get());
+      const res = await retryingOver(s.fetch, fast)(get());
       expect(s.calls).toHaveLength(1);
       expect(res.status).toBe(status);
       expect(res.statusText).toBe("Some Text");
       expect(res.headers.get("x-request-id")).toBe("rid-1");
-      expect(res.bodyUsed).toBe(false);
-      expect(await res.json()).toEqual({ error_code: "X", message: `m${status}` });
+      expect(JSON.parse(res.text)).toEqual({ error_code: "X", message: `m${status}` });
     }
   });
 
-  it("2xx responses are returned untouched (body not consumed)", async () => {
-    const ok = json(200, { a: 1 });
-    const inner: FetchLike = async () => ok;
-    const res = await createRetryingFetch(inner, fast)(get());
+  it("a 2xx reply is returned as the attempt gave it, after one attempt", async () => {
+    const ok: Reply = { status: 200, statusText: "OK", headers: new Headers(), url: `${BASE}/x`, text: '{"a":1}' };
+    let attempts = 0;
+    const res = await createRetrying(async () => (attempts++, ok), fast)(get());
     expect(res).toBe(ok);
-    expect(res.bodyUsed).toBe(false);
+    expect(attempts).toBe(1);
   });
 
   it("POST is NOT retried on 500 (a create must never be duplicated)", async () => {
     const s = scripted(json(500, { error_code: "INTERNAL_ERROR", message: "oops" }), json(200, {}));
-    const res = await createRetryingFetch(s.fetch, fast)(post({ spec: {} }));
+    const res = await retryingOver(s.fetch, fast)(post({ spec: {} }));
     expect(s.calls).toHaveLength(1);
     expect(res.status).toBe(500);
-    expect(await res.json()).toEqual({ error_code: "INTERNAL_ERROR", message: "oops" });
+    expect(JSON.parse(res.text)).toEqual({ error_code: "INTERNAL_ERROR", message: "oops" });
   });
 
   it.each(["PATCH", "PUT", "DELETE"])("%s is NOT retried on 502/504", async (method) => {
     for (const status of [502, 504]) {
       const s = scripted(json(status, {}), json(200, {}));
-      const res = await createRetryingFetch(s.fetch, fast)(get("/api/2.0/postgres/projects/p1", { method, body: method === "DELETE" ? null : "{}" }));
+      const res = await retryingOver(s.fetch, fast)(get("/api/2.0/postgres/projects/p1", { method, body: method === "DELETE" ? null : "{}" }));
       expect(res.status).toBe(status);
       expect(s.calls).toHaveLength(1);
     }
@@ -267,7 +276,7 @@ describe("createRetryingFetch — responses", () => {
   it("POST is retried on 503 and on 429", async () => {
     for (const status of [503, 429]) {
       const s = scripted(json(status, {}), json(200, { name: "projects/p1" }));
-      const res = await createRetryingFetch(s.fetch, fast)(post({ spec: {} }));
+      const res = await retryingOver(s.fetch, fast)(post({ spec: {} }));
       expect(res.status).toBe(200);
       expect(s.calls).toHaveLength(2);
     }
@@ -277,7 +286,7 @@ describe("createRetryingFetch — responses", () => {
     "POST is retried when the body error_code is %s (any status)",
     async (code) => {
       const s = scripted(json(400, { error_code: code, message: "x" }), json(200, {}));
-      const res = await createRetryingFetch(s.fetch, fast)(post({}));
+      const res = await retryingOver(s.fetch, fast)(post({}));
       expect(res.status).toBe(200);
       expect(s.calls).toHaveLength(2);
     },
@@ -287,7 +296,7 @@ describe("createRetryingFetch — responses", () => {
     const payload = { spec: { display_name: "ü demo", pg_version: 17 } };
     const s = scripted(json(503, {}), json(429, {}), json(200, {}));
     const original = post(payload);
-    const res = await createRetryingFetch(s.fetch, fast)(original);
+    const res = await retryingOver(s.fetch, fast)(original);
     expect(res.status).toBe(200);
     expect(s.calls).toHaveLength(3);
     for (const call of s.calls) {
@@ -295,30 +304,30 @@ describe("createRetryingFetch — responses", () => {
       expect(JSON.parse(call.body)).toEqual(payload);
       expect(call.headers.get("content-type")).toBe("application/json");
     }
-    expect(original.bodyUsed).toBe(false); // the caller's Request is never consumed
+    expect(JSON.parse(original.body!)).toEqual(payload); // the description is never changed by sending it
   });
 
   it("maxRetries is respected and the last response is returned", async () => {
     for (const maxRetries of [0, 1, 3]) {
       let n = 0;
       const inner: FetchLike = async () => json(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: `try ${++n}` });
-      const res = await createRetryingFetch(inner, { ...fast, maxRetries })(get());
+      const res = await retryingOver(inner, { ...fast, maxRetries })(get());
       expect(n).toBe(maxRetries + 1);
       expect(res.status).toBe(503);
-      expect(await res.json()).toEqual({ error_code: "TEMPORARILY_UNAVAILABLE", message: `try ${maxRetries + 1}` });
+      expect(JSON.parse(res.text)).toEqual({ error_code: "TEMPORARILY_UNAVAILABLE", message: `try ${maxRetries + 1}` });
     }
   });
 
   it("default maxRetries is 5", async () => {
     const s = scripted(json(503, {}));
-    await createRetryingFetch(s.fetch, { baseDelayMs: 1, maxDelayMs: 1 })(get());
+    await retryingOver(s.fetch, { baseDelayMs: 1, maxDelayMs: 1 })(get());
     expect(s.calls).toHaveLength(6);
   });
 
   it("backoff is full-jitter exponential, capped at maxDelayMs", async () => {
     const s = scripted(json(503, {}));
     const delays: number[] = [];
-    await createRetryingFetch(s.fetch, {
+    await retryingOver(s.fetch, {
       maxRetries: 5,
       baseDelayMs: 4,
       maxDelayMs: 20,
@@ -328,7 +337,7 @@ describe("createRetryingFetch — responses", () => {
     expect(delays).toEqual([4, 8, 16, 20, 20]);
 
     const half: number[] = [];
-    await createRetryingFetch(scripted(json(503, {})).fetch, {
+    await retryingOver(scripted(json(503, {})).fetch, {
       maxRetries: 3,
       baseDelayMs: 10,
       maxDelayMs: 1_000,
@@ -342,7 +351,7 @@ describe("createRetryingFetch — responses", () => {
     const s = scripted(json(503, {}), json(429, { error_code: "RESOURCE_EXHAUSTED" }), json(200, {}));
     const events: unknown[] = [];
     const req = get("/api/2.0/postgres/projects/p1/branches?page_size=5", { headers: { Authorization: "Bearer dapi-SECRET-123" } });
-    await createRetryingFetch(s.fetch, { ...fast, onRetry: (i) => events.push(i) })(req);
+    await retryingOver(s.fetch, { ...fast, onRetry: (i) => events.push(i) })(req);
     expect(events).toEqual([
       { attempt: 1, delayMs: 0, reason: "HTTP 503", method: "GET", path: "/api/2.0/postgres/projects/p1/branches" },
       { attempt: 2, delayMs: 0, reason: "HTTP 429 RESOURCE_EXHAUSTED", method: "GET", path: "/api/2.0/postgres/projects/p1/branches" },
@@ -352,7 +361,7 @@ describe("createRetryingFetch — responses", () => {
 
   it("an onRetry hook that throws does not break the request", async () => {
     const s = scripted(json(503, {}), json(200, {}));
-    const res = await createRetryingFetch(s.fetch, {
+    const res = await retryingOver(s.fetch, {
       ...fast,
       onRetry: () => {
         throw new Error("logger down");
@@ -361,22 +370,24 @@ describe("createRetryingFetch — responses", () => {
     expect(res.status).toBe(200);
   });
 
-  it("createRetryingFetch(inner, false) is a pass-through", async () => {
-    const r503 = json(503, {});
+  it("createRetrying(attempt, false) is the attempt itself: a 503 is not retried", async () => {
+    const r503: Reply = { status: 503, statusText: "", headers: new Headers(), url: `${BASE}/x`, text: "{}" };
     let n = 0;
-    const f = createRetryingFetch(async () => {
+    const attempt = async () => {
       n++;
       return r503;
-    }, false);
+    };
+    const f = createRetrying(attempt, false);
+    expect(f).toBe(attempt);
     expect(await f(get())).toBe(r503);
     expect(n).toBe(1);
   });
 });
 
-describe("createRetryingFetch — options and methods", () => {
+describe("createRetrying — options and methods", () => {
   it("works without options, with the defaults", async () => {
     const s = scripted(json(404, { error_code: "NOT_FOUND", message: "gone" }));
-    const res = await createRetryingFetch(s.fetch)(get());
+    const res = await retryingOver(s.fetch)(get());
     expect(res.status).toBe(404);
     expect(s.calls).toHaveLength(1);
   });
@@ -388,21 +399,21 @@ describe("createRetryingFetch — options and methods", () => {
     ["fractional (rounded down)", 2.7, 3],
   ])("a %s maxRetries falls back to a sane count", async (_label, maxRetries, calls) => {
     const s = scripted(json(503, {}));
-    await createRetryingFetch(s.fetch, { maxRetries, baseDelayMs: 1, maxDelayMs: 1, random: () => 0 })(get());
+    await retryingOver(s.fetch, { maxRetries, baseDelayMs: 1, maxDelayMs: 1, random: () => 0 })(get());
     expect(s.calls).toHaveLength(calls);
   });
 
   it("invalid delays fall back to the defaults (500 ms base), and a negative budget to 60 s", async () => {
     const delays: number[] = [];
     const s = scripted(json(503, {}), json(200, {}));
-    const res = await createRetryingFetch(s.fetch, { maxRetries: 1, baseDelayMs: -5, maxDelayMs: Number.NaN, budgetMs: -1, random: () => 0.1, onRetry: (i) => delays.push(i.delayMs) })(get());
+    const res = await retryingOver(s.fetch, { maxRetries: 1, baseDelayMs: -5, maxDelayMs: Number.NaN, budgetMs: -1, random: () => 0.1, onRetry: (i) => delays.push(i.delayMs) })(get());
     expect(res.status).toBe(200);
     expect(delays).toEqual([50]); // 0.1 × min(10 000, 500)
   });
 
   it.each(["HEAD", "OPTIONS"])("%s is a safe method: retried on 500 and on a connection reset", async (method) => {
     const s = scripted(json(500, {}), netError("ECONNRESET"), json(200, {}));
-    const res = await createRetryingFetch(s.fetch, fast)(get("/api/2.0/postgres/projects/p1", { method }));
+    const res = await retryingOver(s.fetch, fast)(get("/api/2.0/postgres/projects/p1", { method }));
     expect(res.status).toBe(200);
     expect(s.calls).toHaveLength(3);
   });
@@ -412,23 +423,23 @@ describe("createRetryingFetch — options and methods", () => {
     const layered = new TypeError("fetch failed", { cause: Object.assign(new Error("socket"), { code: "UND_ERR_SOCKET", cause: Object.assign(new Error("refused"), { code: "ECONNREFUSED" }) }) });
     const thrownString = "boom"; // a non-Error thrown by a custom fetch
     const s = scripted(layered, netError("ECONNRESET"), new TypeError("fetch failed"), () => Promise.reject(thrownString), json(200, {}));
-    await createRetryingFetch(s.fetch, { ...fast, onRetry: (i) => reasons.push(i.reason) })(get());
+    await retryingOver(s.fetch, { ...fast, onRetry: (i) => reasons.push(i.reason) })(get());
     expect(reasons).toEqual(["network error ECONNREFUSED", "network error ECONNRESET", "network error TypeError", "network error string"]);
   });
 
-  it("a rebuilt error response keeps the request URL (error messages use its path)", async () => {
+  it("an error reply keeps the URL that answered (error messages use its path)", async () => {
     const original = json(404, { error_code: "NOT_FOUND" });
     Object.defineProperty(original, "url", { value: `${BASE}/api/2.0/postgres/projects/p1` });
-    const res = await createRetryingFetch(async () => original, fast)(get());
-    expect(res).not.toBe(original);
+    const res = await retryingOver(async () => original, fast)(get("/elsewhere"));
+    expect(res.status).toBe(404);
     expect(res.url).toBe(`${BASE}/api/2.0/postgres/projects/p1`);
   });
 });
 
-describe("createRetryingFetch — network errors", () => {
+describe("createRetrying — network errors", () => {
   it("GET is retried on a network error (connection reset)", async () => {
     const s = scripted(netError("ECONNRESET"), json(200, {}));
-    const res = await createRetryingFetch(s.fetch, fast)(get());
+    const res = await retryingOver(s.fetch, fast)(get());
     expect(res.status).toBe(200);
     expect(s.calls).toHaveLength(2);
   });
@@ -436,27 +447,27 @@ describe("createRetryingFetch — network errors", () => {
   it("GET rethrows the original network error once retries are exhausted", async () => {
     const err = netError("ECONNRESET");
     const s = scripted(err);
-    await expect(createRetryingFetch(s.fetch, { ...fast, maxRetries: 2 })(get())).rejects.toBe(err);
+    await expect(retryingOver(s.fetch, { ...fast, maxRetries: 2 })(get())).rejects.toBe(err);
     expect(s.calls).toHaveLength(3);
   });
 
   it("POST is NOT retried on ECONNRESET: the original error propagates", async () => {
     const err = netError("ECONNRESET");
     const s = scripted(err, json(200, {}));
-    await expect(createRetryingFetch(s.fetch, fast)(post({ spec: {} }))).rejects.toBe(err);
+    await expect(retryingOver(s.fetch, fast)(post({ spec: {} }))).rejects.toBe(err);
     expect(s.calls).toHaveLength(1);
   });
 
   it("POST is NOT retried on a bare 'fetch failed' without a pre-send code", async () => {
     const err = new TypeError("fetch failed");
     const s = scripted(err, json(200, {}));
-    await expect(createRetryingFetch(s.fetch, fast)(post({}))).rejects.toBe(err);
+    await expect(retryingOver(s.fetch, fast)(post({}))).rejects.toBe(err);
     expect(s.calls).toHaveLength(1);
   });
 
   it.each(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"])("POST is retried on %s (request never sent)", async (code) => {
     const s = scripted(netError(code), json(200, { name: "projects/p1" }));
-    const res = await createRetryingFetch(s.fetch, fast)(post({ spec: {} }));
+    const res = await retryingOver(s.fetch, fast)(post({ spec: {} }));
     expect(res.status).toBe(200);
     expect(s.calls).toHaveLength(2);
   });
@@ -471,7 +482,7 @@ describe("createRetryingFetch — network errors", () => {
     });
     for (const err of [direct, agg]) {
       const s = scripted(err, json(200, {}));
-      expect((await createRetryingFetch(s.fetch, fast)(post({}))).status).toBe(200);
+      expect((await retryingOver(s.fetch, fast)(post({}))).status).toBe(200);
       expect(s.calls).toHaveLength(2);
     }
   });
@@ -479,12 +490,12 @@ describe("createRetryingFetch — network errors", () => {
   it("an AbortError thrown by the inner fetch (own timeout) is not retried", async () => {
     const err = new DOMException("aborted", "AbortError");
     const s = scripted(err, json(200, {}));
-    await expect(createRetryingFetch(s.fetch, fast)(get())).rejects.toBe(err);
+    await expect(retryingOver(s.fetch, fast)(get())).rejects.toBe(err);
     expect(s.calls).toHaveLength(1);
   });
 });
 
-describe("createRetryingFetch — timeouts and unreadable error bodies", () => {
+describe("createRetrying — timeouts and unreadable error bodies", () => {
   /** A response whose body fails while being read (the connection dropped after the headers). */
   const brokenBody = (status: number) => () =>
     new Response(new ReadableStream({ start: (c) => c.error(new TypeError("terminated")) }), { status });
@@ -493,9 +504,9 @@ describe("createRetryingFetch — timeouts and unreadable error bodies", () => {
     const timeout = new RequestTimeoutError(100, "GET", "/api/2.0/postgres/projects/p1");
     const s = scripted(timeout, json(200, { name: "projects/p1" }));
     const events: string[] = [];
-    const res = await createRetryingFetch(s.fetch, { ...fast, onRetry: (i) => events.push(i.reason) })(get());
+    const res = await retryingOver(s.fetch, { ...fast, onRetry: (i) => events.push(i.reason) })(get());
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ name: "projects/p1" });
+    expect(JSON.parse(res.text)).toEqual({ name: "projects/p1" });
     expect(s.calls).toHaveLength(2);
     expect(events).toEqual(["network error RequestTimeoutError"]);
   });
@@ -503,14 +514,14 @@ describe("createRetryingFetch — timeouts and unreadable error bodies", () => {
   it("a timed-out POST is not retried (the server may have done the work): the timeout propagates", async () => {
     const timeout = new RequestTimeoutError(100, "POST", "/api/2.0/postgres/projects");
     const s = scripted(timeout, json(200, {}));
-    await expect(createRetryingFetch(s.fetch, fast)(post({ spec: {} }))).rejects.toBe(timeout);
+    await expect(retryingOver(s.fetch, fast)(post({ spec: {} }))).rejects.toBe(timeout);
     expect(s.calls).toHaveLength(1);
   });
 
   it("a mutation whose error body fails to read is not retried: the read error propagates", async () => {
     for (const status of [503, 429, 500]) {
       const s = scripted(brokenBody(status), json(200, { name: "projects/p1" }));
-      const error = await createRetryingFetch(s.fetch, fast)(post({ spec: {} })).catch((e: unknown) => e);
+      const error = await retryingOver(s.fetch, fast)(post({ spec: {} })).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TypeError);
       expect((error as Error).message).toBe("terminated");
       expect(s.calls).toHaveLength(1);
@@ -520,20 +531,20 @@ describe("createRetryingFetch — timeouts and unreadable error bodies", () => {
   it("a GET whose error body fails to read is retried", async () => {
     const s = scripted(brokenBody(503), json(200, { name: "projects/p1" }));
     const reasons: string[] = [];
-    const res = await createRetryingFetch(s.fetch, { ...fast, onRetry: (i) => reasons.push(i.reason) })(get());
+    const res = await retryingOver(s.fetch, { ...fast, onRetry: (i) => reasons.push(i.reason) })(get());
     expect(res.status).toBe(200);
     expect(s.calls).toHaveLength(2);
     expect(reasons).toEqual(["network error TypeError"]);
   });
 });
 
-describe("createRetryingFetch — abort", () => {
+describe("createRetrying — abort", () => {
   it("abort mid-sleep (503, Retry-After: 30) rejects promptly with an AbortError", async () => {
     const s = scripted(json(503, {}, { "retry-after": "30" }), json(200, {}));
     const ac = new AbortController();
     const t0 = performance.now();
     setTimeout(() => ac.abort(), 50);
-    const p = createRetryingFetch(s.fetch, fast)(get("/api/2.0/postgres/projects", { signal: ac.signal }));
+    const p = retryingOver(s.fetch, fast)(get("/api/2.0/postgres/projects", { signal: ac.signal }));
     const err = await p.then(
       () => undefined,
       (e: unknown) => e,
@@ -550,14 +561,14 @@ describe("createRetryingFetch — abort", () => {
     const ac = new AbortController();
     const reason = new Error("user cancelled");
     setTimeout(() => ac.abort(reason), 20);
-    await expect(createRetryingFetch(s.fetch, fast)(get("/x", { signal: ac.signal }))).rejects.toBe(reason);
+    await expect(retryingOver(s.fetch, fast)(get("/x", { signal: ac.signal }))).rejects.toBe(reason);
   });
 
   it("an already-aborted signal rejects without calling inner", async () => {
     const s = scripted(json(200, {}));
     const ac = new AbortController();
     ac.abort();
-    await expect(createRetryingFetch(s.fetch, fast)(get("/x", { signal: ac.signal }))).rejects.toMatchObject({ name: "AbortError" });
+    await expect(retryingOver(s.fetch, fast)(get("/x", { signal: ac.signal }))).rejects.toMatchObject({ name: "AbortError" });
     expect(s.calls).toHaveLength(0);
   });
 
@@ -566,7 +577,7 @@ describe("createRetryingFetch — abort", () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 30);
     const t0 = performance.now();
-    await expect(createRetryingFetch(inner, fast)(get("/x", { signal: ac.signal }))).rejects.toMatchObject({ name: "AbortError" });
+    await expect(retryingOver(inner, fast)(get("/x", { signal: ac.signal }))).rejects.toMatchObject({ name: "AbortError" });
     expect(performance.now() - t0).toBeLessThan(150);
   });
 });
@@ -585,7 +596,7 @@ describe("sleep", () => {
   });
 });
 
-describe("createRetryingFetch over real fetch (nock)", () => {
+describe("createRetrying over real fetch (nock)", () => {
   beforeAll(() => nock.disableNetConnect());
   afterEach(() => nock.cleanAll());
   afterAll(() => nock.enableNetConnect());
@@ -598,9 +609,9 @@ describe("createRetryingFetch over real fetch (nock)", () => {
       .reply(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" })
       .get("/api/2.0/postgres/projects/p1")
       .reply(200, { name: "projects/p1" });
-    const res = await createRetryingFetch(realFetch, fast)(get());
+    const res = await retryingOver(realFetch, fast)(get());
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ name: "projects/p1" });
+    expect(JSON.parse(res.text)).toEqual({ name: "projects/p1" });
     expect(scope.isDone()).toBe(true);
   });
 
@@ -615,7 +626,7 @@ describe("createRetryingFetch over real fetch (nock)", () => {
         seen.push(body);
         return seen.length === 1 ? [429, { error_code: "REQUEST_LIMIT_EXCEEDED" }] : [500, { error_code: "INTERNAL_ERROR", message: "x" }];
       });
-    const res = await createRetryingFetch(realFetch, fast)(post(payload));
+    const res = await retryingOver(realFetch, fast)(post(payload));
     expect(res.status).toBe(500);
     expect(seen).toEqual([payload, payload]);
     expect(scope.isDone()).toBe(true);
@@ -629,7 +640,7 @@ describe("createRetryingFetch over real fetch (nock)", () => {
       .post("/api/2.0/postgres/projects")
       .query(true)
       .reply(200, { name: "projects/p1" });
-    const res = await createRetryingFetch(realFetch, fast)(post({}));
+    const res = await retryingOver(realFetch, fast)(post({}));
     expect(res.status).toBe(200);
     expect(scope.isDone()).toBe(true);
   });
