@@ -55,7 +55,7 @@ function describe(symbol, kind, at) {
   if (kind === "const") return cut(checker.typeToString(checker.getTypeOfSymbolAtLocation(target, at), at, flags));
   if (kind === "interface" || kind === "type") {
     const type = checker.getDeclaredTypeOfSymbol(target);
-    const props = checker.getPropertiesOfType(type).map((p) => p.name);
+    const props = checker.getPropertiesOfType(type).map((p) => p.name.replace(/^__@(\w+)@\d+$/, "[$1]"));
     return props.length > 0 && props.length < 40 ? `{ ${props.sort().join(", ")} }` : "";
   }
   return "";

@@ -21,8 +21,11 @@ import type { NamedTokenProvider } from "./token-provider.js";
 /** The Azure Databricks first-party application id (production). */
 export const AZURE_DATABRICKS_RESOURCE_ID = "2ff814a6-3304-4ab8-85cb-cd0e6f879c1d";
 
-/** Entra login endpoints per `ARM_ENVIRONMENT`. */
-export const AZURE_LOGIN_ENDPOINTS: Readonly<Record<string, string>> = Object.freeze({
+/**
+ * Entra login endpoints per `ARM_ENVIRONMENT`. Marked pure: esbuild does not know Object.freeze
+ * has no side effects, and would keep this table in every bundle of `lakebase-sdk/auth`.
+ */
+export const AZURE_LOGIN_ENDPOINTS: Readonly<Record<string, string>> = /* @__PURE__ */ Object.freeze({
   PUBLIC: "https://login.microsoftonline.com/",
   USGOVERNMENT: "https://login.microsoftonline.us/",
   CHINA: "https://login.chinacloudapi.cn/",

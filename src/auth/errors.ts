@@ -13,15 +13,9 @@
  */
 import { LakebaseError } from "../ops/errors.js";
 
-function setName(cls: { prototype: object }, name: string): void {
-  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, enumerable: false, configurable: true });
-}
-
 /** Base class of every authentication error. */
 export class AuthError extends LakebaseError {
-  static {
-    setName(this, "AuthError");
-  }
+  static override readonly typeName: string = "AuthError";
   /** The credential type that raised it (`"oauth-m2m"`, `"databricks-cli"`, …). */
   readonly provider: string;
 
@@ -37,9 +31,7 @@ export class AuthError extends LakebaseError {
  * error stops the chain, so a configured-but-broken credential is never silently skipped.
  */
 export class CredentialUnavailableError extends AuthError {
-  static {
-    setName(this, "CredentialUnavailableError");
-  }
+  static override readonly typeName: string = "CredentialUnavailableError";
   /** Why it is not configured, in words (no secrets). */
   readonly reason: string;
 
@@ -57,9 +49,7 @@ export interface SkippedProvider {
 
 /** No provider of a chain was configured. `attempts` lists each provider and why it was skipped. */
 export class NoCredentialsError extends CredentialUnavailableError {
-  static {
-    setName(this, "NoCredentialsError");
-  }
+  static override readonly typeName: string = "NoCredentialsError";
   readonly attempts: readonly SkippedProvider[];
 
   constructor(chain: string, attempts: readonly SkippedProvider[], hint?: string) {
@@ -73,9 +63,7 @@ export class NoCredentialsError extends CredentialUnavailableError {
 
 /** The credentials are present but misconfigured (e.g. two methods at once, a missing profile). */
 export class AuthConfigError extends AuthError {
-  static {
-    setName(this, "AuthConfigError");
-  }
+  static override readonly typeName: string = "AuthConfigError";
 }
 
 /** Details of a refused or failed token request. */
@@ -91,9 +79,7 @@ export interface AuthenticationFailedInit {
 
 /** The token endpoint (or the CLI, or the metadata service) refused to issue a token, or kept failing. */
 export class AuthenticationFailedError extends AuthError {
-  static {
-    setName(this, "AuthenticationFailedError");
-  }
+  static override readonly typeName: string = "AuthenticationFailedError";
   declare readonly status?: number;
   declare readonly oauthError?: string;
   declare readonly endpoint?: string;
@@ -108,9 +94,7 @@ export class AuthenticationFailedError extends AuthError {
 
 /** The token endpoint answered 2xx with something that is not a token (not JSON, no `access_token`). */
 export class InvalidTokenResponseError extends AuthError {
-  static {
-    setName(this, "InvalidTokenResponseError");
-  }
+  static override readonly typeName: string = "InvalidTokenResponseError";
   declare readonly status?: number;
   declare readonly endpoint?: string;
 

@@ -1,4 +1,3 @@
-import { setName } from "./class-name.js";
 import type { OperationId, OperationInfo } from "../generated/operations.js";
 import { checkBody } from "./body-checks.js";
 import { apiErrorFromResponse, LakebaseError, ValidationError } from "./errors.js";
@@ -54,9 +53,7 @@ export interface CallArgs {
 
 /** The response body was not the JSON the API promises (for example an HTML page with status 200). */
 export class InvalidResponseError extends LakebaseError {
-  static {
-    setName(this, "InvalidResponseError");
-  }
+  static override readonly typeName: string = "InvalidResponseError";
 
   readonly status: number;
   constructor(message: string, status: number) {

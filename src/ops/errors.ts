@@ -49,7 +49,7 @@
  */
 
 import type { ErrorCode } from "../generated/models.js";
-import { setName } from "./class-name.js";
+import { prototypeName, setOwnName } from "./class-name.js";
 import { redactSecrets } from "./redact.js";
 import { networkErrorCodes, PRE_SEND_ERROR_CODES } from "./network-codes.js";
 import {
@@ -74,33 +74,38 @@ export type { ErrorCode } from "../generated/models.js";
  * the CommonJS build, two versions side by side): `Symbol.for` keys are shared process-wide.
  */
 const BRAND = Symbol.for("lakebase-sdk.LakebaseError");
-
-function ownName(proto: object): string | undefined {
-  const name = Object.getOwnPropertyDescriptor(proto, "name")?.value;
-  return typeof name === "string" ? name : undefined;
-}
+/** Whether `LakebaseError.prototype` carries BRAND yet (see the constructor). */
+let branded = false;
 
 /**
  * `value` is an instance of the class named like `cls` in another copy of this package: a branded
  * error whose prototype chain (up to LakebaseError) has a prototype named like `cls.prototype`.
- * Classes are named by `setName` on their prototype; a class without its own prototype name
- * (such as a user's subclass) matches only through the ordinary prototype check.
+ * Classes name themselves by a static `typeName` (ops/class-name.ts); a class
+ * without its own prototype name (such as a user's subclass) matches only through the ordinary
+ * prototype check.
  */
 function isSameClassFromAnotherCopy(cls: { prototype: object }, value: unknown): boolean {
   if (typeof value !== "object" || value === null || (value as { [BRAND]?: unknown })[BRAND] !== true) return false;
-  const name = ownName(cls.prototype);
+  const name = prototypeName(cls.prototype);
   if (name === undefined) return false;
   for (let proto = Object.getPrototypeOf(value) as object | null; proto !== null && BRAND in proto; proto = Object.getPrototypeOf(proto) as object | null) {
-    if (ownName(proto) === name) return true;
+    if (prototypeName(proto) === name) return true;
   }
   return false;
 }
 
 /** Base of every error this SDK throws. Its message is scrubbed of secrets (see auth/secrets.ts). */
 export class LakebaseError extends Error {
-  static {
-    setName(this, "LakebaseError");
-    Object.defineProperty(this.prototype, BRAND, { value: true, enumerable: false });
+  /**
+   * The class's name, as a string that survives minification: each subclass declares its own in
+   * one line, and `name` reads it (see ops/class-name.ts).
+   */
+  static readonly typeName: string = "LakebaseError";
+  override get name(): string {
+    return (this.constructor as typeof LakebaseError).typeName;
+  }
+  override set name(value: string) {
+    setOwnName(this, value);
   }
 
   /**
@@ -115,6 +120,13 @@ export class LakebaseError extends Error {
     super(message === undefined ? undefined : redactSecrets(message), options);
     // Keep `instanceof` working even if compiled to a target that breaks Error subclassing.
     Object.setPrototypeOf(this, new.target.prototype);
+    // The brand goes on the prototype when the first error is built rather than in a `static {}`
+    // block, which would run as the module loads and so keep this class (and everything it uses)
+    // in bundles that never throw (see ops/class-name.ts). Only instances are ever checked for it.
+    if (!branded) {
+      Object.defineProperty(LakebaseError.prototype, BRAND, { value: true, enumerable: false });
+      branded = true;
+    }
   }
 }
 
@@ -128,9 +140,7 @@ function safeValue(value: unknown): string | number | undefined {
 
 /** Bad input caught before any request is sent. */
 export class ValidationError extends LakebaseError {
-  static {
-    setName(this, "ValidationError");
-  }
+  static override readonly typeName: string = "ValidationError";
 
   /** Name of the offending field/parameter (e.g. "project_id", "update_mask"). */
   readonly field: string;
@@ -154,9 +164,7 @@ export class ValidationError extends LakebaseError {
 
 /** An error answered by the server (HTTP non-2xx) or carried by a failed long-running operation. */
 export class ApiError extends LakebaseError {
-  static {
-    setName(this, "ApiError");
-  }
+  static override readonly typeName: string = "ApiError";
 
   /** HTTP status (for operation errors: the status the error_code stands for, 500 when unknown). */
   readonly status: number;
@@ -295,60 +303,42 @@ export class ApiError extends LakebaseError {
 
 /** 400: the request is malformed or a value is out of range (BAD_REQUEST, INVALID_PARAMETER_VALUE, INVALID_STATE). */
 export class BadRequestError extends ApiError {
-  static {
-    setName(this, "BadRequestError");
-  }
+  static override readonly typeName: string = "BadRequestError";
 }
 /** 401: no valid credential (UNAUTHENTICATED). */
 export class UnauthenticatedError extends ApiError {
-  static {
-    setName(this, "UnauthenticatedError");
-  }
+  static override readonly typeName: string = "UnauthenticatedError";
 }
 /** 403: the caller may not do this (PERMISSION_DENIED). */
 export class PermissionDeniedError extends ApiError {
-  static {
-    setName(this, "PermissionDeniedError");
-  }
+  static override readonly typeName: string = "PermissionDeniedError";
 }
 /** 404: the resource does not exist (NOT_FOUND, RESOURCE_DOES_NOT_EXIST). `isMissing` is true. */
 export class NotFoundError extends ApiError {
-  static {
-    setName(this, "NotFoundError");
-  }
+  static override readonly typeName: string = "NotFoundError";
 }
 /** 409: the request conflicts with the resource's state (ABORTED, RESOURCE_CONFLICT, …). */
 export class ConflictError extends ApiError {
-  static {
-    setName(this, "ConflictError");
-  }
+  static override readonly typeName: string = "ConflictError";
 }
 /** 409: a resource with that name already exists (ALREADY_EXISTS, RESOURCE_ALREADY_EXISTS). */
 export class AlreadyExistsError extends ConflictError {
-  static {
-    setName(this, "AlreadyExistsError");
-  }
+  static override readonly typeName: string = "AlreadyExistsError";
 }
 /** 429: throttled (RESOURCE_EXHAUSTED, REQUEST_LIMIT_EXCEEDED). Retried by the client; `retryAfterMs` says when. */
 export class RateLimitedError extends ApiError {
-  static {
-    setName(this, "RateLimitedError");
-  }
+  static override readonly typeName: string = "RateLimitedError";
 }
 /**
  * 503 or 504: the service could not answer now (TEMPORARILY_UNAVAILABLE, DEADLINE_EXCEEDED). A 503
  * is retried by the client; after a 504 the work may have been done, so only reads are retried.
  */
 export class UnavailableError extends ApiError {
-  static {
-    setName(this, "UnavailableError");
-  }
+  static override readonly typeName: string = "UnavailableError";
 }
 /** 500: the server failed (INTERNAL_ERROR, DATA_LOSS, or UNKNOWN when the server sends it). */
 export class InternalError extends ApiError {
-  static {
-    setName(this, "InternalError");
-  }
+  static override readonly typeName: string = "InternalError";
 }
 
 // --- mapping ---------------------------------------------------------------------------------
@@ -499,9 +489,7 @@ export function isMissing(e: unknown): boolean {
 
 /** A request attempt ran past `timeoutMs` (headers or body). */
 export class RequestTimeoutError extends LakebaseError {
-  static {
-    setName(this, "RequestTimeoutError");
-  }
+  static override readonly typeName: string = "RequestTimeoutError";
 
   readonly timeoutMs: number;
   constructor(timeoutMs: number, method: string, path: string) {
@@ -517,9 +505,7 @@ export class RequestTimeoutError extends LakebaseError {
  * read the resource, or resume its operation, before trying again.
  */
 export class NetworkError extends LakebaseError {
-  static {
-    setName(this, "NetworkError");
-  }
+  static override readonly typeName: string = "NetworkError";
 
   /** The host (and port) that was being talked to. */
   readonly host: string;

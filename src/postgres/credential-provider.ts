@@ -1,6 +1,7 @@
-import type { LakebaseClient } from "../client.js";
+import { generateDatabaseCredential } from "../generated/functions.js";
 import type { DatabaseCredential } from "../generated/models.js";
 import { GenerateDatabaseCredential } from "../generated/operations.js";
+import type { Lakebase } from "../ops/context.js";
 import { checkDuration } from "../ops/durations.js";
 import { RequestTimeoutError } from "../ops/errors.js";
 import { rememberSecret } from "../ops/redact.js";
@@ -8,7 +9,11 @@ import { startDeadline } from "../ops/sleep.js";
 import type { EndpointName } from "../ops/names.js";
 
 export interface DatabaseCredentialOptions {
-  readonly client: LakebaseClient;
+  /**
+   * Any client: `createCoreClient()` (only the calls this needs end up in a bundle) or
+   * `createLakebaseClient()`.
+   */
+  readonly client: Lakebase;
   /** The endpoint the credential is for: `projects/{p}/branches/{b}/endpoints/{e}`. */
   readonly endpoint: EndpointName | string;
   /** Requested lifetime, "300s"…"3600s" (default "3600s"). */
@@ -64,7 +69,7 @@ export function databaseCredentialProvider(options: DatabaseCredentialOptions): 
     let credential: DatabaseCredential;
     try {
       credential = await deadline.race(
-        options.client.credentials.generate({ endpoint: options.endpoint, ttl: options.ttl ?? "3600s" }, { signal: deadline.signal }),
+        generateDatabaseCredential(options.client, { endpoint: options.endpoint, ttl: options.ttl ?? "3600s" }, { signal: deadline.signal }),
       );
     } finally {
       deadline.clear();

@@ -1,10 +1,16 @@
-import type { LakebaseClient } from "../client.js";
+import { currentUser } from "../client/current-user.js";
+import { getEndpoint, getProject, listEndpoints } from "../generated/functions.js";
 import type { Endpoint } from "../generated/models.js";
+import type { Lakebase } from "../ops/context.js";
 import { ValidationError } from "../ops/errors.js";
 import { databaseCredentialProvider, type DatabaseCredentialProvider } from "./credential-provider.js";
 
 export interface PgConfigOptions {
-  readonly client: LakebaseClient;
+  /**
+   * Any client: `createCoreClient()` (the generated functions this calls are all a bundle gets)
+   * or `createLakebaseClient()`.
+   */
+  readonly client: Lakebase;
   /** The endpoint to connect to (`projects/p/branches/b/endpoints/e`). Default: `LAKEBASE_ENDPOINT`, else resolved from `project`/`branch`. */
   readonly endpoint?: string;
   /** A project (name or id): its default branch's read-write endpoint is used unless `branch` is given. */
@@ -83,11 +89,11 @@ async function resolveEndpointName(options: PgConfigOptions, env: PgConfigOption
     const project = options.project!.startsWith("projects/") ? options.project! : `projects/${options.project}`;
     if (options.branch) branch = `${project}/branches/${options.branch}`;
     else {
-      const found = await options.client.projects.get(project);
+      const found = await getProject(options.client, project);
       branch = found.status?.default_branch ?? `${project}/branches/production`;
     }
   }
-  for await (const endpoint of options.client.endpoints.list(branch)) {
+  for await (const endpoint of listEndpoints(options.client, branch)) {
     if (endpoint.status?.endpoint_type === "ENDPOINT_TYPE_READ_WRITE" && endpoint.name) return { name: endpoint.name, source: `the read-write endpoint of ${branch}` };
   }
   throw new ValidationError("branch", `${branch} has no read-write endpoint`);
@@ -129,7 +135,7 @@ export async function getPgConfig(options: PgConfigOptions): Promise<LakebasePgC
   let hostPort = env.PGHOST && env.LAKEBASE_ENDPOINT && endpointName === env.LAKEBASE_ENDPOINT ? env.PGHOST : undefined;
   const hostSource = hostPort ? "PGHOST" : "endpoint status";
   if (!hostPort) {
-    const endpoint: Endpoint = await options.client.endpoints.get(endpointName);
+    const endpoint: Endpoint = await getEndpoint(options.client, endpointName);
     hostPort = endpoint.status?.hosts?.host;
     if (!hostPort) {
       throw new ValidationError("endpoint", `${endpointName} (from ${endpointSource}) has no host yet (current_state ${endpoint.status?.current_state ?? "unknown"})`);
@@ -140,7 +146,7 @@ export async function getPgConfig(options: PgConfigOptions): Promise<LakebasePgC
     ? [options.user, "option user"]
     : env.PGUSER
       ? [env.PGUSER, "PGUSER"]
-      : [(await options.client.currentUser()).userName, "the caller's identity (SCIM Me)"];
+      : [(await currentUser(options.client)).userName, "the caller's identity (SCIM Me)"];
   if (!user) throw new ValidationError("user", "could not be resolved: the workspace returned no userName for the caller; pass user");
   const [database, databaseSource] = options.database
     ? [options.database, "option database"]

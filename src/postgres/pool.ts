@@ -1,4 +1,5 @@
 import pg from "pg";
+import { getEndpoint } from "../generated/functions.js";
 import { ApiError } from "../ops/errors.js";
 import { describeConnection, getPgConfig, type LakebasePgConfig, type PgConfigOptions } from "./pg-config.js";
 import { hideConnectionPasswords } from "./redact.js";
@@ -105,7 +106,7 @@ export class LakebasePool extends pg.Pool {
   async #failIfEndpointCannotWake(cause: unknown): Promise<void> {
     let endpoint;
     try {
-      endpoint = await this.#client.endpoints.get(this.lakebase.endpoint);
+      endpoint = await getEndpoint(this.#client, this.lakebase.endpoint);
     } catch (error) {
       if (error instanceof ApiError && error.isMissing) throw error;
       return; // the API being unreachable says nothing about the endpoint: keep retrying

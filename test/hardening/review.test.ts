@@ -1,6 +1,6 @@
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createLakebaseClient, RequestTimeoutError, ValidationError, type LakebaseClient, type TokenProvider } from "../../src/index.js";
+import { createCoreClient, createLakebaseClient, RequestTimeoutError, ValidationError, type TokenProvider } from "../../src/index.js";
 import { getPgConfig, isWakeUpError } from "../../src/postgres/index.js";
 
 const HOST = "https://ws.example.com";
@@ -83,7 +83,18 @@ describe("transport", () => {
 });
 
 describe("postgres config safety", () => {
-  const client = { endpoints: { get: async () => ({ status: { hosts: { host: "ep-other.database.us-east-2.cloud.databricks.com" } } }) }, currentUser: async () => ({ userName: "me@example.com" }) } as unknown as LakebaseClient;
+  // The pool layer calls the generated functions on any client, so the workspace is stood in for
+  // at the fetch: every endpoint GET answers this host, SCIM Me answers this user.
+  const client = createCoreClient({
+    host: HOST,
+    auth: "t",
+    fetch: async (request) =>
+      Response.json(
+        new URL(request.url).pathname === "/api/2.0/preview/scim/v2/Me"
+          ? { userName: "me@example.com" }
+          : { status: { hosts: { host: "ep-other.database.us-east-2.cloud.databricks.com" } } },
+      ),
+  });
 
   it("PGHOST applies only to LAKEBASE_ENDPOINT, never to another endpoint", async () => {
     const env = { PGHOST: "ep-app.database.us-east-2.cloud.databricks.com", LAKEBASE_ENDPOINT: "projects/app/branches/main/endpoints/rw" };

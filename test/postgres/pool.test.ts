@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLakebaseClient, type LakebaseClient } from "../../src/index.js";
+import { createCoreClient, createLakebaseClient, type LakebaseClient } from "../../src/index.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { createPool, databaseCredentialProvider, getOrmConfig, getPgConfig, isWakeUpError } from "../../src/postgres/index.js";
 
@@ -58,6 +58,18 @@ describe("the credential cache", () => {
 });
 
 describe("createPool", () => {
+  it("works with the core client too: project → endpoint, caller as user, a minted credential", async () => {
+    const core = createCoreClient({ host: emulator.host, auth: emulator.token, validateResponses: true });
+    const pool = await createPool({ client: core, project: "pgapp", env: {} });
+    try {
+      expect(pool.lakebase).toMatchObject({ endpoint: EP, user: emulator.userName });
+      expect((await pool.query("select 1 as ok")).rows[0].ok).toBe(1);
+      expect(pool.lakebase.credentials.requests).toBe(1);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it("opens 10 connections at once with one credential request", async () => {
     const pool = await createPool({ client, endpoint: EP, env: {} });
     try {

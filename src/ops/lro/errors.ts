@@ -1,11 +1,8 @@
-import { setName } from "../class-name.js";
 import { LakebaseError } from "../errors.js";
 
 /** A wait ran out of time. The thing waited on is still there: the fields say how to pick it up again. */
 export class WaitTimeoutError extends LakebaseError {
-  static {
-    setName(this, "WaitTimeoutError");
-  }
+  static override readonly typeName: string = "WaitTimeoutError";
 
   /** The resource or operation name that was being waited on. */
   readonly resource: string;
@@ -21,9 +18,7 @@ export class WaitTimeoutError extends LakebaseError {
 
 /** An operation was not done within the wait's budget. Resume it by `operationName`. */
 export class OperationTimeoutError extends WaitTimeoutError {
-  static {
-    setName(this, "OperationTimeoutError");
-  }
+  static override readonly typeName: string = "OperationTimeoutError";
 
   readonly operationName: string;
   /** The operation kind to pass to `client.operations.resume(name, kind)`, when known. */
@@ -45,9 +40,7 @@ export class OperationTimeoutError extends WaitTimeoutError {
 
 /** A pagination walk met a page token it had already followed: the server would loop forever. */
 export class PaginationLoopError extends LakebaseError {
-  static {
-    setName(this, "PaginationLoopError");
-  }
+  static override readonly typeName: string = "PaginationLoopError";
 
   readonly pageToken: string;
   constructor(operationId: string, pageToken: string) {

@@ -38,9 +38,12 @@ export interface MaskRules {
   readonly trueOnly: ReadonlySet<string>;
 }
 
-export const MASK_OPERATIONS = Object.fromEntries(Object.entries(UPDATE_OPERATIONS).map(([kind, op]) => [kind, op.id])) as unknown as MaskOperationIds;
-
-export const MASK_RESOURCES: readonly MaskResource[] = Object.keys(MASK_OPERATIONS) as MaskResource[];
+/**
+ * The updatable resources. Pure, like everything else this module computes at load: a bundle that
+ * reaches this module without updating anything (a list walks through methods.ts) must be able to
+ * drop UPDATE_OPERATIONS and its seven operation tables (test/budgets/bundle-budgets.mjs).
+ */
+export const MASK_RESOURCES: readonly MaskResource[] = /* @__PURE__ */ Object.keys(UPDATE_OPERATIONS) as MaskResource[];
 
 const cache = new Map<MaskResource, MaskRules>();
 
@@ -48,7 +51,7 @@ const cache = new Map<MaskResource, MaskRules>();
 export function maskRulesFor(resource: MaskResource): MaskRules {
   const cached = cache.get(resource);
   if (cached) return cached;
-  if (!Object.prototype.hasOwnProperty.call(MASK_OPERATIONS, resource)) {
+  if (!Object.prototype.hasOwnProperty.call(UPDATE_OPERATIONS, resource)) {
     throw new TypeError(`Unknown mask resource ${JSON.stringify(resource)}: expected one of ${MASK_RESOURCES.join(", ")}`);
   }
   const op = UPDATE_OPERATIONS[resource];
