@@ -1,10 +1,6 @@
 import { toTokenProvider } from "../ops/token-provider.js";
-import type { Operation } from "../generated/models.js";
-import { GetOperation } from "../generated/operations.js";
-import { prepareCall, sendCall, type RequestInfo, type SchemaSet } from "../ops/call.js";
-import { CONTEXT, type Lakebase, type ResourceContext } from "../ops/context.js";
-import type { OperationDriver } from "../ops/lro/operation.js";
-import { parseRetryAfter } from "../ops/parse-error-body.js";
+import type { CallContext, RequestInfo, SchemaSet } from "../ops/call.js";
+import { CONTEXT, type Lakebase } from "../ops/context.js";
 import type { FetchLike, RetryOptions } from "../ops/retry.js";
 import { createTransport } from "../ops/transport.js";
 import { SDK_VERSION } from "../version.js";
@@ -58,16 +54,7 @@ export function createCoreClient(options: LakebaseClientOptions): Lakebase {
   if (options.workspaceId !== undefined && options.workspaceId !== "") {
     headers["X-Databricks-Workspace-Id"] = String(options.workspaceId);
   }
-  const call = { baseUrl, transport, headers, loadSchemas: schemaLoader(options.validateResponses), onRequest: options.onRequest };
-  const driver: OperationDriver = {
-    async getOperation(name, signal) {
-      const { data, headers } = await sendCall<Operation>(call, prepareCall(GetOperation, { resource: name }), { signal });
-      return { operation: data, retryAfterMs: parseRetryAfter(headers.get("retry-after")) };
-    },
-    now: () => Date.now(),
-    random: Math.random,
-  };
-  const ctx: ResourceContext = { ...call, driver };
+  const ctx: CallContext = { baseUrl, transport, headers, loadSchemas: schemaLoader(options.validateResponses), onRequest: options.onRequest };
   const core = { host: baseUrl, toString: () => `LakebaseClient(${baseUrl})` };
   // Not enumerable: a client logged or spread shows its host, not its transport.
   Object.defineProperty(core, CONTEXT, { value: ctx, enumerable: false });

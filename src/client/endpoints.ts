@@ -3,6 +3,7 @@ import { GetEndpoint } from "../generated/operations.js";
 import type { Lakebase } from "../ops/context.js";
 import { waitUntil, type ReadinessOptions } from "../ops/lro/readiness.js";
 import { getResource } from "../ops/methods.js";
+import { driverOf } from "../ops/lro/driver.js";
 import { contextOf } from "../ops/context.js";
 import type { ValidEndpointName } from "../ops/names.js";
 
@@ -18,5 +19,5 @@ export function isEndpointReady(endpoint: Endpoint): boolean {
  * connecting or changing the endpoint again. Also `client.endpoints.waitForReady(name)`.
  */
 export function waitForEndpointReady<N extends string>(lakebase: Lakebase, name: N & ValidEndpointName<N>, options?: ReadinessOptions<Endpoint>): Promise<Endpoint> {
-  return waitUntil(name, (signal) => getResource<Endpoint>(lakebase, GetEndpoint, name, { signal }), isEndpointReady, options, contextOf(lakebase).driver);
+  return waitUntil(name, (signal) => getResource<Endpoint>(lakebase, GetEndpoint, name, { signal }), isEndpointReady, options, driverOf(contextOf(lakebase)));
 }

@@ -1,4 +1,5 @@
 import { LRO_RESULTS } from "../generated/operations.js";
+import { driverOf } from "../ops/lro/driver.js";
 import { contextOf, type Lakebase } from "../ops/context.js";
 import { ValidationError } from "../ops/errors.js";
 import { OperationHandle } from "../ops/lro/operation.js";
@@ -15,5 +16,5 @@ export function resumeOperation<K extends LroOperationId>(lakebase: Lakebase, na
   checkOperationName(name, "name");
   const resultSchema = Object.prototype.hasOwnProperty.call(LRO_RESULTS, kind) ? (LRO_RESULTS as Record<string, string>)[kind] : undefined;
   if (!resultSchema) throw new ValidationError("kind", `must be the id of a mutating operation such as "CreateBranch", got ${JSON.stringify(kind)}`);
-  return new OperationHandle(contextOf(lakebase).driver, { kind, resultSchema }, Promise.resolve({ name, done: false }));
+  return new OperationHandle(driverOf(contextOf(lakebase)), { kind, resultSchema }, Promise.resolve({ name, done: false }));
 }

@@ -2,6 +2,7 @@ import type { OperationInfo } from "../generated/operations.js";
 import { checkDuration } from "./durations.js";
 import { ValidationError } from "./errors.js";
 import { parseName } from "./name-parse.js";
+import { checkResourceName, prepareCall, type CallArgs, type PreparedCall } from "./call.js";
 
 /**
  * The largest request body sent, as UTF-8 JSON: 1 MiB. The API documents no limit; its bodies are
@@ -55,4 +56,33 @@ export function checkBody(rules: BodyRules, body: object): void {
   if (json.length > MAX_BODY_BYTES || (json.length * 3 > MAX_BODY_BYTES && new TextEncoder().encode(json).length > MAX_BODY_BYTES)) {
     throw new ValidationError("body", `must serialize to at most ${MAX_BODY_BYTES} bytes of JSON (1 MiB)`);
   }
+}
+
+/** `prepareCall` for a method with a body: name, query, then the body, each checked in that order. */
+export function prepareCallWithBody(op: OperationInfo, args: Omit<CallArgs, "options">): PreparedCall {
+  const call = prepareCall(op, args);
+  return { ...call, body: requestBody(op, args.body) };
+}
+
+/**
+ * Checks the resource name and the body alone: for callers that compute the query from the body
+ * (the update mask from the patch) and want a bad name or body refused before that.
+ */
+export function checkNameAndBody(op: OperationInfo, args: Pick<CallArgs, "resource" | "body">): void {
+  checkResourceName(op, args.resource);
+  requestBody(op, args.body);
+}
+
+function requestBody(op: OperationInfo, body: unknown): unknown {
+  if (!op.body) return undefined;
+  const value = body === undefined && op.body.schema === "UndeleteRequest" ? {} : body;
+  if (value === undefined) {
+    if (op.body.required) throw new ValidationError("body", `is required by ${op.id}`);
+    return undefined;
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ValidationError("body", `must be a ${op.body.schema ?? "JSON"} object`);
+  }
+  checkBody(op.body, value);
+  return value;
 }

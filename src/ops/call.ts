@@ -1,5 +1,4 @@
 import type { OperationId, OperationInfo } from "../generated/operations.js";
-import { checkBody } from "./body-checks.js";
 import { apiErrorFromResponse, LakebaseError, ValidationError } from "./errors.js";
 import { checkId, isIdParam } from "./ids.js";
 import { parseName } from "./name-parse.js";
@@ -70,23 +69,18 @@ export interface PreparedCall {
   readonly body: unknown;
 }
 
-/** Checks every input of an API method and builds its path, query and body. Throws ValidationError. */
-export function prepareCall(op: OperationInfo, args: Omit<CallArgs, "options"> = {}): PreparedCall {
+/**
+ * Checks the name and query of an API method and builds its path and query. Throws
+ * ValidationError. A method with a body adds it with `prepareCallWithBody` (body-checks.ts), so the
+ * body rules stay out of bundles that only read.
+ */
+export function prepareCall(op: OperationInfo, args: Pick<CallArgs, "resource" | "query"> = {}): PreparedCall {
   return {
     op,
-    path: pathParams(op, args.resource),
+    path: checkResourceName(op, args.resource),
     query: queryParams(op, args.query ?? {}),
-    body: requestBody(op, args.body),
+    body: undefined,
   };
-}
-
-/**
- * Checks the resource name and the body alone: for callers that compute the query from the body
- * (the update mask from the patch) and want a bad name or body refused before that.
- */
-export function checkNameAndBody(op: OperationInfo, args: Pick<CallArgs, "resource" | "body">): void {
-  pathParams(op, args.resource);
-  requestBody(op, args.body);
 }
 
 /** What a sent call gives back: the decoded body and the response headers (for Retry-After on polls). */
@@ -167,7 +161,8 @@ function serializeQuery(query: Record<string, unknown>): string {
   return parts.join("&");
 }
 
-function pathParams(op: OperationInfo, resource: string | undefined): Record<string, string> {
+/** The path parameters of `resource` (a name or a parent name, as the operation's target says); ValidationError when it is not one. */
+export function checkResourceName(op: OperationInfo, resource: string | undefined): Record<string, string> {
   if (op.target.kind === "none") return {};
   // An operation name is spliced whole (x-verbatim); what keeps it on an operation is that its
   // resource part parses as a known kind.
@@ -198,7 +193,7 @@ function checkQueryValue(
   value: unknown,
   spec: OperationInfo["query"][string],
 ): unknown {
-  if (key === "update_mask") return checkMaskValue(value);
+  // `update_mask` arrives here already checked against the resource's rules and joined (masks/validate.ts).
   if (isIdParam(key)) return checkId(key, value);
   switch (spec.type) {
     case "boolean":
@@ -217,34 +212,6 @@ function checkQueryValue(
       if (!isWellFormed(value)) throw new ValidationError(key, "must be well-formed Unicode (no lone surrogate)");
       return value;
   }
-}
-
-/** `update_mask` travels as one comma-separated query value; accept a list or that string. */
-function checkMaskValue(value: unknown): string {
-  const paths = typeof value === "string" ? value.split(",") : Array.isArray(value) ? value : undefined;
-  if (!paths || paths.length === 0) {
-    throw new ValidationError("update_mask", "must be a non-empty list of field paths such as spec.display_name");
-  }
-  for (const path of paths) {
-    if (typeof path !== "string" || !/^(\*|[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*)$/.test(path)) {
-      throw new ValidationError("update_mask", `"${String(path)}" is not a field path (dotted snake_case, e.g. spec.is_protected)`);
-    }
-  }
-  return paths.join(",");
-}
-
-function requestBody(op: OperationInfo, body: unknown): unknown {
-  if (!op.body) return undefined;
-  const value = body === undefined && op.body.schema === "UndeleteRequest" ? {} : body;
-  if (value === undefined) {
-    if (op.body.required) throw new ValidationError("body", `is required by ${op.id}`);
-    return undefined;
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new ValidationError("body", `must be a ${op.body.schema ?? "JSON"} object`);
-  }
-  checkBody(op.body, value);
-  return value;
 }
 
 function parseJson(text: string | undefined, status: number, op: OperationInfo): unknown {

@@ -1,5 +1,4 @@
 import type { CallContext } from "./call.js";
-import type { OperationDriver } from "./lro/operation.js";
 
 /**
  * Where a client keeps what its calls need. A `Symbol.for` key, so that the generated functions of
@@ -7,10 +6,6 @@ import type { OperationDriver } from "./lro/operation.js";
  */
 export const CONTEXT: unique symbol = Symbol.for("lakebase-sdk.context");
 
-/** What every API call needs: the call path and the operation poller. */
-export interface ResourceContext extends CallContext {
-  readonly driver: OperationDriver;
-}
 
 /**
  * A client, as the generated functions take it: `createCoreClient()` makes the smallest one,
@@ -20,11 +15,11 @@ export interface Lakebase {
   /** The workspace URL requests go to. */
   readonly host: string;
   /** @internal */
-  readonly [CONTEXT]: ResourceContext;
+  readonly [CONTEXT]: CallContext;
 }
 
 /** The context of a client, or a TypeError that says what was expected. */
-export function contextOf(lakebase: Lakebase): ResourceContext {
+export function contextOf(lakebase: Lakebase): CallContext {
   const ctx = (lakebase as Partial<Lakebase> | undefined)?.[CONTEXT];
   if (!ctx) throw new TypeError("expected a client made by createLakebaseClient() or createCoreClient()");
   return ctx;

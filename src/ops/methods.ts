@@ -6,9 +6,11 @@ import type { Operation } from "../generated/models.js";
 import type { operations as Ops } from "../generated/openapi.js";
 import type { OperationInfo } from "../generated/operations.js";
 import { backoffDelay } from "./backoff.js";
-import { checkNameAndBody, prepareCall, sendCall, type CallArgs, type CallOptions, type PreparedCall } from "./call.js";
-import { contextOf, type Lakebase, type ResourceContext } from "./context.js";
+import { checkNameAndBody, prepareCallWithBody } from "./body-checks.js";
+import { prepareCall, sendCall, type CallContext, type CallOptions, type PreparedCall } from "./call.js";
+import { contextOf, type Lakebase } from "./context.js";
 import { ConflictError, ValidationError } from "./errors.js";
+import { driverOf } from "./lro/driver.js";
 import { OperationHandle } from "./lro/operation.js";
 import type { LroMetadata, LroOperationId, LroResult } from "./lro/types.js";
 // The two mask functions, not the fieldMask object: diff() stays out of bundles that never call it.
@@ -37,17 +39,12 @@ export interface ConflictRetryOptions extends CallOptions {
 
 /** A GET of one resource: input checked before any request. */
 export async function getResource<T>(lakebase: Lakebase, op: OperationInfo, name: string, options?: CallOptions): Promise<T> {
-  return callOperation<T>(contextOf(lakebase), op, { resource: name, options });
+  return (await sendCall<T>(contextOf(lakebase), prepareCall(op, { resource: name }), options)).data;
 }
 
 /** A synchronous call with a body (GenerateDatabaseCredential). */
 export async function callResource<T>(lakebase: Lakebase, op: OperationInfo, body: unknown, options?: CallOptions): Promise<T> {
-  return callOperation<T>(contextOf(lakebase), op, { body, options });
-}
-
-/** Sends one API method as its operation describes it and gives back the decoded body. */
-export async function callOperation<T>(ctx: ResourceContext, op: OperationInfo, args: CallArgs): Promise<T> {
-  return (await sendCall<T>(ctx, prepareCall(op, args), args.options)).data;
+  return (await sendCall<T>(contextOf(lakebase), prepareCallWithBody(op, { body }), options)).data;
 }
 
 /** A lazily fetched list: input is checked now (throws ValidationError), pages are fetched on iteration. */
@@ -70,17 +67,17 @@ export function listResources<T>(lakebase: Lakebase, op: OperationInfo, parent: 
  * Sends a mutation now and returns its operation handle at once. Input errors and the server's
  * answer both arrive through the handle (`await`, `submitted()`, `wait()`).
  */
-function mutation<K extends LroOperationId>(ctx: ResourceContext, op: OperationInfo, send: () => Promise<Operation>): Handle<K> {
+function mutation<K extends LroOperationId>(ctx: CallContext, op: OperationInfo, send: () => Promise<Operation>): Handle<K> {
   let submit: Promise<Operation>;
   try {
     submit = send();
   } catch (error) {
     submit = Promise.reject(error);
   }
-  return new OperationHandle(ctx.driver, { kind: op.id, resultSchema: op.lro?.response }, submit);
+  return new OperationHandle(driverOf(ctx), { kind: op.id, resultSchema: op.lro?.response }, submit);
 }
 
-function sendOperation(ctx: ResourceContext, prepared: PreparedCall, options: CallOptions | undefined): Promise<Operation> {
+function sendOperation(ctx: CallContext, prepared: PreparedCall, options: CallOptions | undefined): Promise<Operation> {
   return sendCall<Operation>(ctx, prepared, options).then((r) => r.data);
 }
 
@@ -95,13 +92,13 @@ export function createResource<K extends LroOperationId>(
   options?: CallOptions,
 ): Handle<K> {
   const ctx = contextOf(lakebase);
-  return mutation(ctx, op, () => sendOperation(ctx, prepareCall(op, { resource: parent, query: { ...id, ...params, ...id }, body }), options));
+  return mutation(ctx, op, () => sendOperation(ctx, prepareCallWithBody(op, { resource: parent, query: { ...id, ...params, ...id }, body }), options));
 }
 
 /** An undelete: the name, an empty body. */
 export function undeleteResource<K extends LroOperationId>(lakebase: Lakebase, op: OperationInfo, name: string, options?: CallOptions): Handle<K> {
   const ctx = contextOf(lakebase);
-  return mutation(ctx, op, () => sendOperation(ctx, prepareCall(op, { resource: name, body: {} }), options));
+  return mutation(ctx, op, () => sendOperation(ctx, prepareCallWithBody(op, { resource: name, body: {} }), options));
 }
 
 /** An update: the mask is the explicit one, checked, or derived from the patch; a bad patch is refused before any request. */
@@ -120,7 +117,7 @@ export function updateResource<K extends LroOperationId, R extends MaskResource>
     checkNameAndBody(op, { resource: name, body: patch });
     const explicit = params?.update_mask;
     const mask = explicit === undefined ? fromPatch(resource, patch) : validateMask(resource, explicit, patch);
-    return sendOperation(ctx, prepareCall(op, { resource: name, body: patch, query: { ...params, update_mask: mask.join(",") } }), options);
+    return sendOperation(ctx, prepareCallWithBody(op, { resource: name, body: patch, query: { ...params, update_mask: mask.join(",") } }), options);
   });
 }
 
@@ -149,8 +146,8 @@ export function deleteResource<K extends LroOperationId>(
   });
 }
 
-async function retryConflict<T>(ctx: ResourceContext, send: () => Promise<T>, message: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
-  const start = ctx.driver.now();
+async function retryConflict<T>(ctx: CallContext, send: () => Promise<T>, message: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
+  const start = driverOf(ctx).now();
   const pattern = new RegExp(message, "i");
   for (let attempt = 0; ; attempt++) {
     try {
@@ -158,8 +155,8 @@ async function retryConflict<T>(ctx: ResourceContext, send: () => Promise<T>, me
     } catch (error) {
       const notYet = error instanceof ConflictError && pattern.test(error.message);
       // The operation-poll numbers of old (1 s ×1.5 to 10 s, ±25 %): reconciliation takes seconds.
-      const delay = backoffDelay({ attempt, baseMs: 1_000, factor: 1.5, capMs: 10_000, jitter: 0.25, random: ctx.driver.random });
-      if (!notYet || ctx.driver.now() - start + delay > timeoutMs) throw error;
+      const delay = backoffDelay({ attempt, baseMs: 1_000, factor: 1.5, capMs: 10_000, jitter: 0.25, random: driverOf(ctx).random });
+      if (!notYet || driverOf(ctx).now() - start + delay > timeoutMs) throw error;
       await sleep(delay, signal);
     }
   }
