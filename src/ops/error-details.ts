@@ -101,43 +101,38 @@ const DURATION_RE = /^\s*([+-])?(\d*)(?:\.(\d*))?s\s*$/;
  * Returns undefined for anything else. Never throws.
  */
 export function parseDuration(s: string): number | undefined {
-  if (typeof s !== "string") return undefined;
-  const m = DURATION_RE.exec(s);
-  if (!m) return undefined;
-  const whole = m[2] ?? "";
-  const frac = m[3] ?? "";
-  if (whole === "" && frac === "") return undefined;
-  const seconds = whole === "" ? 0 : Number(whole);
+  const m = typeof s === "string" ? DURATION_RE.exec(s) : null;
+  const whole = m?.[2] ?? "";
+  const frac = m?.[3] ?? "";
+  if (whole === "" && frac === "") return undefined; // no match, or no digit ("s", ".s")
   // Fractional part as nanoseconds (extra digits beyond 9 are treated as a finer fraction).
-  const fracMs = frac === "" ? 0 : Number(`0.${frac}`) * 1000;
-  const ms = seconds * 1000 + fracMs;
+  // Number("") and Number("0.") are both 0.
+  const ms = Number(whole) * 1000 + Number(`0.${frac}`) * 1000;
   if (!Number.isFinite(ms)) return undefined;
-  return m[1] === "-" ? -ms : ms;
+  return m?.[1] === "-" ? -ms : ms;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+/** A plain object: not null, not an array. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** Scalars as text; anything else (absent, null, objects) as "". */
 function str(v: unknown): string {
   if (typeof v === "string") return v;
   if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return String(v);
   return "";
 }
 
-function list<T>(v: unknown, map: (item: Record<string, unknown>) => T): T[] {
-  if (!Array.isArray(v)) return [];
-  const out: T[] = [];
-  for (const item of v) if (isRecord(item)) out.push(map(item));
-  return out;
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(str) : [];
 }
 
+/** Scalar values as text; null, absent and nested values are dropped. */
 function stringMap(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (!isRecord(v)) return out;
-  for (const [k, val] of Object.entries(v)) {
-    if (val === null || val === undefined || typeof val === "object") continue;
-    out[k] = str(val);
+  if (isRecord(v)) {
+    for (const [k, val] of Object.entries(v)) if (val != null && typeof val !== "object") out[k] = str(val);
   }
   return out;
 }
@@ -158,83 +153,64 @@ function durationString(v: unknown): string {
   return "";
 }
 
-/** Short proto message name from a type URL ("type.googleapis.com/google.rpc.ErrorInfo" → "ErrorInfo"). */
+/**
+ * How one field of a detail is read from whatever the wire holds (never throws): a function, or,
+ * for a list of messages whose fields are all strings, the names of those fields (items that are
+ * not objects are dropped).
+ */
+type FieldReader = ((v: unknown) => unknown) | readonly string[];
+
+/**
+ * Every known detail's fields, in the order they appear on the parsed object (after `type` and
+ * `typeUrl`), each with its reader. Plain data, read by `parseErrorDetail`: a bundle that never
+ * parses details can drop it. The mapped type keeps it in step with ERROR_DETAIL_TYPE_URLS.
+ */
+const DETAIL_FIELDS: { readonly [K in KnownErrorDetailType]: Readonly<Record<string, FieldReader>> } = {
+  ErrorInfo: { reason: str, domain: str, metadata: stringMap },
+  RequestInfo: { request_id: str, serving_data: str },
+  RetryInfo: { retry_delay: durationString },
+  DebugInfo: { stack_entries: strings, detail: str },
+  QuotaFailure: { violations: ["subject", "description"] },
+  PreconditionFailure: { violations: ["type", "subject", "description"] },
+  BadRequest: { field_violations: ["field", "description"] },
+  ResourceInfo: { resource_type: str, resource_name: str, owner: str, description: str },
+  Help: { links: ["description", "url"] },
+};
+
+function readField(reader: FieldReader, v: unknown): unknown {
+  if (typeof reader === "function") return reader(v);
+  if (!Array.isArray(v)) return [];
+  return v.filter(isRecord).map((item) => Object.fromEntries(reader.map((key) => [key, str(item[key])])));
+}
+
+/** An entry's `@type` as text ("" when the entry is not an object). */
+function typeUrlOf(entry: unknown): string {
+  return isRecord(entry) ? str(entry["@type"]) : "";
+}
+
+/**
+ * The known detail a type URL names ("type.googleapis.com/google.rpc.ErrorInfo" → "ErrorInfo"):
+ * the part after the last "/" must be `google.rpc.<Name>`.
+ */
 function knownTypeOf(typeUrl: string): KnownErrorDetailType | undefined {
-  const lastSlash = typeUrl.lastIndexOf("/");
-  const fullName = typeUrl.slice(lastSlash + 1);
-  if (!fullName.startsWith("google.rpc.")) return undefined;
-  const name = fullName.slice("google.rpc.".length);
-  return Object.prototype.hasOwnProperty.call(ERROR_DETAIL_TYPE_URLS, name)
-    ? (name as KnownErrorDetailType)
-    : undefined;
+  const name = /(?:^|\/)google\.rpc\.(\w+)$/.exec(typeUrl)?.[1];
+  return name !== undefined && Object.hasOwn(DETAIL_FIELDS, name) ? (name as KnownErrorDetailType) : undefined;
 }
 
 /** Parse one `details[]` entry. Never throws. */
 export function parseErrorDetail(entry: unknown): ErrorDetail {
-  if (!isRecord(entry) || typeof entry["@type"] !== "string") {
-    return { type: "unknown", typeUrl: isRecord(entry) ? str(entry["@type"]) : "", raw: entry };
+  const typeUrl = typeUrlOf(entry);
+  const type = knownTypeOf(typeUrl);
+  // Not an object, no `@type`, or not a type listed (a non-string `@type` never is): kept as received.
+  if (type === undefined) return { type: "unknown", typeUrl, raw: entry };
+  const e = entry as Record<string, unknown>;
+  const detail: Record<string, unknown> = { type, typeUrl };
+  for (const [key, reader] of Object.entries(DETAIL_FIELDS[type])) detail[key] = readField(reader, e[key]);
+  if (type === "RetryInfo") {
+    const ms = parseDuration(detail.retry_delay as string);
+    if (ms !== undefined) detail.retryDelayMs = ms;
   }
-  const typeUrl = entry["@type"];
-  const e = entry;
-  switch (knownTypeOf(typeUrl)) {
-    case "ErrorInfo":
-      return { type: "ErrorInfo", typeUrl, reason: str(e.reason), domain: str(e.domain), metadata: stringMap(e.metadata) };
-    case "RequestInfo":
-      return { type: "RequestInfo", typeUrl, request_id: str(e.request_id), serving_data: str(e.serving_data) };
-    case "RetryInfo": {
-      const retry_delay = durationString(e.retry_delay);
-      const ms = retry_delay === "" ? undefined : parseDuration(retry_delay);
-      const d: RetryInfoDetail = { type: "RetryInfo", typeUrl, retry_delay };
-      if (ms !== undefined) d.retryDelayMs = ms;
-      return d;
-    }
-    case "DebugInfo":
-      return {
-        type: "DebugInfo",
-        typeUrl,
-        stack_entries: Array.isArray(e.stack_entries) ? e.stack_entries.map(str) : [],
-        detail: str(e.detail),
-      };
-    case "QuotaFailure":
-      return {
-        type: "QuotaFailure",
-        typeUrl,
-        violations: list(e.violations, (v) => ({ subject: str(v.subject), description: str(v.description) })),
-      };
-    case "PreconditionFailure":
-      return {
-        type: "PreconditionFailure",
-        typeUrl,
-        violations: list(e.violations, (v) => ({
-          type: str(v.type),
-          subject: str(v.subject),
-          description: str(v.description),
-        })),
-      };
-    case "BadRequest":
-      return {
-        type: "BadRequest",
-        typeUrl,
-        field_violations: list(e.field_violations, (v) => ({ field: str(v.field), description: str(v.description) })),
-      };
-    case "ResourceInfo":
-      return {
-        type: "ResourceInfo",
-        typeUrl,
-        resource_type: str(e.resource_type),
-        resource_name: str(e.resource_name),
-        owner: str(e.owner),
-        description: str(e.description),
-      };
-    case "Help":
-      return {
-        type: "Help",
-        typeUrl,
-        links: list(e.links, (v) => ({ description: str(v.description), url: str(v.url) })),
-      };
-    default:
-      return { type: "unknown", typeUrl, raw: entry };
-  }
+  return detail as unknown as ErrorDetail;
 }
 
 /** Parse a `details` value (normally an array). Non-arrays yield []. Never throws. */
@@ -256,13 +232,8 @@ export function findDetail<T extends ErrorDetail["type"]>(
  * what an error needs at construction (its request id, its retry delay) without parsing the rest.
  */
 export function findWireDetail<T extends KnownErrorDetailType>(raw: unknown, type: T): ErrorDetailOf<T> | undefined {
-  if (!Array.isArray(raw)) return undefined;
-  for (const entry of raw) {
-    if (isRecord(entry) && typeof entry["@type"] === "string" && knownTypeOf(entry["@type"]) === type) {
-      return parseErrorDetail(entry) as ErrorDetailOf<T>;
-    }
-  }
-  return undefined;
+  const entry = Array.isArray(raw) ? raw.find((item) => knownTypeOf(typeUrlOf(item)) === type) : undefined;
+  return entry === undefined ? undefined : (parseErrorDetail(entry) as ErrorDetailOf<T>);
 }
 
 /** Error details are shallow; anything nested deeper is dropped rather than kept unmapped. */

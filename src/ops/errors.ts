@@ -63,7 +63,16 @@ import {
   type RequestInfoDetail,
   type RetryInfoDetail,
 } from "./error-details.js";
-import { parseErrorResponse, redactErrorInit, truncateUtf8, type ApiErrorInit, type RawErrorResponse } from "./parse-error-body.js";
+import {
+  codeString,
+  MAX_MESSAGE_BYTES,
+  parseErrorResponse,
+  redactErrorInit,
+  truncateUtf8,
+  withoutUndefined,
+  type ApiErrorInit,
+  type RawErrorResponse,
+} from "./parse-error-body.js";
 
 export type { ApiErrorInit, RawErrorResponse } from "./parse-error-body.js";
 export type { ErrorDetail } from "./error-details.js";
@@ -162,6 +171,17 @@ export class ValidationError extends LakebaseError {
   }
 }
 
+/** The optional fields an ApiError copies from its init and shows in `toJSON`, in that order. */
+const OPTIONAL_FIELDS = ["requestId", "method", "path", "retryAfterMs", "operationName"] as const;
+type OptionalFields = Partial<Pick<ApiErrorInit, (typeof OPTIONAL_FIELDS)[number]>>;
+
+/** The optional fields of `from` that are set: an absent field stays absent, not undefined. */
+function definedFields(from: OptionalFields): OptionalFields {
+  const out: Record<string, unknown> = {};
+  for (const key of OPTIONAL_FIELDS) if (from[key] !== undefined) out[key] = from[key];
+  return out;
+}
+
 /** An error answered by the server (HTTP non-2xx) or carried by a failed long-running operation. */
 export class ApiError extends LakebaseError {
   static override readonly typeName: string = "ApiError";
@@ -203,18 +223,10 @@ export class ApiError extends LakebaseError {
     this.errorCode = errorCode;
     this.serverMessage = init.serverMessage;
     this.#wireDetails = init.details;
-    if (init.requestId !== undefined) this.requestId = init.requestId;
-    if (init.method !== undefined) this.method = init.method;
-    if (init.path !== undefined) this.path = init.path;
-    if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
-    if (init.operationName !== undefined) this.operationName = init.operationName;
+    Object.assign(this, definedFields(init));
     if (init.rawBody !== undefined) {
-      Object.defineProperty(this, "rawBody", {
-        value: truncateUtf8(init.rawBody),
-        enumerable: false,
-        writable: false,
-        configurable: true,
-      });
+      // Not enumerable and not writable: defineProperty's defaults.
+      Object.defineProperty(this, "rawBody", { value: truncateUtf8(init.rawBody), configurable: true });
     }
   }
 
@@ -283,19 +295,14 @@ export class ApiError extends LakebaseError {
     operationName?: string;
     details: readonly ErrorDetail[];
   } {
-    const out: ReturnType<ApiError["toJSON"]> = {
+    return {
       name: this.name,
       message: this.message,
       status: this.status,
       errorCode: this.errorCode,
       details: this.details,
+      ...definedFields(this),
     };
-    if (this.requestId !== undefined) out.requestId = this.requestId;
-    if (this.method !== undefined) out.method = this.method;
-    if (this.path !== undefined) out.path = this.path;
-    if (this.retryAfterMs !== undefined) out.retryAfterMs = this.retryAfterMs;
-    if (this.operationName !== undefined) out.operationName = this.operationName;
-    return out;
   }
 }
 
@@ -352,43 +359,33 @@ export const RETRYABLE_ERROR_CODES: ReadonlySet<string> = new Set([
   "TEMPORARILY_UNAVAILABLE",
 ]);
 
-/** The HTTP status an error_code stands for (the table at the top); undefined for any other code. */
+/**
+ * The table at the top: each status with its class and the error codes that stand for it. The first
+ * row of a status is its class when a response carries no known code (409: ConflictError).
+ */
+const FAMILIES: readonly (readonly [status: number, cls: ApiErrorClass, codes: readonly string[]])[] = [
+  [400, BadRequestError, ["BAD_REQUEST", "INVALID_PARAMETER_VALUE", "INVALID_STATE"]],
+  [401, UnauthenticatedError, ["UNAUTHENTICATED"]],
+  [403, PermissionDeniedError, ["PERMISSION_DENIED"]],
+  [404, NotFoundError, ["NOT_FOUND", "RESOURCE_DOES_NOT_EXIST"]],
+  [409, ConflictError, ["ABORTED", "RESOURCE_CONFLICT"]],
+  [409, AlreadyExistsError, ["ALREADY_EXISTS", "RESOURCE_ALREADY_EXISTS"]],
+  [429, RateLimitedError, ["RESOURCE_EXHAUSTED", "REQUEST_LIMIT_EXCEEDED"]],
+  [499, ApiError, ["CANCELLED"]],
+  [500, InternalError, ["INTERNAL_ERROR", "DATA_LOSS", "UNKNOWN"]],
+  [501, ApiError, ["NOT_IMPLEMENTED"]],
+  [503, UnavailableError, ["TEMPORARILY_UNAVAILABLE"]],
+  [504, UnavailableError, ["DEADLINE_EXCEEDED"]],
+];
+
+/** The row of a known error_code; undefined for any other code. */
+function familyOfErrorCode(errorCode: ErrorCode | undefined) {
+  return errorCode === undefined ? undefined : FAMILIES.find(([, , codes]) => codes.includes(errorCode));
+}
+
+/** The HTTP status an error_code stands for; undefined for any other code. */
 function statusOfErrorCode(errorCode: ErrorCode | undefined): number | undefined {
-  switch (errorCode) {
-    case "BAD_REQUEST":
-    case "INVALID_PARAMETER_VALUE":
-    case "INVALID_STATE":
-      return 400;
-    case "UNAUTHENTICATED":
-      return 401;
-    case "PERMISSION_DENIED":
-      return 403;
-    case "NOT_FOUND":
-    case "RESOURCE_DOES_NOT_EXIST":
-      return 404;
-    case "ALREADY_EXISTS":
-    case "RESOURCE_ALREADY_EXISTS":
-    case "ABORTED":
-    case "RESOURCE_CONFLICT":
-      return 409;
-    case "RESOURCE_EXHAUSTED":
-    case "REQUEST_LIMIT_EXCEEDED":
-      return 429;
-    case "CANCELLED":
-      return 499;
-    case "INTERNAL_ERROR":
-    case "DATA_LOSS":
-    case "UNKNOWN":
-      return 500;
-    case "NOT_IMPLEMENTED":
-      return 501;
-    case "TEMPORARILY_UNAVAILABLE":
-      return 503;
-    case "DEADLINE_EXCEEDED":
-      return 504;
-    default:
-      return undefined;
-  }
+  return familyOfErrorCode(errorCode)?.[0];
 }
 
 /**
@@ -398,27 +395,8 @@ function statusOfErrorCode(errorCode: ErrorCode | undefined): number | undefined
  * sent one (an absent code is reported as "UNKNOWN" but is not the UNKNOWN code).
  */
 export function errorClassFor(status: number, errorCode?: ErrorCode): ApiErrorClass {
-  switch (statusOfErrorCode(errorCode) ?? status) {
-    case 400:
-      return BadRequestError;
-    case 401:
-      return UnauthenticatedError;
-    case 403:
-      return PermissionDeniedError;
-    case 404:
-      return NotFoundError;
-    case 409:
-      return errorCode === "ALREADY_EXISTS" || errorCode === "RESOURCE_ALREADY_EXISTS" ? AlreadyExistsError : ConflictError;
-    case 429:
-      return RateLimitedError;
-    case 500:
-      return InternalError;
-    case 503:
-    case 504:
-      return UnavailableError;
-    default:
-      return ApiError; // 499 CANCELLED, 501 NOT_IMPLEMENTED, and statuses without a family
-  }
+  const family = familyOfErrorCode(errorCode) ?? FAMILIES.find(([s]) => s === status);
+  return family?.[1] ?? ApiError;
 }
 
 /** HTTP status an error_code stands for (used for operation errors); 500 when unknown. */
@@ -450,31 +428,23 @@ export function apiErrorFromOperation(
   opError: { error_code?: string | number; message?: string; details?: unknown[] } | undefined,
   operationName: string,
 ): ApiError {
-  const rawCode = opError?.error_code;
-  const errorCode =
-    typeof rawCode === "number" && Number.isFinite(rawCode)
-      ? String(rawCode)
-      : typeof rawCode === "string" && rawCode.trim() !== ""
-        ? rawCode.trim()
-        : undefined;
-  // Scrubbed before truncation, so a cut can never leave half a secret behind.
-  const message =
-    typeof opError?.message === "string" && opError.message !== ""
-      ? truncateUtf8(redactSecrets(opError.message), 4096)
-      : "(no error message)";
-  const init: ApiErrorInit = {
-    status: statusForErrorCode(errorCode),
-    serverMessage: message,
-    details: opError?.details,
-    operationName,
-  };
-  if (errorCode !== undefined) init.errorCode = errorCode;
+  const errorCode = codeString(opError?.error_code);
+  const message = opError?.message;
+  const details = opError?.details;
   // Only the two entries the error's own fields need are parsed now; the rest on first read.
-  const requestId = findWireDetail(opError?.details, "RequestInfo")?.request_id;
-  if (requestId) init.requestId = requestId;
-  const retryMs = findWireDetail(opError?.details, "RetryInfo")?.retryDelayMs;
-  if (retryMs !== undefined) init.retryAfterMs = Math.max(0, retryMs);
-  return createApiError(init);
+  const retryMs = findWireDetail(details, "RetryInfo")?.retryDelayMs;
+  return createApiError(
+    withoutUndefined({
+      status: statusForErrorCode(errorCode),
+      // Scrubbed before truncation, so a cut can never leave half a secret behind.
+      serverMessage: typeof message === "string" && message !== "" ? truncateUtf8(redactSecrets(message), MAX_MESSAGE_BYTES) : "(no error message)",
+      details,
+      operationName,
+      errorCode,
+      requestId: findWireDetail(details, "RequestInfo")?.request_id || undefined,
+      retryAfterMs: retryMs === undefined ? undefined : Math.max(0, retryMs),
+    }),
+  );
 }
 
 /** True for any error thrown by this SDK, including by another copy of it (ESM and CommonJS). */

@@ -17,14 +17,14 @@
  */
 
 import { redactSecrets } from "./redact.js";
-import { findWireDetail } from "./error-details.js";
+import { findWireDetail, isRecord } from "./error-details.js";
 
 /** Upper bound, in UTF-8 bytes, of any raw response body text kept on an error. */
 export const MAX_RAW_BODY_BYTES = 2048;
 /** Upper bound, in UTF-8 bytes, of a message derived from unstructured text. */
 const MAX_TEXT_MESSAGE_BYTES = 512;
 /** Upper bound, in UTF-8 bytes, of a server-provided structured message. */
-const MAX_MESSAGE_BYTES = 4096;
+export const MAX_MESSAGE_BYTES = 4096;
 
 export type ErrorBodyFormat = "json" | "legacy" | "scim" | "text" | "html" | "empty" | "unknown";
 
@@ -68,43 +68,27 @@ export interface ApiErrorInit {
 
 const encoder = new TextEncoder();
 
-function utf8Length(codePoint: number): number {
-  if (codePoint < 0x80) return 1;
-  if (codePoint < 0x800) return 2;
-  if (codePoint < 0x10000) return 3;
-  return 4;
-}
-
 /**
  * Truncate `s` so that its UTF-8 encoding (including the "…" marker when truncated) is at most
  * `maxBytes` bytes. Never splits a code point.
  */
 export function truncateUtf8(s: string, maxBytes: number = MAX_RAW_BODY_BYTES): string {
   if (s.length * 3 <= maxBytes || encoder.encode(s).length <= maxBytes) return s;
-  const marker = "…"; // 3 bytes
-  const budget = Math.max(0, maxBytes - 3);
+  const budget = Math.max(0, maxBytes - 3); // room left beside the 3-byte "…"
   let used = 0;
   let end = 0;
+  // for…of walks code points, so a surrogate pair is kept or cut whole.
   for (const ch of s) {
-    const n = utf8Length(ch.codePointAt(0) ?? 0);
-    if (used + n > budget) break;
-    used += n;
+    used += encoder.encode(ch).length;
+    if (used > budget) break;
     end += ch.length;
   }
-  return s.slice(0, end) + marker;
+  return `${s.slice(0, end)}…`;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function fallbackMessage(status: number, statusText?: string): string {
-  const t = statusText?.trim();
-  return t ? t : `HTTP ${status}`;
-}
-
-function codeString(v: unknown): string | undefined {
-  if (typeof v === "string") return v.trim() === "" ? undefined : v.trim();
+/** The text of an `error_code` (or SCIM `status`): a non-blank string, trimmed, or a finite number. */
+export function codeString(v: unknown): string | undefined {
+  if (typeof v === "string") return v.trim() || undefined;
   if (typeof v === "number" && Number.isFinite(v)) return String(v);
   return undefined;
 }
@@ -116,10 +100,13 @@ function decodeHtml(s: string): string {
     .replace(/<[^>]*>/g, "")
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, ent: string) => {
       if (ent[0] === "#") {
-        const cp = ent[1] === "x" || ent[1] === "X" ? parseInt(ent.slice(2), 16) : parseInt(ent.slice(1), 10);
-        return Number.isFinite(cp) && cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : whole;
+        // "#x41" → Number("0x41"), hex; "#65" → Number("065"), decimal.
+        const cp = Number(`0${ent.slice(1)}`);
+        return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : whole;
       }
-      return NAMED_ENTITIES[ent.toLowerCase()] ?? whole;
+      // Own keys only: `&constructor;` is not an entity, whatever Object.prototype holds.
+      const name = ent.toLowerCase();
+      return Object.prototype.hasOwnProperty.call(NAMED_ENTITIES, name) ? NAMED_ENTITIES[name]! : whole;
     });
 }
 
@@ -132,39 +119,21 @@ function oneLine(s: string): string {
 const PLAIN_TEXT_RE = /^([A-Z][A-Z0-9_]*[A-Z0-9]):[ \t]*([\s\S]*)$/;
 const PRE_RE = /<pre\b[^>]*>([\s\S]*?)<\/pre\s*>/i;
 
-function parseJsonBody(
-  obj: Record<string, unknown>,
-  status: number,
-  statusText: string | undefined,
-): ParsedErrorBody | undefined {
+/** A structured JSON error body; undefined for an object of no shape known here. */
+function parseJsonBody(obj: Record<string, unknown>, status: number, fallback: () => string): ParsedErrorBody | undefined {
+  const message = (text: unknown) => truncateUtf8(typeof text === "string" && text !== "" ? text : fallback(), MAX_MESSAGE_BYTES);
   // Standard Databricks shape.
   if ("error_code" in obj || typeof obj.message === "string" || Array.isArray(obj.details)) {
-    const errorCode = codeString(obj.error_code);
-    const msg = typeof obj.message === "string" && obj.message !== "" ? obj.message : undefined;
-    const parsed: ParsedErrorBody = {
-      format: "json",
-      message: truncateUtf8(msg ?? fallbackMessage(status, statusText), MAX_MESSAGE_BYTES),
-    };
-    if (obj.details !== undefined) parsed.details = obj.details;
-    if (errorCode !== undefined) parsed.errorCode = errorCode;
-    return parsed;
+    return withoutUndefined<ParsedErrorBody>({ format: "json", message: message(obj.message), details: obj.details, errorCode: codeString(obj.error_code) });
   }
   // Legacy API 1.2 shape.
-  if (typeof obj.error === "string") {
-    return {
-      format: "legacy",
-      message: truncateUtf8(obj.error || fallbackMessage(status, statusText), MAX_MESSAGE_BYTES),
-    };
-  }
-  // SCIM shape.
+  if (typeof obj.error === "string") return { format: "legacy", message: message(obj.error) };
+  // SCIM shape: the message is its detail, else its scimType.
   if ("detail" in obj && ("status" in obj || "scimType" in obj || "schemas" in obj)) {
-    const scimStatus = codeString(obj.status) ?? String(status);
-    const detail = typeof obj.detail === "string" ? obj.detail : "";
-    const scimType = typeof obj.scimType === "string" ? obj.scimType : "";
     return {
       format: "scim",
-      errorCode: `SCIM_${scimStatus}`,
-      message: truncateUtf8(detail || scimType || fallbackMessage(status, statusText), MAX_MESSAGE_BYTES),
+      errorCode: `SCIM_${codeString(obj.status) ?? status}`,
+      message: message(typeof obj.detail === "string" && obj.detail !== "" ? obj.detail : obj.scimType),
     };
   }
   return undefined;
@@ -185,51 +154,39 @@ export function parseErrorBody(bodyText: string, status: number, statusText?: st
 }
 
 function parseScrubbedBody(text: string, status: number, statusText?: string): ParsedErrorBody {
+  // What a message falls back to when the body says nothing.
+  const fallback = () => statusText?.trim() || `HTTP ${status}`;
   const trimmed = text.trim();
-  if (trimmed === "") {
-    return { format: "empty", message: fallbackMessage(status, statusText) };
-  }
+  if (trimmed === "") return { format: "empty", message: fallback() };
 
-  if (trimmed[0] === "{" || trimmed[0] === "[") {
-    let json: unknown;
-    let ok = false;
+  if (/^[{[]/.test(trimmed)) {
     try {
-      json = JSON.parse(trimmed);
-      ok = true;
+      const json: unknown = JSON.parse(trimmed); // the only call here that can throw
+      return (
+        (isRecord(json) && parseJsonBody(json, status, fallback)) || {
+          format: "unknown",
+          message: `${fallback()} (unrecognized error body)`,
+          rawBody: truncateUtf8(text),
+        }
+      );
     } catch {
-      // fall through to text handling
-    }
-    if (ok) {
-      const parsed = isRecord(json) ? parseJsonBody(json, status, statusText) : undefined;
-      if (parsed) return parsed;
-      return {
-        format: "unknown",
-        message: `${fallbackMessage(status, statusText)} (unrecognized error body)`,
-        rawBody: truncateUtf8(text),
-      };
+      // not JSON after all: read as text below
     }
   }
 
   if (trimmed[0] === "<") {
-    const pre = PRE_RE.exec(trimmed);
-    const preText = pre ? oneLine(decodeHtml(pre[1] ?? "")) : "";
-    if (preText !== "") {
-      return { format: "html", message: truncateUtf8(preText, MAX_TEXT_MESSAGE_BYTES) };
-    }
-    return {
-      format: "html",
-      message: `${fallbackMessage(status, statusText)} (non-JSON response body)`,
-      rawBody: truncateUtf8(text),
-    };
+    const preText = oneLine(decodeHtml(PRE_RE.exec(trimmed)?.[1] ?? ""));
+    return preText !== ""
+      ? { format: "html", message: truncateUtf8(preText, MAX_TEXT_MESSAGE_BYTES) }
+      : { format: "html", message: `${fallback()} (non-JSON response body)`, rawBody: truncateUtf8(text) };
   }
 
   const plain = PLAIN_TEXT_RE.exec(trimmed);
   if (plain) {
-    const msg = oneLine(plain[2] ?? "");
     return {
       format: "text",
       errorCode: plain[1] as string,
-      message: truncateUtf8(msg || fallbackMessage(status, statusText), MAX_TEXT_MESSAGE_BYTES),
+      message: truncateUtf8(oneLine(plain[2] ?? "") || fallback(), MAX_TEXT_MESSAGE_BYTES),
     };
   }
 
@@ -245,9 +202,8 @@ function parseScrubbedBody(text: string, status: number, statusText?: string): P
  * Returns milliseconds (≥ 0) or undefined when absent/invalid.
  */
 export function parseRetryAfter(value: string | null | undefined, nowMs: number = Date.now()): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const v = value.trim();
-  if (v === "") return undefined;
+  const v = value?.trim();
+  if (!v) return undefined;
   if (/^\d+(\.\d+)?$/.test(v)) {
     const secs = Number(v);
     return Number.isFinite(secs) ? secs * 1000 : undefined;
@@ -258,8 +214,7 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number 
     return undefined;
   }
   const at = Date.parse(v);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - nowMs);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
 /** The pathname of `url` (no host, no query, no fragment, no credentials). */
@@ -268,14 +223,13 @@ export function requestPath(url: string | undefined): string | undefined {
   try {
     return new URL(url, "http://localhost").pathname;
   } catch {
-    const p = url.split(/[?#]/, 1)[0];
-    return p === undefined || p === "" ? undefined : p;
+    return url.split(/[?#]/, 1)[0] || undefined;
   }
 }
 
 /**
- * Server-requested delay in ms: the larger of `Retry-After` and `RetryInfo.retry_delay`.
- * `details` is the body's `details` value as received.
+ * Server-requested delay in ms: the larger of `Retry-After` and `RetryInfo.retry_delay` (a
+ * negative delay counts as 0). `details` is the body's `details` value as received.
  */
 export function serverRetryDelayMs(
   headers: Headers | undefined,
@@ -283,11 +237,14 @@ export function serverRetryDelayMs(
   nowMs: number = Date.now(),
 ): number | undefined {
   const fromHeader = parseRetryAfter(headers?.get("retry-after"), nowMs);
-  const info = findWireDetail(details, "RetryInfo");
-  const fromBody = info?.retryDelayMs !== undefined ? Math.max(0, info.retryDelayMs) : undefined;
-  if (fromHeader === undefined) return fromBody;
-  if (fromBody === undefined) return fromHeader;
-  return Math.max(fromHeader, fromBody);
+  const fromBody = findWireDetail(details, "RetryInfo")?.retryDelayMs;
+  // A header delay is never negative, so 0 stands in for it when absent (and floors the body's).
+  return fromBody === undefined ? fromHeader : Math.max(fromHeader ?? 0, fromBody);
+}
+
+/** `obj` without its undefined properties: optional fields stay absent rather than undefined. */
+export function withoutUndefined<T extends object>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
 }
 
 /**
@@ -298,10 +255,10 @@ export function serverRetryDelayMs(
  */
 export function redactErrorInit(init: ApiErrorInit): ApiErrorInit {
   const out: ApiErrorInit = { ...init, serverMessage: redactSecrets(init.serverMessage) };
-  if (init.errorCode !== undefined) out.errorCode = redactSecrets(init.errorCode);
-  if (init.requestId !== undefined) out.requestId = redactSecrets(init.requestId);
-  if (init.statusText !== undefined) out.statusText = redactSecrets(init.statusText);
-  if (init.rawBody !== undefined) out.rawBody = redactSecrets(init.rawBody);
+  for (const key of ["errorCode", "requestId", "statusText", "rawBody"] as const) {
+    const text = init[key];
+    if (text !== undefined) out[key] = redactSecrets(text);
+  }
   return out;
 }
 
@@ -316,29 +273,22 @@ export interface RawErrorResponse {
 
 /** Collect every ApiError field from a raw HTTP error response. Never throws. */
 export function parseErrorResponse(input: RawErrorResponse): ApiErrorInit {
-  const parsed = parseErrorBody(input.bodyText, input.status, input.statusText);
-  const init: ApiErrorInit = {
-    status: input.status,
-    serverMessage: parsed.message,
-  };
-  if (parsed.details !== undefined) init.details = parsed.details;
-  if (input.statusText) init.statusText = input.statusText;
-  if (parsed.errorCode !== undefined) init.errorCode = parsed.errorCode;
-  if (parsed.rawBody !== undefined) init.rawBody = parsed.rawBody;
-
-  const fromDetail = findWireDetail(parsed.details, "RequestInfo")?.request_id;
+  const { status, statusText, headers, method } = input;
+  const parsed = parseErrorBody(input.bodyText, status, statusText);
+  // A RequestInfo detail wins over the headers. (An empty x-request-id header ends the search.)
   const requestId =
-    (fromDetail ? fromDetail : undefined) ??
-    input.headers?.get("x-request-id") ??
-    input.headers?.get("x-databricks-request-id") ??
-    undefined;
-  if (requestId) init.requestId = requestId;
-
-  const retryAfterMs = serverRetryDelayMs(input.headers, parsed.details);
-  if (retryAfterMs !== undefined) init.retryAfterMs = retryAfterMs;
-
-  if (input.method) init.method = input.method.toUpperCase();
-  const path = requestPath(input.url);
-  if (path !== undefined) init.path = path;
-  return init;
+    findWireDetail(parsed.details, "RequestInfo")?.request_id ||
+    (headers?.get("x-request-id") ?? headers?.get("x-databricks-request-id"));
+  return withoutUndefined({
+    status,
+    serverMessage: parsed.message,
+    details: parsed.details,
+    statusText: statusText || undefined,
+    errorCode: parsed.errorCode,
+    rawBody: parsed.rawBody,
+    requestId: requestId || undefined,
+    retryAfterMs: serverRetryDelayMs(headers, parsed.details),
+    method: method ? method.toUpperCase() : undefined,
+    path: requestPath(input.url),
+  });
 }

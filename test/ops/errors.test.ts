@@ -406,6 +406,11 @@ describe("body shapes", () => {
     expect(err.rawBody).toBeUndefined();
   });
 
+  it("HTML: a name that only Object.prototype knows is not an entity (&constructor; stays as written)", () => {
+    const err = apiErrorFromResponse({ status: 400, bodyText: "<pre>a &constructor; &toString; &amp; b</pre>" });
+    expect(err.serverMessage).toBe("a &constructor; &toString; & b");
+  });
+
   it("HTML without <pre> (nginx 502 page) → status text + note, no HTML dump", () => {
     const html =
       "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n" +
