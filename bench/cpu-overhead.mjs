@@ -21,12 +21,18 @@ function contenders() {
   const raw = createClient({ baseUrl: HOST, headers: { Authorization: "Bearer t" }, fetch: stub });
   const far = () => Date.now() + 3_600_000;
   const pat = makeClient({ host: HOST, auth: "t", fetch: stub });
+  const patNoTimeout = makeClient({ host: HOST, auth: "t", fetch: stub, timeoutMs: 0 });
   const refreshable = makeClient({ host: HOST, auth: cachedProvider(async () => ({ accessToken: "t", expiresAt: far() })), fetch: stub });
   const plainProvider = makeClient({ host: HOST, auth: { getToken: async () => ({ accessToken: "t", expiresAt: far() }) }, fetch: stub });
   return {
     "plain fetch": async () => (await stub(URL_, { headers: { Authorization: "Bearer t", Accept: "application/json" } })).json(),
     "openapi-fetch": async () => (await raw.GET("/api/2.0/postgres/projects/{project_id}/branches", { params: { path: { project_id: "p" } } })).data,
+    // The same guarantee as the SDK's per-attempt timeout (a hung request is cancelled, not left
+    // holding a socket): the signal a Request then follows is most of what a timeout costs.
+    "openapi-fetch + AbortSignal.timeout": async () =>
+      (await raw.GET("/api/2.0/postgres/projects/{project_id}/branches", { params: { path: { project_id: "p" } }, signal: AbortSignal.timeout(60_000) })).data,
     "lakebase-sdk, PAT": () => listBranchesPage(pat),
+    "lakebase-sdk, PAT, timeoutMs: 0 (no per-attempt timeout)": () => listBranchesPage(patNoTimeout),
     "lakebase-sdk, refreshable provider (cachedTokenProvider)": () => listBranchesPage(refreshable),
     "lakebase-sdk, plain { getToken } provider": () => listBranchesPage(plainProvider),
   };

@@ -42,6 +42,9 @@ function contenders(host, peers) {
   const list = {
     "plain fetch": async () => (await fetch(url, { headers: { Authorization: "Bearer t", Accept: "application/json" } })).json(),
     "openapi-fetch": async () => (await raw.GET("/api/2.0/postgres/projects/{project_id}/branches", { params: { path: { project_id: "p" } } })).data,
+    // With the guarantee the SDK's per-attempt timeout gives (see cpu-overhead.mjs).
+    "openapi-fetch + AbortSignal.timeout": async () =>
+      (await raw.GET("/api/2.0/postgres/projects/{project_id}/branches", { params: { path: { project_id: "p" } }, signal: AbortSignal.timeout(60_000) })).data,
     "lakebase-sdk": () => listBranchesPage(sdk),
     "lakebase-sdk + zod validation": () => listBranchesPage(validating),
   };

@@ -384,6 +384,14 @@ describe("the per-attempt timeout (timeoutMs)", () => {
     expect(received?.aborted).toBe(true);
   });
 
+  it("timeoutMs: 0 sets none: a slow answer arrives; the same answer with timeoutMs: 100 is a timeout", async () => {
+    nock(HOST).get("/api/2.0/postgres/projects/p").delay(300).reply(200, { name: "projects/p" });
+    expect((await client({ timeoutMs: 0, retry: false }).projects.get("projects/p")).name).toBe("projects/p");
+    nock(HOST).get("/api/2.0/postgres/projects/p").delay(300).reply(200, { name: "projects/p" });
+    const error = await client({ timeoutMs: 100, retry: false }).projects.get("projects/p").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestTimeoutError);
+  });
+
   it("a GET that times out is retried with a new attempt", async () => {
     nock(HOST).get("/api/2.0/postgres/projects/p").delay(2_000).reply(200, { name: "projects/slow" });
     nock(HOST).get("/api/2.0/postgres/projects/p").reply(200, { name: "projects/p" });

@@ -15,7 +15,12 @@ export interface LakebaseClientOptions {
   readonly fetch?: FetchLike;
   /** Retry policy for throttling and transient failures, or `false` to disable retries. */
   readonly retry?: RetryOptions | false;
-  /** Timeout of one HTTP attempt in milliseconds (default 60 000). */
+  /**
+   * Timeout of one HTTP attempt in milliseconds (default 60 000), from asking for the token to the
+   * last byte of the body; a timed-out attempt is cancelled and, for a safe method, retried. `0`
+   * (or `Infinity`) sets none: the caller's `signal` is then the only bound. A timeout costs a
+   * signal the runtime's `fetch` follows (≈ 20 µs of CPU per request on Node 20, `npm run bench`).
+   */
   readonly timeoutMs?: number;
   /** Your product, appended to the User-Agent: `my-tool/1.2.3`. */
   readonly userAgent?: string;

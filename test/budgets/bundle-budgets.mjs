@@ -28,14 +28,17 @@ const KiB = 1024;
  */
 const pgPoolBudget = 12 * KiB;
 /**
- * `budget` is the target; `ceiling` is what `--enforce` (and so `npm test`) holds today: the size
- * after the redesign's first steps plus ½ KiB, so that no change makes a bundle larger while the
- * targets are still out of reach (measured 2026-12-01 without p-retry: (a) 14.4, (b) 19.3, (c) 24.1 KiB).
+ * `budget` is the target; `ceiling` is what `--enforce` (and so `npm test`) holds: the size after
+ * the redesign plus about ½ KiB, so that no change makes a bundle larger while the targets are out
+ * of reach (measured 2026-12-01 after the tree-shaking work: (a) 11.5, (b) 17.3, (c) 14.7 KiB; the
+ * pre-redesign build: (a) 20.9 / 24.6, (b) 24.0, (c) 26.9). Where the rest goes is in the issue 10
+ * note: the error path (typed details, HTML/SCIM/text bodies), the id rules and the per-attempt
+ * deadline that the hardening suites pin.
  */
 export const budgets = [
-  { entry: "pat-list.mjs", label: "(a) PAT + list branches", platform: "neutral", budget: 8 * KiB, ceiling: 15 * KiB },
-  { entry: "m2m-list-create.mjs", label: "(b) OAuth M2M + list + create/await", platform: "neutral", budget: 12 * KiB, ceiling: 20 * KiB },
-  { entry: "pg-pool.mjs", label: "(c) pg pool (createPool + query)", platform: "node", budget: pgPoolBudget, ceiling: 25 * KiB, external: ["pg", "pg-native"] },
+  { entry: "pat-list.mjs", label: "(a) PAT + list branches", platform: "neutral", budget: 8 * KiB, ceiling: 12 * KiB },
+  { entry: "m2m-list-create.mjs", label: "(b) OAuth M2M + list + create/await", platform: "neutral", budget: 12 * KiB, ceiling: 18 * KiB },
+  { entry: "pg-pool.mjs", label: "(c) pg pool (createPool + query)", platform: "node", budget: pgPoolBudget, ceiling: 15.5 * KiB, external: ["pg", "pg-native"] },
 ];
 
 /** esbuild resolves `lakebase-sdk[/sub]` through the package's own "exports" (import condition). */
