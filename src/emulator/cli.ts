@@ -1,45 +1,88 @@
 #!/usr/bin/env node
 /**
- * `lakebase-emulator`: runs the emulator until interrupted.
- *   lakebase-emulator [--port 8080] [--engine auto|system|pglite] [--latency-ms 300] [--token dapi…]
- * Prints the host and credentials as JSON on one line (for scripts), then a human summary.
+ * `lakebase-emulator`: runs the emulator until interrupted (flags: `--help`, from cli-args.ts).
+ * stdout gets exactly one JSON line (host, token, userName, engine, servicePrincipal) for scripts;
+ * the human block (exports to paste) and the `--verbose` log go to stderr.
  */
-import { startEmulator } from "./index.js";
+import { SDK_VERSION } from "../version.js";
+import { parseCliArgs, usage, UsageError, type CliOptions } from "./cli-args.js";
+import { preflight } from "./cli-preflight.js";
+import { startEmulator, type Emulator } from "./index.js";
 
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+const NAME = "lakebase-emulator";
+
+function banner(emulator: Emulator, systemVersion: string | undefined): string {
+  // "postgres (PostgreSQL) 15.18 (Debian …)" → "PostgreSQL 15.18"
+  const release = /PostgreSQL\)?\s+(\S+)/.exec(systemVersion ?? "")?.[1];
+  const engine = emulator.engine === "pglite" ? "PGlite" : `system PostgreSQL${release ? ` ${release}` : ""}`;
+  return [
+    `Lakebase emulator ${SDK_VERSION} (${engine}) listening on ${emulator.host}`,
+    "",
+    `export DATABRICKS_HOST=${emulator.host}`,
+    `export DATABRICKS_TOKEN=${emulator.token}`,
+    "",
+    "Endpoints are 127.0.0.1:<port> without TLS: connect with ssl: false (sslmode=disable). Ctrl-C to stop.",
+  ].join("\n");
 }
 
-if (process.argv.includes("--help")) {
-  console.log("usage: lakebase-emulator [--port N] [--engine auto|system|pglite] [--latency-ms N] [--wake-up-ms N] [--token T] [--verbose]");
-  process.exit(0);
+async function run(options: CliOptions): Promise<void> {
+  const log = options.verbose ? (message: string) => console.error(`[emulator] ${message}`) : undefined;
+  const checked = await preflight(options.engine);
+  if (checked.problems.length > 0) {
+    console.error(`${NAME}: cannot start (engine: ${options.engine}):\n${checked.problems.map((p) => `  - ${p}`).join("\n")}`);
+    process.exitCode = 1;
+    return;
+  }
+  for (const note of checked.notes) console.error(`${NAME}: ${note}`);
+
+  let emulator: Emulator;
+  try {
+    emulator = await startEmulator({
+      port: options.port,
+      engine: options.engine,
+      operationLatencyMs: options.latencyMs,
+      wakeUpMs: options.wakeUpMs,
+      token: options.token,
+      log,
+      // Path only (a query string may carry a page token) and no header (the token).
+      onRequest: log && ((r) => log(`${r.method} ${r.path} ${r.status} ${Math.round(r.durationMs)} ms`)),
+    });
+  } catch (error) {
+    const inUse = (error as NodeJS.ErrnoException)?.code === "EADDRINUSE";
+    throw inUse ? new Error(`port ${options.port} on 127.0.0.1 is in use: pick another with --port (0 for any free port)`) : error;
+  }
+  const { host, token, userName, engine, servicePrincipal } = emulator;
+  console.log(JSON.stringify({ host, token, userName, engine, servicePrincipal }));
+  console.error(banner(emulator, checked.system?.version));
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await emulator.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
 }
 
 async function main(): Promise<void> {
-const emulator = await startEmulator({
-  port: flag("port") ? Number(flag("port")) : undefined,
-  engine: (flag("engine") as "auto" | "system" | "pglite" | undefined) ?? "auto",
-  operationLatencyMs: flag("latency-ms") ? Number(flag("latency-ms")) : undefined,
-  wakeUpMs: flag("wake-up-ms") ? Number(flag("wake-up-ms")) : undefined,
-  token: flag("token") ?? process.env.LAKEBASE_EMULATOR_TOKEN,
-  log: process.argv.includes("--verbose") ? (m) => console.error(`[emulator] ${m}`) : undefined,
-});
-console.log(JSON.stringify({ host: emulator.host, token: emulator.token, userName: emulator.userName, engine: emulator.engine, servicePrincipal: emulator.servicePrincipal }));
-console.error(`Lakebase emulator (${emulator.engine} Postgres) listening on ${emulator.host}\n  DATABRICKS_HOST=${emulator.host}\n  DATABRICKS_TOKEN=${emulator.token}\nCtrl-C to stop.`);
-
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
-  await emulator.stop();
-  process.exit(0);
-};
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
+  let options: CliOptions;
+  try {
+    options = parseCliArgs(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${NAME}: ${error.message}`);
+    process.exitCode = 2;
+    return;
+  }
+  // exitCode, not exit(): stdout may be a pipe, and exit() would cut the text short.
+  if (options.help) console.log(usage());
+  else if (options.version) console.log(SDK_VERSION);
+  else await run(options);
 }
 
 main().catch((error: unknown) => {
-  console.error(`lakebase-emulator: ${(error as Error)?.message ?? String(error)}`);
+  console.error(`${NAME}: ${(error as Error)?.message ?? String(error)}`);
   process.exit(1);
 });

@@ -45,7 +45,13 @@ export interface EmulatorOptions {
   readonly autoSuspend?: false | { readonly timeScale?: number };
   /** Initial fault injection settings. */
   readonly faults?: Partial<FaultSettings>;
+  /** Postgres engine events and internal errors, one line each. */
   readonly log?: (message: string) => void;
+  /**
+   * Called once per answered API request (request logs). `path` has no query string, so never a
+   * page token; no header is passed, so never a token. `durationMs` is fractional.
+   */
+  readonly onRequest?: (request: { method: string; path: string; status: number; durationMs: number }) => void;
 }
 
 export interface Emulator {
@@ -93,7 +99,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     wakeUpMs: options.wakeUpMs ?? 1000,
     now,
   };
-  const server = createApiServer(ctx, auth, log);
+  const server = createApiServer(ctx, auth, log, options.onRequest);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

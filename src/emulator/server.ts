@@ -24,11 +24,33 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
+/** One answered API request, for request logs: the path never carries the query string (page tokens). */
+export interface RequestRecord {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly durationMs: number;
+}
+
+function pathOf(req: IncomingMessage): string {
+  try {
+    return new URL(req.url ?? "/", "http://emulator").pathname;
+  } catch {
+    return "(unparsable URL)";
+  }
+}
+
 /**
  * The emulator's HTTP front: OAuth endpoints, the current-user API, fault controls and every
- * `/api/2.0/postgres/…` operation of the spec. Loopback only.
+ * `/api/2.0/postgres/…` operation of the spec. Loopback only. `onRequest` hears of each response
+ * once it is sent.
  */
-export function createApiServer(ctx: EmulatorContext, auth: EmulatorAuth, log: (message: string) => void): Server {
+export function createApiServer(
+  ctx: EmulatorContext,
+  auth: EmulatorAuth,
+  log: (message: string) => void,
+  onRequest?: (request: RequestRecord) => void,
+): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://emulator");
     const method = req.method ?? "GET";
@@ -88,6 +110,16 @@ export function createApiServer(ctx: EmulatorContext, auth: EmulatorAuth, log: (
     }
   };
   return createServer((req, res) => {
+    if (onRequest) {
+      const started = performance.now();
+      res.once("finish", () => {
+        try {
+          onRequest({ method: req.method ?? "GET", path: pathOf(req), status: res.statusCode, durationMs: performance.now() - started });
+        } catch (error) {
+          log(`onRequest threw: ${String(error)}`);
+        }
+      });
+    }
     handle(req, res).catch((error) => {
       log(`unhandled: ${String(error)}`);
       if (!res.headersSent) send(res, 500, { error_code: "INTERNAL_ERROR", message: "internal error" });

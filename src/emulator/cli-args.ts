@@ -1,0 +1,167 @@
+/**
+ * The `lakebase-emulator` command line: one table of flags, from which both the parser and `--help`
+ * are derived. No I/O here: cli.ts prints and exits.
+ */
+import { parseArgs } from "node:util";
+
+export const ENGINES = ["auto", "system", "pglite"] as const;
+export type EngineChoice = (typeof ENGINES)[number];
+
+export interface CliOptions {
+  port: number;
+  engine: EngineChoice;
+  latencyMs: number;
+  wakeUpMs: number;
+  /** undefined: startEmulator makes a random `dapi…` token. */
+  token: string | undefined;
+  verbose: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+type ValueKind =
+  | { readonly kind: "integer"; readonly min: number; readonly max: number }
+  | { readonly kind: "choice"; readonly choices: readonly string[] }
+  | { readonly kind: "string"; readonly placeholder: string }
+  | { readonly kind: "boolean" };
+
+interface Flag<K extends keyof CliOptions = keyof CliOptions> {
+  /** Long name, without the leading `--`. */
+  readonly name: string;
+  readonly short?: string;
+  readonly key: K;
+  readonly value: ValueKind;
+  readonly default: CliOptions[K];
+  /** Read when the flag is absent, validated like the flag. */
+  readonly env?: string;
+  /** What --help shows as the default, when not the value itself (omit for --help and --version). */
+  readonly defaultText?: string;
+  readonly help: string;
+}
+
+const flag = <K extends keyof CliOptions>(f: Flag<K>): Flag => f;
+const MAX_MS = 3_600_000;
+
+export const FLAGS: readonly Flag[] = [
+  flag({ name: "port", key: "port", value: { kind: "integer", min: 0, max: 65535 }, default: 0, defaultText: "0, any free port", help: "port of the API, on 127.0.0.1 only" }),
+  flag({
+    name: "engine",
+    key: "engine",
+    value: { kind: "choice", choices: ENGINES },
+    default: "auto",
+    env: "LAKEBASE_EMULATOR_ENGINE",
+    defaultText: "$LAKEBASE_EMULATOR_ENGINE, else auto",
+    help: "Postgres engine; auto: system PostgreSQL when found, else PGlite",
+  }),
+  flag({ name: "latency-ms", key: "latencyMs", value: { kind: "integer", min: 0, max: MAX_MS }, default: 300, help: "how long every long-running operation takes at least" }),
+  flag({ name: "wake-up-ms", key: "wakeUpMs", value: { kind: "integer", min: 0, max: MAX_MS }, default: 1000, help: "how long a suspended endpoint refuses connections while it wakes up" }),
+  flag({
+    name: "token",
+    key: "token",
+    value: { kind: "string", placeholder: "token" },
+    default: undefined,
+    env: "LAKEBASE_EMULATOR_TOKEN",
+    defaultText: "$LAKEBASE_EMULATOR_TOKEN, else a random dapi…",
+    help: "the personal access token the API accepts",
+  }),
+  flag({ name: "verbose", key: "verbose", value: { kind: "boolean" }, default: false, defaultText: "off", help: "log each API request (method, path, status, ms) and Postgres events to stderr" }),
+  flag({ name: "help", short: "h", key: "help", value: { kind: "boolean" }, default: false, help: "print this help and exit" }),
+  flag({ name: "version", key: "version", value: { kind: "boolean" }, default: false, help: "print the version and exit" }),
+];
+
+/** A bad command line: cli.ts prints the message on one line and exits with 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+const spelling = (f: Flag) => `--${f.name}`;
+const spellings = (f: Flag) => [...(f.short ? [`-${f.short}`] : []), spelling(f)];
+
+function accepted(value: ValueKind): string {
+  switch (value.kind) {
+    case "integer":
+      return `an integer from ${value.min} to ${value.max}`;
+    case "choice":
+      return `one of ${value.choices.join(", ")}`;
+    case "string":
+      return `a non-empty ${value.placeholder}`;
+    case "boolean":
+      return "no value";
+  }
+}
+
+/** Converts a flag's or environment variable's text (`source` names it in the message). */
+function convert(f: Flag, text: string, source: string): CliOptions[keyof CliOptions] {
+  const v = f.value;
+  const ok =
+    v.kind === "integer" ? /^\d+$/.test(text) && Number(text) >= v.min && Number(text) <= v.max : v.kind === "choice" ? v.choices.includes(text) : text !== "";
+  if (!ok) throw new UsageError(`${source} must be ${accepted(v)} (got ${JSON.stringify(text)})`);
+  return v.kind === "integer" ? Number(text) : text;
+}
+
+/** Parses `argv` (without node and the script); `env` supplies the defaults the table names. Throws UsageError. */
+export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CliOptions {
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: Object.fromEntries(FLAGS.map((f) => [f.name, { type: f.value.kind === "boolean" ? "boolean" : "string", ...(f.short ? { short: f.short } : {}) }] as const)),
+    strict: false, // unknown flags and missing values get this module's messages, below
+    allowPositionals: true,
+    tokens: true,
+  });
+  const result: Record<string, unknown> = {};
+  for (const f of FLAGS) {
+    const fromEnv = f.env ? env[f.env] : undefined;
+    result[f.key] = fromEnv ? convert(f, fromEnv, f.env!) : f.default;
+  }
+  const known = new Set(FLAGS.flatMap(spellings));
+  for (const token of tokens) {
+    if (token.kind === "option-terminator") continue;
+    if (token.kind === "positional") throw new UsageError(`unexpected argument ${JSON.stringify(token.value)}: only flags are accepted (see --help)`);
+    const f = FLAGS.find((x) => spellings(x).includes(token.rawName));
+    if (!f) throw new UsageError(`unknown flag ${token.rawName}; accepted: ${FLAGS.map((x) => spellings(x).join("/")).join(", ")}`);
+    if (f.value.kind === "boolean") {
+      if (token.value !== undefined) throw new UsageError(`${spelling(f)} takes no value (got ${JSON.stringify(token.value)})`);
+      result[f.key] = true;
+      continue;
+    }
+    // `--token --verbose`: the next flag is not a value (parseArgs, not strict, would take it as one).
+    const missing = token.value === undefined || (!token.inlineValue && known.has(token.value.split("=")[0]!));
+    if (missing) throw new UsageError(`${spelling(f)} needs a value: ${accepted(f.value)}`);
+    result[f.key] = convert(f, token.value!, spelling(f));
+  }
+  return result as unknown as CliOptions;
+}
+
+/** The --help text, from the same table. */
+export function usage(): string {
+  const left = (f: Flag) => {
+    const names = spellings(f).join(", ");
+    const v = f.value;
+    const arg = v.kind === "integer" ? " <n>" : v.kind === "choice" ? ` <${v.choices.join("|")}>` : v.kind === "string" ? ` <${v.placeholder}>` : "";
+    return names + arg;
+  };
+  const width = Math.max(...FLAGS.map((f) => left(f).length)) + 2;
+  const lines = FLAGS.map((f) => {
+    const shown = f.defaultText ?? (f.value.kind === "boolean" ? undefined : String(f.default));
+    return `  ${left(f).padEnd(width)}${f.help}${shown === undefined ? "" : ` (default: ${shown})`}`;
+  });
+  const envs = FLAGS.filter((f) => f.env).map((f) => `  ${f.env!.padEnd(width)}default of ${spelling(f)}`);
+  return [
+    "usage: lakebase-emulator [flags]",
+    "",
+    "A local Lakebase Postgres API (/api/2.0/postgres) over real Postgres, until Ctrl-C.",
+    "Prints one JSON line on stdout ({ host, token, userName, engine, servicePrincipal }),",
+    "then the DATABRICKS_HOST / DATABRICKS_TOKEN exports to paste, on stderr.",
+    "",
+    "flags:",
+    ...lines,
+    "",
+    "environment:",
+    ...envs,
+    `  ${"PG_BIN".padEnd(width)}bin directory of the system PostgreSQL (else /usr/lib/postgresql/*/bin, then PATH)`,
+    "",
+    "needs: the npm package pg, and either PostgreSQL >= 13 (apt-get install postgresql) for the",
+    "system engine or @electric-sql/pglite and @electric-sql/pglite-socket for the pglite engine.",
+    "exit status: 0 after Ctrl-C or SIGTERM, 1 cannot start, 2 bad flags.",
+  ].join("\n");
+}
