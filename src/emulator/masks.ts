@@ -6,8 +6,11 @@ import type { Json } from "./state.js";
  * update_mask as the live service enforces it (docs/api-behaviour.md#update-mask-rules, probed): unknown paths — including
  * oneof members and immutable fields — are "Unknown field path"; every masked path must be
  * present in the body; masking a message replaces it and needs its oneof groups populated;
- * `spec` is a lenient patch; `*` demands every field. The emulator reads the accepted paths and
- * groups from the same operation table the SDK uses.
+ * `spec` is a lenient patch; `*` demands every field the resource currently has set. The
+ * emulator reads the accepted paths and groups from the same operation table the SDK uses, so its
+ * tests pin the live messages rather than the table (test/emulator/validation.test.ts). The
+ * body's values were checked before (src/emulator/validate/): oneof members one at a time, `no_*`
+ * flags true.
  */
 /** Every operation of the spec that takes an update_mask (`x-update-mask`), read from the operation table. */
 export type UpdateOperationId = { [K in OperationId]: (typeof operations)[K]["updateMask"] extends null ? never : K }[OperationId];
@@ -16,6 +19,7 @@ interface Rules {
   readonly paths: readonly string[];
   readonly groups: Readonly<Record<string, readonly string[]>>;
   readonly maps: readonly string[];
+  readonly immutable: readonly string[];
 }
 
 function rules(id: UpdateOperationId): Rules {
@@ -35,13 +39,17 @@ export interface Assignment {
   readonly clear?: boolean;
 }
 
-/** Checks the mask against the body and returns the assignments to apply to the status. */
-export function resolveUpdate(id: UpdateOperationId, mask: string | null, body: Json | undefined): Assignment[] {
+/**
+ * Checks the mask against the body and returns the assignments to apply to the status.
+ * `current` is what the resource shows now (its status; the resource itself where it has no
+ * spec/status split): `*` asks for every field set there.
+ */
+export function resolveUpdate(id: UpdateOperationId, mask: string | null, body: Json | undefined, current: Json): Assignment[] {
   if (!mask) throw errors.required("update_mask");
   if (!body || typeof body !== "object") throw errors.invalid("The request body must be the resource to update");
   const r = rules(id);
   const paths = mask.split(",").map((p) => p.trim()).filter(Boolean);
-  if (paths.includes("*")) return everyField(r, body);
+  if (paths.includes("*")) return everyField(r, body, current);
   for (const path of paths) if (!r.paths.includes(path)) throw errors.unknownMaskPath(path);
   const out: Assignment[] = [];
   for (const path of paths) {
@@ -54,11 +62,12 @@ export function resolveUpdate(id: UpdateOperationId, mask: string | null, body: 
       const value = get(body, path);
       if (!present(value)) throw errors.maskedButAbsent(path);
       if (value && typeof value === "object" && !Array.isArray(value) && !r.maps.includes(path)) {
-        // a message masked whole: its oneof groups must be populated (docs/api-behaviour.md#update-mask-rules, rule 4)
+        // a message masked whole: its oneof groups must be populated, and it is replaced, not
+        // patched: what the body leaves out is cleared (docs/api-behaviour.md#update-mask-rules, rule 4)
         for (const group of Object.keys(r.groups).filter((g) => g.startsWith(`${path}.`))) {
           if (!r.groups[group]!.some((m) => present(get(body, m)))) throw errors.maskedButAbsent(group);
         }
-        out.push(...leavesOf(r, value, path));
+        out.push({ path: toStatus(path), clear: true }, ...leavesOf(r, value, path));
       } else {
         out.push({ path: toStatus(path), value });
       }
@@ -67,38 +76,64 @@ export function resolveUpdate(id: UpdateOperationId, mask: string | null, body: 
   return out;
 }
 
-function everyField(r: Rules, body: Json): Assignment[] {
+/**
+ * A value the resource has set, in the proto3 sense: not absent, false, 0, "", an empty list or
+ * map, or an enum's `…_UNSPECIFIED` zero value.
+ */
+function isSet(value: unknown): boolean {
+  if (!present(value) || value === false || value === 0 || value === "") return false;
+  if (typeof value === "string") return !value.endsWith("_UNSPECIFIED");
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === "object") return Object.keys(value as Json).length > 0;
+  return true;
+}
+
+/**
+ * `*`: every leaf of the mask table the resource has set must be in the body (docs/api-behaviour.md#update-mask-rules,
+ * rule 6), in table order; leaves it has not set are applied when sent. A suspension oneof is
+ * always set (the resource has either a timeout or `no_suspension`, which its status does not
+ * show); another oneof is set when its status shows a member.
+ */
+function everyField(r: Rules, body: Json, current: Json): Assignment[] {
   const leaves = r.paths.filter((p) => p !== "spec" && !r.paths.some((q) => q.startsWith(`${p}.`)));
   const out: Assignment[] = [];
   for (const path of leaves) {
-    if (r.groups[path]) out.push(...groupAssignment(r, path, body));
-    else if (!present(get(body, path))) throw errors.maskedButAbsent(path);
-    else out.push({ path: toStatus(path), value: get(body, path) });
+    const members = r.groups[path];
+    if (members) {
+      const sent = members.some((m) => present(get(body, m)));
+      const set = members.some((m) => isSet(get(current, toStatus(m)))) || members.some((m) => m.endsWith(".no_suspension"));
+      if (set || sent) out.push(...groupAssignment(r, path, body));
+    } else if (present(get(body, path))) {
+      // "wildcard * auto-excludes empty tags" (ProjectSpec.custom_tags): an empty list keeps the tags
+      if (path === "spec.custom_tags" && !isSet(get(body, path))) continue;
+      out.push({ path: toStatus(path), value: get(body, path) });
+    } else if (isSet(get(current, toStatus(path)))) {
+      throw errors.maskedButAbsent(path);
+    }
   }
   return out;
 }
 
+/** The one member of a oneof group the body sets; the status then shows that member only. */
 function groupAssignment(r: Rules, group: string, body: Json): Assignment[] {
   const members = r.groups[group]!;
-  const set = members.filter((m) => present(get(body, m)));
-  if (set.length === 0) throw errors.maskedButAbsent(group);
-  if (set.length > 1) throw errors.invalid(`Only one of ${members.map((m) => m.split(".").pop()).join(", ")} may be set`);
-  const member = set[0]!;
-  const value = get(body, member);
-  if (/\.no_(suspension|expiry)$/.test(member) && value !== true) {
-    throw errors.invalid(`Field '${member}' must be true when provided`);
-  }
-  return [...members.filter((m) => m !== member).map((m) => ({ path: toStatus(m), clear: true })), { path: toStatus(member), value }];
+  const member = members.find((m) => present(get(body, m)));
+  if (!member) throw errors.maskedButAbsent(group);
+  return [...members.filter((m) => m !== member).map((m) => ({ path: toStatus(m), clear: true })), { path: toStatus(member), value: get(body, member) }];
 }
 
-/** Every leaf set in a body subtree (maps and arrays whole), grouped members through their group. */
+/**
+ * Every leaf set in a body subtree (maps and arrays whole), grouped members through their group.
+ * An immutable field (`spec.pg_version`, `spec.endpoint_type`, …) is passed over: the body may
+ * carry it, a change to it is ignored (docs/api-behaviour.md#update-mask-rules, rules 9 and 12).
+ */
 function leavesOf(r: Rules, value: unknown, prefix: string): Assignment[] {
   const out: Assignment[] = [];
   const seenGroups = new Set<string>();
   const walk = (node: Json, path: string) => {
     for (const [key, child] of Object.entries(node)) {
-      if (!present(child)) continue;
       const full = `${path}.${key}`;
+      if (!present(child) || r.immutable.includes(full)) continue;
       const group = Object.keys(r.groups).find((g) => r.groups[g]!.includes(full));
       if (group) {
         if (!seenGroups.has(group)) {
@@ -124,6 +159,13 @@ function wrap(prefix: string, value: unknown): Json {
 /** `spec.x.y` → `x.y` on the status (status mirrors spec field names). */
 function toStatus(path: string): string {
   return path.startsWith("spec.") ? path.slice(5) : path;
+}
+
+/** The status the assignments would leave, without touching `status`: for the checks an update runs before it answers. */
+export function preview(status: Json, assignments: readonly Assignment[]): Json {
+  const copy = structuredClone(status);
+  applyAssignments(copy, assignments);
+  return copy;
 }
 
 /** Writes assignments onto a status object. */

@@ -142,19 +142,6 @@ export function view<T extends Json>(record: T): T {
   return JSON.parse(JSON.stringify(record, (key, value) => (key.startsWith("_") ? undefined : value)));
 }
 
-/** Requires a non-empty id in the query, with the live error message. */
-export function requireQueryId(query: URLSearchParams, field: string): string {
-  const value = query.get(field);
-  if (!value) throw errors.required(field);
-  return value;
-}
-
-/** Checks an id against the live rule (docs/api-behaviour.md#id-rules). */
-export function checkResourceId(field: string, value: string, pattern = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/): string {
-  if (!pattern.test(value)) throw errors.invalid(`Field ${field} must match pattern ${pattern.source}, got '${value}'.`);
-  return value;
-}
-
 export function queryFlag(query: URLSearchParams, name: string): boolean {
   return query.get(name) === "true";
 }

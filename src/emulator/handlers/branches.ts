@@ -1,14 +1,13 @@
 import type { Identity } from "../auth.js";
 import { errors } from "../http-errors.js";
 import { newUid } from "../ids.js";
+import { branchAt, branchNamed, projectAt } from "../lookup.js";
 import { resolveUpdate } from "../masks.js";
 import { startUpdate } from "./update.js";
 import {
   iso,
   listPage,
   queryFlag,
-  requireQueryId,
-  checkResourceId,
   view,
   type BranchOrigin,
   type BranchRecord,
@@ -17,6 +16,9 @@ import {
   type Json,
   type ProjectRecord,
 } from "../state.js";
+import { durationMs } from "../validate/durations.js";
+import { futureExpiration } from "../validate/expiration.js";
+import { validated } from "../validate/index.js";
 import { closeEndpointRuntime, createEndpointRecord, openEndpointRuntime } from "./endpoints.js";
 
 const RETENTION_MS = 7 * 24 * 3600_000;
@@ -30,20 +32,13 @@ interface BranchOptions {
   readonly owner: Identity;
 }
 
-function durationMs(value: unknown): number {
-  const match = /^(\d+(?:\.\d+)?)s$/.exec(String(value));
-  if (!match) throw errors.invalid(`invalid duration '${String(value)}': expected seconds with an "s" suffix, e.g. "3600s"`);
-  return Number(match[1]) * 1000;
-}
-
-/** The expiration a branch spec asks for (one of ttl / expire_time / no_expiry). */
-function expiration(spec: Json, createdMs: number): string | undefined {
-  const set = ["ttl", "expire_time", "no_expiry"].filter((k) => spec[k] !== undefined && spec[k] !== null);
-  if (set.length > 1) throw errors.invalid("Only one of ttl, expire_time, no_expiry may be set");
-  if (spec.no_expiry === false) throw errors.invalid("Field 'spec.no_expiry' must be true when provided; provide either ttl or expire_time instead");
-  if (spec.ttl !== undefined) return iso(createdMs + durationMs(spec.ttl));
-  if (spec.expire_time !== undefined) return new Date(String(spec.expire_time)).toISOString();
-  return undefined;
+/**
+ * The expiration a branch spec asks for (one of ttl / expire_time / no_expiry; the oneof and the
+ * Duration were checked on the request), which must lie in the future.
+ */
+function expiration(spec: Json, createdMs: number, nowMs: number): string | undefined {
+  const at = futureExpiration("branch.spec", spec, createdMs, nowMs);
+  return at === undefined ? undefined : iso(at);
 }
 
 /** A live branch as the origin of a new one: its data now, its roles and databases now. */
@@ -67,7 +62,7 @@ export function createBranchRecords(ctx: EmulatorContext, project: ProjectRecord
   const name = `${project.name}/branches/${branchId}`;
   const nowMs = ctx.now();
   const spec = options.spec ?? {};
-  const expireTime = expiration(spec, nowMs);
+  const expireTime = expiration(spec, nowMs, nowMs);
   const origin = options.origin;
   const branch: BranchRecord = {
     name,
@@ -171,8 +166,8 @@ function resolveOrigin(ctx: EmulatorContext, project: ProjectRecord, spec: Json)
   const set = (k: string) => spec[k] !== undefined && spec[k] !== null;
   const named = Object.keys(spec).filter((k) => k.startsWith("source_") && !BRANCH_POINT.includes(k) && set(k));
   if (named.length === 0) {
-    const source = ctx.store.branch(spec.source_branch ?? project.status.default_branch);
-    if (source.parent !== project.name) throw errors.invalid("source_branch must belong to the same project");
+    const source = branchNamed(ctx, spec.source_branch ?? project.status.default_branch);
+    if (source.parent !== project.name) throw errors.invalidValue("branch.spec.source_branch", `must be a branch of ${project.name}`, spec.source_branch);
     return branchOrigin(ctx, source);
   }
   const field = named[0]!;
@@ -186,9 +181,9 @@ function resolveOrigin(ctx: EmulatorContext, project: ProjectRecord, spec: Json)
   return record._origin as BranchOrigin;
 }
 
-export const createBranch: Handler = (ctx, { params, query, body, identity }) => {
-  const project = ctx.store.project(`projects/${params.project_id}`);
-  const branchId = checkResourceId("branch_id", requireQueryId(query, "branch_id"), /^[a-z][a-z0-9-]{0,62}$/);
+export const createBranch: Handler = validated("CreateBranch", (ctx, { params, query, body, identity }) => {
+  const project = projectAt(ctx, params);
+  const branchId = query.get("branch_id")!;
   const name = `${project.name}/branches/${branchId}`;
   const existing = ctx.store.branches.get(name);
   if (existing && !queryFlag(query, "replace_existing")) throw errors.alreadyExists("branch");
@@ -207,10 +202,10 @@ export const createBranch: Handler = (ctx, { params, query, body, identity }) =>
       return view(branch);
     },
   });
-};
+});
 
 function updateBranchWith(ctx: EmulatorContext, branch: BranchRecord, spec: Json) {
-  const expireTime = expiration(spec, Date.parse(String(branch.create_time)));
+  const expireTime = expiration(spec, Date.parse(String(branch.create_time)), ctx.now());
   return ctx.operations.start({
     resource: branch.name,
     kind: "Branch",
@@ -223,20 +218,22 @@ function updateBranchWith(ctx: EmulatorContext, branch: BranchRecord, spec: Json
   });
 }
 
-export const getBranch: Handler = (ctx, { params }) =>
-  view(ctx.store.branch(`projects/${params.project_id}/branches/${params.branch_id}`, { allowDeleted: true }));
+export const getBranch: Handler = (ctx, { params }) => view(branchAt(ctx, params, { allowDeleted: true }));
 
 export const listBranches: Handler = (ctx, { params, query }) => {
-  const project = ctx.store.project(`projects/${params.project_id}`);
+  const project = projectAt(ctx, params);
   const showDeleted = queryFlag(query, "show_deleted");
   const items = ctx.store.childrenOf(ctx.store.branches, project.name).filter((b) => showDeleted || !b.delete_time);
   return listPage(ctx, items, `${project.name}/branches|${showDeleted}`, "branches", query);
 };
 
-export const updateBranch: Handler = (ctx, { params, query, body }) => {
-  const branch = ctx.store.branch(`projects/${params.project_id}/branches/${params.branch_id}`);
-  const assignments = resolveUpdate("UpdateBranch", query.get("update_mask"), body);
+export const updateBranch: Handler = validated("UpdateBranch", (ctx, { params, query, body }) => {
+  const branch = branchAt(ctx, params);
+  const assignments = resolveUpdate("UpdateBranch", query.get("update_mask"), body, branch.status);
   const created = Date.parse(String(branch.create_time));
+  // only what the update applies: ttl counts from the branch's creation
+  const applied = Object.fromEntries(assignments.filter((a) => !a.clear && (a.path === "ttl" || a.path === "expire_time")).map((a) => [a.path, a.value]));
+  expiration(applied, created, ctx.now());
   return startUpdate(ctx, branch, "Branch", assignments, () => {
     // the status shows the effective expiration only
     if (branch.status.ttl !== undefined) branch.status.expire_time = iso(created + durationMs(branch.status.ttl));
@@ -244,10 +241,10 @@ export const updateBranch: Handler = (ctx, { params, query, body }) => {
     delete branch.status.ttl;
     delete branch.status.no_expiry;
   });
-};
+});
 
-export const deleteBranch: Handler = (ctx, { params, query }) => {
-  const branch = ctx.store.branch(`projects/${params.project_id}/branches/${params.branch_id}`, { allowDeleted: true });
+export const deleteBranch: Handler = validated("DeleteBranch", (ctx, { params, query }) => {
+  const branch = branchAt(ctx, params, { allowDeleted: true });
   const purge = queryFlag(query, "purge");
   if (branch.delete_time && !purge) throw errors.notFound("branch");
   // The root branch (created with the project, no source) goes only with its project.
@@ -269,10 +266,10 @@ export const deleteBranch: Handler = (ctx, { params, query }) => {
       return undefined;
     },
   });
-};
+});
 
-export const undeleteBranch: Handler = (ctx, { params }) => {
-  const branch = ctx.store.branch(`projects/${params.project_id}/branches/${params.branch_id}`, { allowDeleted: true });
+export const undeleteBranch: Handler = validated("UndeleteBranch", (ctx, { params }) => {
+  const branch = branchAt(ctx, params, { allowDeleted: true });
   if (!branch.delete_time) throw errors.badRequest("branch is not deleted");
   return ctx.operations.start({
     resource: branch.name,
@@ -285,4 +282,4 @@ export const undeleteBranch: Handler = (ctx, { params }) => {
       return undefined;
     },
   });
-};
+});

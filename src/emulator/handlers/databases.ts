@@ -1,24 +1,26 @@
-import { errors, HttpError } from "../http-errors.js";
+import { errors } from "../http-errors.js";
 import { generatedId } from "../ids.js";
+import { branchAt, databaseAt } from "../lookup.js";
 import { resolveUpdate } from "../masks.js";
 import { startUpdate } from "./update.js";
-import { checkResourceId, iso, listPage, queryFlag, view, type EmulatorContext, type Handler, type Json } from "../state.js";
+import { iso, listPage, queryFlag, view, type EmulatorContext, type Handler, type Json } from "../state.js";
+import { validated } from "../validate/index.js";
 
 function roleOf(ctx: EmulatorContext, branchName: string, roleName: unknown): Json {
   const role = ctx.store.roles.get(String(roleName));
   if (!role || role.parent !== branchName) {
-    const roleId = String(roleName).split("/").pop();
-    throw new HttpError(404, "NOT_FOUND", `role not found; role_id:"${roleId}"`);
+    throw errors.roleNotFound(String(roleName).split("/").pop() ?? "");
   }
   return role;
 }
 
-export const createDatabase: Handler = (ctx, { params, query, body }) => {
-  const branch = ctx.store.branch(`projects/${params.project_id}/branches/${params.branch_id}`);
+export const createDatabase: Handler = validated("CreateDatabase", (ctx, { params, query, body }) => {
   const spec = body?.spec ?? {};
   if (!spec.role) throw errors.required("database.spec.role");
   if (!spec.postgres_database) throw errors.required("database.spec.postgres_database");
-  const databaseId = checkResourceId("database_id", query.get("database_id") || generatedId.database());
+  const branch = branchAt(ctx, params);
+  // database_id is optional; a given one was checked against its pattern with the request
+  const databaseId = query.get("database_id") || generatedId.database();
   const name = `${branch.name}/databases/${databaseId}`;
   const replace = queryFlag(query, "replace_existing");
   const siblings = ctx.store.childrenOf(ctx.store.databases, branch.name);
@@ -44,38 +46,29 @@ export const createDatabase: Handler = (ctx, { params, query, body }) => {
       return view(database);
     },
   });
-};
+});
 
-const databaseName = (params: Record<string, string>) => `projects/${params.project_id}/branches/${params.branch_id}/databases/${params.database_id}`;
-
-function database(ctx: EmulatorContext, name: string): Json {
-  const db = ctx.store.databases.get(name);
-  if (!db) throw errors.notFound("database");
-  ctx.store.branch(db.parent);
-  return db;
-}
-
-export const getDatabase: Handler = (ctx, { params }) => view(database(ctx, databaseName(params)));
+export const getDatabase: Handler = (ctx, { params }) => view(databaseAt(ctx, params));
 
 export const listDatabases: Handler = (ctx, { params, query }) => {
-  const branch = ctx.store.branch(`projects/${params.project_id}/branches/${params.branch_id}`);
+  const branch = branchAt(ctx, params);
   return listPage(ctx, ctx.store.childrenOf(ctx.store.databases, branch.name), `${branch.name}/databases`, "databases", query);
 };
 
-export const updateDatabase: Handler = (ctx, { params, query, body }) => {
-  const db = database(ctx, databaseName(params));
+export const updateDatabase: Handler = validated("UpdateDatabase", (ctx, { params, query, body }) => {
+  const db = databaseAt(ctx, params);
   const branch = ctx.store.branch(db.parent);
-  const assignments = resolveUpdate("UpdateDatabase", query.get("update_mask"), body);
+  const assignments = resolveUpdate("UpdateDatabase", query.get("update_mask"), body, db.status);
   const newRole = assignments.find((a) => a.path === "role");
   if (newRole) roleOf(ctx, branch.name, newRole.value);
   const before = db.status.postgres_database;
   return startUpdate(ctx, db, "Database", assignments, async () => {
     if (db.status.postgres_database !== before) await ctx.backend.renameDatabase(branch.uid, before, db.status.postgres_database);
   });
-};
+});
 
-export const deleteDatabase: Handler = (ctx, { params }) => {
-  const db = database(ctx, databaseName(params));
+export const deleteDatabase: Handler = validated("DeleteDatabase", (ctx, { params }) => {
+  const db = databaseAt(ctx, params);
   const branch = ctx.store.branch(db.parent);
   return ctx.operations.start({
     resource: db.name,
@@ -86,4 +79,4 @@ export const deleteDatabase: Handler = (ctx, { params }) => {
       return undefined;
     },
   });
-};
+});

@@ -1,18 +1,40 @@
 import { errors } from "../http-errors.js";
 import { newUid } from "../ids.js";
-import { resolveUpdate, type Assignment } from "../masks.js";
+import { branchAt, endpointAt } from "../lookup.js";
+import { preview, resolveUpdate, type Assignment } from "../masks.js";
 import { startUpdate } from "./update.js";
-import { checkResourceId, iso, listPage, queryFlag, requireQueryId, view, type BranchRecord, type EmulatorContext, type EndpointRecord, type Handler, type Json } from "../state.js";
+import { iso, listPage, queryFlag, view, type BranchRecord, type EmulatorContext, type EndpointRecord, type Handler, type Json } from "../state.js";
+import { checkComputeUnits, checkGroup } from "../validate/compute.js";
+import { validated } from "../validate/index.js";
 
 const READ_WRITE = "ENDPOINT_TYPE_READ_WRITE";
 
-/** An endpoint inherits the project's default endpoint settings for what its spec omits (docs/api-behaviour.md#server-materialised-defaults). */
+/**
+ * What an endpoint's spec leaves out comes from its project's default endpoint settings
+ * (docs/api-behaviour.md#server-materialised-defaults): the compute-unit limits, and the
+ * suspension — a timeout, or none when the defaults say `no_suspension`.
+ */
+function inherited(ctx: EmulatorContext, branch: BranchRecord, spec: Json): { min: unknown; max: unknown; suspendTimeout: unknown } {
+  const defaults = ctx.store.project(branch.parent).status.default_endpoint_settings ?? {};
+  const noSuspension = spec.no_suspension === true || (spec.suspend_timeout_duration === undefined && defaults.suspend_timeout_duration === undefined);
+  return {
+    min: spec.autoscaling_limit_min_cu ?? defaults.autoscaling_limit_min_cu ?? 1,
+    max: spec.autoscaling_limit_max_cu ?? defaults.autoscaling_limit_max_cu ?? 1,
+    suspendTimeout: noSuspension ? undefined : (spec.suspend_timeout_duration ?? defaults.suspend_timeout_duration),
+  };
+}
+
+/** The compute-sizing rules on an endpoint's effective limits and group (docs/api-behaviour.md#emulator-validation). */
+function checkSizing(status: Json, sentMin: boolean, sentMax: boolean): void {
+  checkComputeUnits("endpoint.spec", { min: status.autoscaling_limit_min_cu, max: status.autoscaling_limit_max_cu, sentMin, sentMax });
+  checkGroup("endpoint.spec", status.group);
+}
+
 export function createEndpointRecord(ctx: EmulatorContext, branch: BranchRecord, endpointId: string, spec: Json): EndpointRecord {
-  const project = ctx.store.project(branch.parent);
-  const defaults = project.status.default_endpoint_settings ?? {};
   const name = `${branch.name}/endpoints/${endpointId}`;
   const nowMs = ctx.now();
-  const noSuspension = spec.no_suspension === true;
+  const { min, max, suspendTimeout } = inherited(ctx, branch, spec);
+  const defaults = ctx.store.project(branch.parent).status.default_endpoint_settings ?? {};
   const endpoint: EndpointRecord = {
     name,
     endpoint_id: endpointId,
@@ -24,9 +46,9 @@ export function createEndpointRecord(ctx: EmulatorContext, branch: BranchRecord,
       endpoint_id: endpointId,
       endpoint_type: spec.endpoint_type,
       current_state: "INIT",
-      autoscaling_limit_min_cu: spec.autoscaling_limit_min_cu ?? defaults.autoscaling_limit_min_cu ?? 1,
-      autoscaling_limit_max_cu: spec.autoscaling_limit_max_cu ?? defaults.autoscaling_limit_max_cu ?? 1,
-      ...(noSuspension ? {} : { suspend_timeout_duration: spec.suspend_timeout_duration ?? defaults.suspend_timeout_duration ?? "300s" }),
+      autoscaling_limit_min_cu: min,
+      autoscaling_limit_max_cu: max,
+      ...(suspendTimeout === undefined ? {} : { suspend_timeout_duration: suspendTimeout }),
       disabled: spec.disabled ?? false,
       settings: { pg_settings: spec.settings?.pg_settings ?? defaults.pg_settings ?? {} },
       group: { min: spec.group?.min ?? 1, max: spec.group?.max ?? 1, enable_readable_secondaries: spec.group?.enable_readable_secondaries ?? false },
@@ -70,24 +92,27 @@ function endpointView(ctx: EmulatorContext, endpoint: EndpointRecord): Json {
   return out;
 }
 
-export const createEndpoint: Handler = (ctx, { params, query, body }) => {
-  const branch = ctx.store.branch(`projects/${params.project_id}/branches/${params.branch_id}`);
-  const endpointId = checkResourceId("endpoint_id", requireQueryId(query, "endpoint_id"), /^[a-z][a-z0-9-]{0,62}$/);
+export const createEndpoint: Handler = validated("CreateEndpoint", (ctx, { params, query, body }) => {
   const spec = body?.spec ?? {};
   if (!spec.endpoint_type) throw errors.required("endpoint.spec.endpoint_type");
+  const branch = branchAt(ctx, params);
+  const endpointId = query.get("endpoint_id")!;
   const name = `${branch.name}/endpoints/${endpointId}`;
   const existing = ctx.store.endpoints.get(name);
   if (existing && !queryFlag(query, "replace_existing")) throw errors.alreadyExists("endpoint");
   if (existing) {
     // replace_existing: the same endpoint (and its running listener) takes the new spec
     if (spec.endpoint_type !== existing.status.endpoint_type) throw errors.invalid("endpoint_type is immutable");
-    const assignments = resolveUpdate("UpdateEndpoint", "spec", body).filter((a) => a.path !== "endpoint_type");
+    const assignments = resolveUpdate("UpdateEndpoint", "spec", body, existing.status).filter((a) => a.path !== "endpoint_type");
+    checkSizing(preview(existing.status, assignments), spec.autoscaling_limit_min_cu !== undefined, spec.autoscaling_limit_max_cu !== undefined);
     return startEndpointUpdate(ctx, existing, assignments);
   }
+  const { min, max } = inherited(ctx, branch, spec);
+  checkComputeUnits("endpoint.spec", { min, max, sentMin: spec.autoscaling_limit_min_cu !== undefined, sentMax: spec.autoscaling_limit_max_cu !== undefined });
+  checkGroup("endpoint.spec", spec.group);
   if (spec.endpoint_type === READ_WRITE && ctx.store.childrenOf(ctx.store.endpoints, branch.name).some((e) => e.status.endpoint_type === READ_WRITE && e.name !== name)) {
     throw errors.invalid("A branch can only have one READ_WRITE endpoint");
   }
-  if (spec.no_suspension === false) throw errors.invalid("Field 'spec.no_suspension' must be true when provided");
   const endpoint = createEndpointRecord(ctx, branch, endpointId, spec);
   return ctx.operations.start({
     resource: name,
@@ -97,22 +122,23 @@ export const createEndpoint: Handler = (ctx, { params, query, body }) => {
       return endpointView(ctx, endpoint);
     },
   });
-};
+});
 
-export const getEndpoint: Handler = (ctx, { params }) =>
-  endpointView(ctx, ctx.store.endpoint(`projects/${params.project_id}/branches/${params.branch_id}/endpoints/${params.endpoint_id}`));
+export const getEndpoint: Handler = (ctx, { params }) => endpointView(ctx, endpointAt(ctx, params));
 
 export const listEndpoints: Handler = (ctx, { params, query }) => {
-  const branch = ctx.store.branch(`projects/${params.project_id}/branches/${params.branch_id}`);
+  const branch = branchAt(ctx, params);
   const items = ctx.store.childrenOf(ctx.store.endpoints, branch.name).map((e) => endpointView(ctx, e));
   return listPage(ctx, items, `${branch.name}/endpoints`, "endpoints", query);
 };
 
-export const updateEndpoint: Handler = (ctx, { params, query, body }) => {
-  const endpoint = ctx.store.endpoint(`projects/${params.project_id}/branches/${params.branch_id}/endpoints/${params.endpoint_id}`);
-  const assignments = resolveUpdate("UpdateEndpoint", query.get("update_mask"), body);
+export const updateEndpoint: Handler = validated("UpdateEndpoint", (ctx, { params, query, body }) => {
+  const endpoint = endpointAt(ctx, params);
+  const assignments = resolveUpdate("UpdateEndpoint", query.get("update_mask"), body, endpoint.status);
+  const sent = (path: string) => assignments.some((a) => a.path === path && !a.clear);
+  checkSizing(preview(endpoint.status, assignments), sent("autoscaling_limit_min_cu"), sent("autoscaling_limit_max_cu"));
   return startEndpointUpdate(ctx, endpoint, assignments);
-};
+});
 
 /** An update (or a replace_existing create): the status shows the effective timeout only; `disabled` reaches the listener. */
 function startEndpointUpdate(ctx: EmulatorContext, endpoint: EndpointRecord, assignments: readonly Assignment[]) {
@@ -129,8 +155,8 @@ function startEndpointUpdate(ctx: EmulatorContext, endpoint: EndpointRecord, ass
   );
 }
 
-export const deleteEndpoint: Handler = (ctx, { params }) => {
-  const endpoint = ctx.store.endpoint(`projects/${params.project_id}/branches/${params.branch_id}/endpoints/${params.endpoint_id}`);
+export const deleteEndpoint: Handler = validated("DeleteEndpoint", (ctx, { params }) => {
+  const endpoint = endpointAt(ctx, params);
   if (endpoint.status.endpoint_type === READ_WRITE) {
     throw errors.managedByParent(`Cannot delete read-write endpoint '${endpoint.name}'. Read-write endpoints cannot be deleted.`);
   }
@@ -144,4 +170,4 @@ export const deleteEndpoint: Handler = (ctx, { params }) => {
       return undefined;
     },
   });
-};
+});

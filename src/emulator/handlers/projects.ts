@@ -1,13 +1,51 @@
 import type { Identity } from "../auth.js";
 import { errors } from "../http-errors.js";
 import { newUid } from "../ids.js";
-import { resolveUpdate } from "../masks.js";
+import { branchNamed, projectAt } from "../lookup.js";
+import { preview, resolveUpdate } from "../masks.js";
 import { startUpdate } from "./update.js";
-import { checkResourceId, iso, listPage, queryFlag, requireQueryId, view, type EmulatorContext, type Handler, type ProjectRecord } from "../state.js";
+import { iso, listPage, queryFlag, view, type EmulatorContext, type Handler, type Json, type ProjectRecord } from "../state.js";
+import { checkComputeUnits, checkGroup } from "../validate/compute.js";
+import { validated } from "../validate/index.js";
 import { createBranchRecords, dropBranchRuntime, reopenBranchRuntime } from "./branches.js";
 
 const DEFAULT_BRANCH_ID = "production";
 const RETENTION_MS = 7 * 24 * 3600_000;
+
+/** The compute-unit limits a project's endpoints get when nothing else says (docs/api-behaviour.md#server-materialised-defaults). */
+const DEFAULT_CU = 1;
+
+/**
+ * What the default endpoint settings show once an update replaced them: the limits the body left
+ * out are the service defaults again, and `no_suspension` shows as the absence of a timeout.
+ */
+function settleDefaults(status: Json): void {
+  const settings = (status.default_endpoint_settings ??= {});
+  delete settings.no_suspension;
+  settings.autoscaling_limit_min_cu ??= DEFAULT_CU;
+  settings.autoscaling_limit_max_cu ??= DEFAULT_CU;
+}
+
+/**
+ * The compute-unit rules on a project's default endpoint settings and its initial endpoint
+ * (which starts from those defaults) (docs/api-behaviour.md#emulator-validation).
+ */
+function checkProjectSizing(settings: Json, sent: Json | undefined, initial: Json | undefined): void {
+  checkComputeUnits("project.spec.default_endpoint_settings", {
+    min: settings.autoscaling_limit_min_cu,
+    max: settings.autoscaling_limit_max_cu,
+    sentMin: sent?.autoscaling_limit_min_cu !== undefined,
+    sentMax: sent?.autoscaling_limit_max_cu !== undefined,
+  });
+  if (!initial) return;
+  checkComputeUnits("project.initial_endpoint_spec", {
+    min: initial.autoscaling_limit_min_cu ?? settings.autoscaling_limit_min_cu,
+    max: initial.autoscaling_limit_max_cu ?? settings.autoscaling_limit_max_cu,
+    sentMin: initial.autoscaling_limit_min_cu !== undefined,
+    sentMax: initial.autoscaling_limit_max_cu !== undefined,
+  });
+  checkGroup("project.initial_endpoint_spec", initial.group);
+}
 
 /** Server-materialised project defaults (docs/api-behaviour.md#server-materialised-defaults). */
 function projectStatus(projectId: string, spec: Record<string, any>, identity: Identity) {
@@ -24,8 +62,8 @@ function projectStatus(projectId: string, spec: Record<string, any>, identity: I
     branch_logical_size_limit_bytes: 8796093022208,
     synthetic_storage_size_bytes: 0,
     default_endpoint_settings: {
-      autoscaling_limit_min_cu: defaults.autoscaling_limit_min_cu ?? 1,
-      autoscaling_limit_max_cu: defaults.autoscaling_limit_max_cu ?? 1,
+      autoscaling_limit_min_cu: defaults.autoscaling_limit_min_cu ?? DEFAULT_CU,
+      autoscaling_limit_max_cu: defaults.autoscaling_limit_max_cu ?? DEFAULT_CU,
       ...suspension,
       ...(defaults.pg_settings ? { pg_settings: defaults.pg_settings } : {}),
     },
@@ -38,13 +76,15 @@ function branchesOf(ctx: EmulatorContext, project: string) {
   return [...ctx.store.branches.values()].filter((b) => b.parent === project);
 }
 
-export const createProject: Handler = (ctx, { query, body, identity }) => {
-  const projectId = checkResourceId("project_id", requireQueryId(query, "project_id"), /^[a-z][a-z0-9-]{0,62}$/);
+export const createProject: Handler = validated("CreateProject", (ctx, { query, body, identity }) => {
+  const projectId = query.get("project_id")!;
   const name = `projects/${projectId}`;
-  if (ctx.store.projects.has(name)) throw errors.alreadyExists("project");
   const spec = body?.spec ?? {};
+  const status = projectStatus(projectId, spec, identity);
+  checkProjectSizing(status.default_endpoint_settings, spec.default_endpoint_settings, body?.initial_endpoint_spec);
+  if (ctx.store.projects.has(name)) throw errors.alreadyExists("project");
   const now = iso(ctx.now());
-  const project: ProjectRecord = { name, project_id: projectId, uid: newUid.project(), create_time: now, update_time: now, status: projectStatus(projectId, spec, identity) };
+  const project: ProjectRecord = { name, project_id: projectId, uid: newUid.project(), create_time: now, update_time: now, status };
   ctx.store.projects.set(name, project);
   const root = createBranchRecords(ctx, project, DEFAULT_BRANCH_ID, {
     isDefault: true,
@@ -60,7 +100,7 @@ export const createProject: Handler = (ctx, { query, body, identity }) => {
       return view(ctx.store.project(name));
     },
   });
-};
+});
 
 export const getProject: Handler = (ctx, { params }) => view(ctx.store.project(`projects/${params.project_id}`, { allowDeleted: true }));
 
@@ -70,18 +110,24 @@ export const listProjects: Handler = (ctx, { query }) => {
   return listPage(ctx, items, `projects|${showDeleted}`, "projects", query, 100);
 };
 
-export const updateProject: Handler = (ctx, { params, query, body }) => {
-  const project = ctx.store.project(`projects/${params.project_id}`);
-  const assignments = resolveUpdate("UpdateProject", query.get("update_mask"), body);
+export const updateProject: Handler = validated("UpdateProject", (ctx, { params, query, body }) => {
+  const project = projectAt(ctx, params);
+  const assignments = resolveUpdate("UpdateProject", query.get("update_mask"), body, project.status);
+  const next = preview(project.status, assignments);
+  settleDefaults(next);
+  const assigned = (field: string) => assignments.some((a) => a.path === `default_endpoint_settings.${field}` && !a.clear);
+  checkProjectSizing(next.default_endpoint_settings, { autoscaling_limit_min_cu: assigned("autoscaling_limit_min_cu") || undefined, autoscaling_limit_max_cu: assigned("autoscaling_limit_max_cu") || undefined }, undefined);
   const newDefault = assignments.find((a) => a.path === "default_branch")?.value as string | undefined;
-  if (newDefault !== undefined) ctx.store.branch(newDefault);
+  if (newDefault !== undefined && branchNamed(ctx, newDefault).parent !== project.name) {
+    throw errors.invalidValue("project.spec.default_branch", `must be a branch of ${project.name}`, newDefault);
+  }
   return startUpdate(ctx, project, "Project", assignments, () => {
-    delete project.status.default_endpoint_settings?.no_suspension;
+    settleDefaults(project.status);
     if (newDefault) for (const branch of branchesOf(ctx, project.name)) branch.status.default = branch.name === newDefault;
   });
-};
+});
 
-export const deleteProject: Handler = (ctx, { params, query }) => {
+export const deleteProject: Handler = validated("DeleteProject", (ctx, { params, query }) => {
   const project = ctx.store.project(`projects/${params.project_id}`, { allowDeleted: true });
   const purge = queryFlag(query, "purge");
   if (project.delete_time && !purge) throw errors.notFound("project");
@@ -102,9 +148,9 @@ export const deleteProject: Handler = (ctx, { params, query }) => {
       return undefined;
     },
   });
-};
+});
 
-export const undeleteProject: Handler = (ctx, { params }) => {
+export const undeleteProject: Handler = validated("UndeleteProject", (ctx, { params }) => {
   const project = ctx.store.project(`projects/${params.project_id}`, { allowDeleted: true });
   if (!project.delete_time) throw errors.badRequest("project is not deleted");
   return ctx.operations.start({
@@ -117,4 +163,4 @@ export const undeleteProject: Handler = (ctx, { params }) => {
       return undefined;
     },
   });
-};
+});

@@ -1,18 +1,28 @@
 import { errors } from "../http-errors.js";
 import { generatedId } from "../ids.js";
+import { branchAt, roleAt } from "../lookup.js";
 import { resolveUpdate } from "../masks.js";
 import { startUpdate } from "./update.js";
-import { iso, listPage, queryFlag, view, type EmulatorContext, type Handler, type Json } from "../state.js";
+import { iso, listPage, queryFlag, view, type Handler, type Json } from "../state.js";
+import { validated } from "../validate/index.js";
+
+const ATTRIBUTES = ["createdb", "createrole", "bypassrls"] as const;
+
+/** `status.attributes` always carries its three booleans (docs/api-behaviour.md#server-materialised-defaults), also after a masked `spec.attributes` replaced them. */
+function settleAttributes(status: Json): void {
+  const attributes = (status.attributes ??= {});
+  for (const key of ATTRIBUTES) attributes[key] ??= false;
+}
 
 /** auth_method derived from identity_type when omitted (docs/api-behaviour.md#server-materialised-defaults). */
 function authMethodFor(identityType: string | undefined): string {
   return identityType && identityType !== "IDENTITY_TYPE_UNSPECIFIED" ? "LAKEBASE_OAUTH_V1" : "PG_PASSWORD_SCRAM_SHA_256";
 }
 
-export const createRole: Handler = (ctx, { params, query, body }) => {
-  const branch = ctx.store.branch(`projects/${params.project_id}/branches/${params.branch_id}`);
+export const createRole: Handler = validated("CreateRole", (ctx, { params, query, body }) => {
   const spec = body?.spec ?? {};
   if (!spec.postgres_role) throw errors.required("role.spec.postgres_role");
+  const branch = branchAt(ctx, params);
   const roleId = query.get("role_id") || generatedId.role();
   if (roleId.includes("/")) throw errors.invalid(`Field role_id must not contain '/', got '${roleId}'.`);
   const name = `${branch.name}/roles/${roleId}`;
@@ -48,34 +58,25 @@ export const createRole: Handler = (ctx, { params, query, body }) => {
       return view(role);
     },
   });
-};
+});
 
-const roleName = (params: Record<string, string>) => `projects/${params.project_id}/branches/${params.branch_id}/roles/${params.role_id}`;
-
-function role(ctx: EmulatorContext, name: string): Json {
-  const found = ctx.store.roles.get(name);
-  if (!found) throw errors.notFound("role");
-  ctx.store.branch(found.parent);
-  return found;
-}
-
-export const getRole: Handler = (ctx, { params }) => view(role(ctx, roleName(params)));
+export const getRole: Handler = (ctx, { params }) => view(roleAt(ctx, params));
 
 export const listRoles: Handler = (ctx, { params, query }) => {
-  const branch = ctx.store.branch(`projects/${params.project_id}/branches/${params.branch_id}`);
+  const branch = branchAt(ctx, params);
   return listPage(ctx, ctx.store.childrenOf(ctx.store.roles, branch.name), `${branch.name}/roles`, "roles", query);
 };
 
-export const updateRole: Handler = (ctx, { params, query, body }) => {
-  const found = role(ctx, roleName(params));
-  const assignments = resolveUpdate("UpdateRole", query.get("update_mask"), body);
+export const updateRole: Handler = validated("UpdateRole", (ctx, { params, query, body }) => {
+  const found = roleAt(ctx, params);
+  const assignments = resolveUpdate("UpdateRole", query.get("update_mask"), body, found.status);
   // spec.postgres_role cannot change: rejected in a mask, silently ignored under `spec` (docs/api-behaviour.md#update-mask-rules, rule 9)
   const effective = assignments.filter((a) => a.path !== "postgres_role");
-  return startUpdate(ctx, found, "Role", effective);
-};
+  return startUpdate(ctx, found, "Role", effective, () => settleAttributes(found.status));
+});
 
-export const deleteRole: Handler = (ctx, { params, query }) => {
-  const found = role(ctx, roleName(params));
+export const deleteRole: Handler = validated("DeleteRole", (ctx, { params, query }) => {
+  const found = roleAt(ctx, params);
   const branch = ctx.store.branch(found.parent);
   const reassignTo = query.get("reassign_owned_to");
   const owned = ctx.store.childrenOf(ctx.store.databases, branch.name).filter((d) => d.status.role === found.name);
@@ -95,4 +96,4 @@ export const deleteRole: Handler = (ctx, { params, query }) => {
       return undefined;
     },
   });
-};
+});

@@ -1,11 +1,15 @@
 import { errors } from "../http-errors.js";
 import { newUid } from "../ids.js";
+import { branchAt, branchNamed, projectAt } from "../lookup.js";
 import { applyAssignments, resolveUpdate } from "../masks.js";
-import { checkResourceId, iso, listPage, requireQueryId, view, type BranchOrigin, type EmulatorContext, type Handler, type Json } from "../state.js";
+import { iso, listPage, view, type BranchOrigin, type EmulatorContext, type Handler, type Json } from "../state.js";
+import { checkDuration } from "../validate/durations.js";
+import { futureExpiration } from "../validate/expiration.js";
+import { validated } from "../validate/index.js";
 import { branchOrigin } from "./branches.js";
 
 /*
- * Snapshots (private preview, reference 3.8 and 4.9). A snapshot keeps a copy of its source
+ * Snapshots (private preview; the spec's Snapshot and SnapshotSchedule). A snapshot keeps a copy of its source
  * branch's committed data in the Postgres backend (a fork under the snapshot's own backend id,
  * which no endpoint serves) and the branch's role and database records. Once taken it carries an
  * `_origin`, which CreateBranch reads for `spec.source_snapshot`: the new branch forks the
@@ -19,55 +23,45 @@ import { branchOrigin } from "./branches.js";
 
 const SNAPSHOTS = "snapshots";
 const SCHEDULES = "snapshot-schedules";
-const ID_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 const present = (value: unknown) => value !== undefined && value !== null;
+// ScheduleCadence.retention's `x-duration-bounds` (the operation table keeps no bounds inside lists)
+const RETENTION_BOUNDS = { minimum: 3600 };
 
-function seconds(field: string, value: unknown): number {
-  const match = /^(\d+(?:\.\d+)?)s$/.exec(String(value));
-  if (!match) throw errors.invalid(`invalid duration '${String(value)}' for ${field}: expected seconds with an "s" suffix, e.g. "3600s"`);
-  return Number(match[1]);
-}
-
-/** The status fields of the expiration oneof (`ttl` | `expire_time` | `no_expiry`), as a branch has it. */
-function expiration(spec: Json, createdMs: number): Json {
-  const set = ["ttl", "expire_time", "no_expiry"].filter((k) => present(spec[k]));
-  if (set.length > 1) throw errors.invalid("Only one of ttl, expire_time, no_expiry may be set");
-  if (spec.no_expiry === false) throw errors.invalid("Field 'spec.no_expiry' must be true when provided; provide either ttl or expire_time instead");
-  if (present(spec.ttl)) return { expire_time: iso(createdMs + seconds("spec.ttl", spec.ttl) * 1000) };
-  if (present(spec.expire_time)) {
-    const ms = Date.parse(String(spec.expire_time));
-    if (Number.isNaN(ms)) throw errors.invalid(`invalid timestamp '${String(spec.expire_time)}' for spec.expire_time`);
-    return { expire_time: iso(ms) };
-  }
+/**
+ * The status fields of the expiration oneof (`ttl` | `expire_time` | `no_expiry`), as a branch
+ * has it: the oneof was checked with the request; the expiration must lie in the future.
+ */
+function expiration(spec: Json, createdMs: number, nowMs: number): Json {
+  const at = futureExpiration("snapshot.spec", spec, createdMs, nowMs);
+  if (at !== undefined) return { expire_time: iso(at) };
   return spec.no_expiry ? { no_expiry: true } : {};
 }
 
 function snapshot(ctx: EmulatorContext, params: Record<string, string>): Json {
-  const project = ctx.store.project(`projects/${params.project_id}`);
+  const project = projectAt(ctx, params);
   const found = ctx.store.collection(SNAPSHOTS).get(`${project.name}/snapshots/${params.snapshot_id}`);
   if (!found) throw errors.notFound("snapshot");
   return found;
 }
 
-export const createSnapshot: Handler = (ctx, { params, query, body }) => {
-  const project = ctx.store.project(`projects/${params.project_id}`);
-  const snapshotId = checkResourceId("snapshot_id", requireQueryId(query, "snapshot_id"), ID_PATTERN);
+export const createSnapshot: Handler = validated("CreateSnapshot", (ctx, { params, query, body }) => {
+  const spec: Json = body?.spec ?? {};
+  if (!spec.source_branch) throw errors.required("snapshot.spec.source_branch");
+  const project = projectAt(ctx, params);
+  const snapshotId = query.get("snapshot_id")!;
   const name = `${project.name}/snapshots/${snapshotId}`;
   const snapshots = ctx.store.collection(SNAPSHOTS);
   if (snapshots.has(name)) throw errors.alreadyExists("snapshot");
-  const spec: Json = body?.spec ?? {};
-  if (!spec.source_branch) throw errors.required("snapshot.spec.source_branch");
-  const source = ctx.store.branch(String(spec.source_branch));
-  if (source.parent !== project.name) throw errors.invalid("source_branch must belong to the snapshot's project");
+  const source = branchNamed(ctx, spec.source_branch);
+  if (source.parent !== project.name) throw errors.invalidValue("snapshot.spec.source_branch", `must be a branch of ${project.name}`, spec.source_branch);
   if (source.status.current_state !== "READY") throw errors.invalid(`branch '${source.name}' is not ready`);
-  if (present(spec.source_branch_lsn) && present(spec.source_branch_time)) throw errors.invalid("Only one of source_branch_lsn, source_branch_time may be set");
   const nowMs = ctx.now();
   const record: Json = {
     name,
     snapshot_id: snapshotId,
     uid: newUid.generic(),
     create_time: iso(nowMs),
-    status: { source_branch: source.name, full_size_bytes: 0, diff_size_bytes: 0, ...expiration(spec, nowMs) },
+    status: { source_branch: source.name, full_size_bytes: 0, diff_size_bytes: 0, ...expiration(spec, nowMs, nowMs) },
   };
   snapshots.set(name, record);
   return ctx.operations.start({
@@ -88,17 +82,17 @@ export const createSnapshot: Handler = (ctx, { params, query, body }) => {
       return view(record);
     },
   });
-};
+});
 
 export const getSnapshot: Handler = (ctx, { params }) => view(snapshot(ctx, params));
 
 export const listSnapshots: Handler = (ctx, { params, query }) => {
-  const project = ctx.store.project(`projects/${params.project_id}`);
+  const project = projectAt(ctx, params);
   const items = [...ctx.store.collection(SNAPSHOTS).values()].filter((s) => String(s.name).startsWith(`${project.name}/snapshots/`));
   return listPage(ctx, items, `${project.name}/snapshots`, "snapshots", query);
 };
 
-export const deleteSnapshot: Handler = (ctx, { params }) => {
+export const deleteSnapshot: Handler = validated("DeleteSnapshot", (ctx, { params }) => {
   const found = snapshot(ctx, params);
   return ctx.operations.start({
     resource: found.name,
@@ -110,11 +104,11 @@ export const deleteSnapshot: Handler = (ctx, { params }) => {
       return undefined;
     },
   });
-};
+});
 
 /** A branch's schedule; a branch without one (or a purged branch's successor) has the empty schedule. */
 function schedule(ctx: EmulatorContext, params: Record<string, string>): Json {
-  const branch = ctx.store.branch(`projects/${params.project_id}/branches/${params.branch_id}`);
+  const branch = branchAt(ctx, params);
   const name = `${branch.name}/snapshot-schedule`;
   const schedules = ctx.store.collection(SCHEDULES);
   const found = schedules.get(name);
@@ -126,13 +120,13 @@ function schedule(ctx: EmulatorContext, params: Record<string, string>): Json {
 
 const within = (value: unknown, min: number, max: number) => value === undefined || (Number.isInteger(value) && (value as number) >= min && (value as number) <= max);
 
-/** One cadence as the reference describes it: retention ≥ 1 h, exactly one of daily / weekly / monthly. */
+/** One cadence as the spec's ScheduleCadence describes it: retention ≥ 1 h, exactly one of daily / weekly / monthly. */
 function checkCadence(cadence: unknown, i: number): void {
   const at = `schedule[${i}]`;
   if (!cadence || typeof cadence !== "object" || Array.isArray(cadence)) throw errors.invalid(`${at} must be an object`);
   const c = cadence as Json;
   if (!present(c.retention)) throw errors.required(`${at}.retention`);
-  if (seconds(`${at}.retention`, c.retention) < 3600) throw errors.invalid(`${at}.retention must be at least 3600s, got '${String(c.retention)}'`);
+  checkDuration(`${at}.retention`, c.retention, RETENTION_BOUNDS);
   const kinds = ["daily_schedule", "weekly_schedule", "monthly_schedule"].filter((k) => present(c[k]));
   if (kinds.length !== 1) throw errors.invalid(`${at} must set exactly one of daily_schedule, weekly_schedule, monthly_schedule`);
   const when = c[kinds[0]!] as Json;
@@ -142,9 +136,10 @@ function checkCadence(cadence: unknown, i: number): void {
 
 export const getSnapshotSchedule: Handler = (ctx, { params }) => view(schedule(ctx, params));
 
-export const updateSnapshotSchedule: Handler = (ctx, { params, query, body }) => {
+export const updateSnapshotSchedule: Handler = validated("UpdateSnapshotSchedule", (ctx, { params, query, body }) => {
   const record = schedule(ctx, params);
-  const assignments = resolveUpdate("UpdateSnapshotSchedule", query.get("update_mask"), body);
+  // no spec/status split: `*` reads the schedule itself
+  const assignments = resolveUpdate("UpdateSnapshotSchedule", query.get("update_mask"), body, record);
   for (const { path, value } of assignments) {
     if (path !== "schedule") continue;
     if (!Array.isArray(value)) throw errors.invalid("schedule must be a list of cadences");
@@ -160,4 +155,4 @@ export const updateSnapshotSchedule: Handler = (ctx, { params, query, body }) =>
       return view(record);
     },
   });
-};
+});
