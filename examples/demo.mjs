@@ -38,6 +38,8 @@ if (host) {
 if (!emulator) console.log(`Using the workspace at ${host}\n`);
 
 const client = createLakebaseClient({ host, auth, userAgent: "lakebase-demo/0.1" });
+// Verified TLS as in production: real hosts against the system store, the emulator against its own CA.
+const ssl = emulator ? { rejectUnauthorized: true, ca: emulator.caCertificate } : undefined;
 const projectId = `demo-${Math.random().toString(36).slice(2, 8)}`;
 const project = `projects/${projectId}`;
 const pools = [];
@@ -54,11 +56,11 @@ try {
   const production = await client.branches.get(created.status.default_branch);
   step(3, `Production branch ${production.name} is ${production.status.current_state}`);
 
-  const productionPool = await createPool({ client, endpoint: `${production.name}/endpoints/primary`, env: {} });
+  const productionPool = await createPool({ client, endpoint: `${production.name}/endpoints/primary`, env: {}, ssl });
   pools.push(productionPool);
   await productionPool.query("create table if not exists orders (id int primary key, item text)");
   await productionPool.query("insert into orders values (1, 'coffee') on conflict do nothing");
-  step(4, `On production (${productionPool.lakebase.host}:${productionPool.lakebase.port}): created table orders with 1 order`);
+  step(4, `On production (${productionPool.lakebase.host}:${productionPool.lakebase.port}, ${productionPool.lakebase.ssl ? "verified TLS" : "no TLS"}): created table orders with 1 order`);
 
   const feature = await client.branches.create(project, "feature-x", { spec: { source_branch: production.name, no_expiry: true } });
   step(5, `Forked ${feature.name} from ${feature.status.source_branch}: it starts with production's data`);
@@ -79,7 +81,7 @@ try {
   const credential = await client.credentials.generate({ endpoint: primary, ttl: "900s" });
   step(8, `Database credential for feature-x/primary, expires ${credential.expire_time} (token not shown)`);
 
-  const featurePool = await createPool({ client, endpoint: primary, env: {} });
+  const featurePool = await createPool({ client, endpoint: primary, env: {}, ssl });
   pools.push(featurePool);
   await featurePool.query("insert into orders values (2, 'tea'), (3, 'cake')");
   const onFeature = (await featurePool.query("select count(*)::int as n from orders")).rows[0].n;

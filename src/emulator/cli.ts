@@ -20,8 +20,12 @@ function banner(emulator: Emulator, systemVersion: string | undefined): string {
     "",
     `export DATABRICKS_HOST=${emulator.host}`,
     `export DATABRICKS_TOKEN=${emulator.token}`,
+    `export LAKEBASE_EMULATOR_CA=${emulator.caCertificatePath}`,
     "",
-    "Endpoints are 127.0.0.1:<port> without TLS: connect with ssl: false (sslmode=disable). Ctrl-C to stop.",
+    "Endpoints are 127.0.0.1:<port> and serve TLS signed by the CA above (this run's own):",
+    "  pg: ssl: { rejectUnauthorized: true, ca: readFileSync(process.env.LAKEBASE_EMULATOR_CA) }",
+    "  libpq: sslmode=verify-full sslrootcert=$LAKEBASE_EMULATOR_CA",
+    "Plaintext (sslmode=disable) is still accepted. Ctrl-C to stop.",
   ].join("\n");
 }
 

@@ -10,9 +10,14 @@
  * ```
  *
  * Node-only (HTTP server, child processes); never imported by the core entry. Listens on
- * 127.0.0.1 only. Endpoint hosts are `127.0.0.1:<port>` without TLS: connect with `ssl: false`.
+ * 127.0.0.1 only. Endpoint hosts are `127.0.0.1:<port>` and serve TLS with a certificate from a
+ * CA made at start (`caCertificate`): connect with `ssl: { rejectUnauthorized: true, ca:
+ * emulator.caCertificate }` (or `sslmode=verify-full sslrootcert=<caCertificatePath>`), as to a
+ * real endpoint. Plaintext (`ssl: false`) stays accepted.
  */
+import { writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { EmulatorAuth } from "./auth.js";
 import { CredentialStore } from "./credentials.js";
 import { Faults, type FaultSettings } from "./faults.js";
@@ -21,6 +26,7 @@ import { PageTokens } from "./pagination.js";
 import { startPostgresBackend, type EngineKind, type PostgresBackend } from "./postgres/index.js";
 import { createApiServer } from "./server.js";
 import { Store, type EmulatorContext } from "./state.js";
+import { createLocalCa } from "./tls/ca.js";
 
 export interface EmulatorOptions {
   /** Port of the API on 127.0.0.1 (default: any free port). */
@@ -64,6 +70,13 @@ export interface Emulator {
   /** A service principal that gets OAuth tokens from `{host}/oidc/v1/token` (client credentials). */
   readonly servicePrincipal: { readonly clientId: string; readonly clientSecret: string };
   readonly engine: EngineKind;
+  /**
+   * PEM of the CA that signed the endpoints' TLS certificate (made at start, for `127.0.0.1` and
+   * `localhost`): `createPool({ …, ssl: { rejectUnauthorized: true, ca: emulator.caCertificate } })`.
+   */
+  readonly caCertificate: string;
+  /** The same CA certificate as a file in the emulator's temp directory (libpq's `sslrootcert`); deleted by stop(). */
+  readonly caCertificatePath: string;
   /** Fault injection, changeable at run time. */
   readonly faults: Faults;
   /** Scale an endpoint to zero: it shows IDLE and refuses connections for `wakeUpMs` on the next attempt. */
@@ -85,7 +98,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const log = options.log ?? (() => undefined);
   const now = () => Date.now();
   const engine = options.engine ?? (process.env.LAKEBASE_EMULATOR_ENGINE as EmulatorOptions["engine"]) ?? "auto";
-  const backend: PostgresBackend = await startPostgresBackend({ engine, log });
+  // Endpoints speak TLS like real ones; the CA's private key never leaves createLocalCa().
+  const ca = createLocalCa();
+  const backend: PostgresBackend = await startPostgresBackend({ engine, log, tls: ca.server });
+  const caCertificatePath = join(backend.tempDir, "ca.pem");
+  try {
+    await writeFile(caCertificatePath, ca.certificate, { mode: 0o644 });
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
   const faults = new Faults(options.faults);
   const auth = new EmulatorAuth({ token: options.token, userName: options.userName, oauthTokenTtlSeconds: options.oauthTokenTtlSeconds }, now);
   const latency = options.operationLatencyMs ?? 300;
@@ -129,6 +151,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     userName: auth.user.userName,
     servicePrincipal: { clientId: auth.servicePrincipal.id, clientSecret: auth.servicePrincipal.clientSecret },
     engine: backend.engine,
+    caCertificate: ca.certificate,
+    caCertificatePath,
     faults,
     suspendEndpoint: (name) => listenerOf(name).suspend(),
     dropConnections: (name) => listenerOf(name).dropConnections(),

@@ -27,7 +27,12 @@ export interface PgConfigOptions {
   readonly refreshMarginMs?: number;
   /** Clock for the credential cache (tests). */
   readonly now?: () => number;
-  /** Override TLS (a custom `ca`). Default: verified TLS for real hosts; off for loopback emulator endpoints, which serve none. `false` is refused for non-loopback hosts. */
+  /**
+   * Override TLS (a custom `ca`). Default: verified TLS for real hosts; off for loopback hosts,
+   * whose CA nothing here can know. The emulator's endpoints serve TLS from a CA made at its start:
+   * pass `{ rejectUnauthorized: true, ca: emulator.caCertificate }` to verify it as in production.
+   * `false` is refused for non-loopback hosts.
+   */
   readonly ssl?: false | { readonly rejectUnauthorized: true; readonly ca?: string };
   /**
    * Environment to read Databricks Apps' injected `PG*` / `LAKEBASE_ENDPOINT` values from. Given,
@@ -105,11 +110,21 @@ function splitHost(host: string): { host: string; port?: number } {
 }
 
 /**
- * TLS is verified for every real host; it is off only for loopback (the emulator serves none).
- * The password is an OAuth token, so nothing — not PGSSLMODE=disable — may send it in clear.
+ * TLS is verified for every real host. For loopback it is what `ssl` says: verified against the
+ * given `ca` (the emulator's, from `emulator.caCertificate`), else off, since no CA for a local
+ * endpoint is known and a public one can never vouch for 127.0.0.1. PGSSLMODE=require on loopback
+ * without a CA stays off too: this SDK never runs TLS it does not verify.
+ * The password is an OAuth token, so nothing — not PGSSLMODE=disable — may send it in clear to a real host.
  */
 function sslFor(host: string, options: PgConfigOptions, env: Readonly<Record<string, string | undefined>>): LakebasePgConfig["ssl"] {
   const loopback = LOOPBACK.test(host);
+  if (options.ssl) {
+    // The type says `rejectUnauthorized: true`; plain JavaScript can still pass false.
+    if ((options.ssl as { rejectUnauthorized?: unknown }).rejectUnauthorized !== true) {
+      throw new ValidationError("ssl.rejectUnauthorized", "must be true: this SDK never runs TLS it does not verify (pass the server's CA as ssl.ca instead)");
+    }
+    return options.ssl; // verified TLS, asked for in code: no environment turns it off
+  }
   if (options.ssl === false || ["disable", "allow", "prefer"].includes(env.PGSSLMODE ?? "")) {
     if (!loopback) {
       throw new ValidationError(
@@ -119,7 +134,6 @@ function sslFor(host: string, options: PgConfigOptions, env: Readonly<Record<str
     }
     return false;
   }
-  if (options.ssl) return options.ssl;
   return loopback ? false : { rejectUnauthorized: true, servername: host };
 }
 

@@ -206,6 +206,9 @@ describe("the lakebase-emulator process", () => {
     const banner = await p.stderrMatching(/Ctrl-C to stop\.\n/);
     expect(banner).toMatch(new RegExp(`^Lakebase emulator ${pkg.version.replace(/\./g, "\\.")} \\((system PostgreSQL [\\d.]+|PGlite)\\) listening on ${info.host}$`, "m"));
     expect(banner).toContain(`\nexport DATABRICKS_HOST=${info.host}\nexport DATABRICKS_TOKEN=${info.token}\n`);
+    // The endpoints' CA: a file this run made, a PEM certificate.
+    const caPath = /^export LAKEBASE_EMULATOR_CA=(\S+)$/m.exec(banner)?.[1];
+    expect(readFileSync(caPath!, "utf8")).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
 
     const before = banner.length;
     const res = await fetch(`${info.host}/api/2.0/postgres/projects?page_size=1&page_token=SECRETPAGE`, { headers: { authorization: `Bearer ${info.token}` } });

@@ -36,6 +36,13 @@ describe("getPgConfig", () => {
     expect(config.ssl).toBe(false); // loopback emulator host: no TLS to verify
   });
 
+  it("refuses an ssl object that does not verify (plain JavaScript can pass rejectUnauthorized: false)", async () => {
+    const unverified = { rejectUnauthorized: false } as unknown as { rejectUnauthorized: true };
+    await expect(getPgConfig({ client, project: "pgapp", env: {}, ssl: unverified })).rejects.toMatchObject({ name: "ValidationError", field: "ssl.rejectUnauthorized" });
+    const config = await getPgConfig({ client, project: "pgapp", env: {}, ssl: { rejectUnauthorized: true, ca: emulator.caCertificate } });
+    expect(config.ssl).toEqual({ rejectUnauthorized: true, ca: emulator.caCertificate });
+  });
+
   it("verifies TLS for real hosts", async () => {
     const config = await getPgConfig({ client, endpoint: EP, env: { PGHOST: "ep-blue.database.us-east-2.cloud.databricks.com", LAKEBASE_ENDPOINT: EP, PGUSER: "u" } });
     expect(config.ssl).toEqual({ rejectUnauthorized: true, servername: "ep-blue.database.us-east-2.cloud.databricks.com" });

@@ -46,7 +46,22 @@
  *
  * ## Endpoints (the proxy, both engines)
  * - Listens on `127.0.0.1`, on a port the OS picks. Never beyond loopback.
- * - SSLRequest and GSSENCRequest → `N`, so **clients must use `ssl: false` (sslmode=disable)**.
+ * - TLS, when the backend is given a server identity (`startPostgresBackend({ tls: { key, cert } })`;
+ *   `startEmulator` always gives one, from the local CA in `src/emulator/tls/`):
+ *   - SSLRequest → `S`, then the server side of a TLS handshake (TLS ≥ 1.2, ALPN `postgresql` for
+ *     clients that offer it) on the client socket, before the startup message is read. The rest of the
+ *     startup phase and the bridged session run inside TLS. The upstream hop stays on the branch's
+ *     private socket, so the server never sees TLS (`pg_stat_ssl` reads false): it shows only on the
+ *     client's side. Making the CA (two P-256 keys, two signatures) takes a few ms.
+ *   - Bytes sent in clear after the SSLRequest (before the handshake) get `FATAL 08P01 received
+ *     unencrypted data after SSL request`, as on the server (CVE-2021-23214).
+ *   - Plaintext stays accepted, like a server whose pg_hba allows both (`host` lines): `ssl: false` /
+ *     sslmode=disable works, and so do cancel requests sent in clear (pg and libpq < 17 send them so).
+ *   - Without an identity, SSLRequest → `N` (clients must then use `ssl: false`).
+ * - GSSENCRequest → `N`. As on the server, a second SSLRequest or GSSENCRequest, or one after TLS is
+ *   on, gets `FATAL 0A000 unsupported frontend protocol 1234.5679` (…5680).
+ * - Direct TLS (PostgreSQL 17's `sslnegotiation=direct`, no SSLRequest) is not served: the
+ *   ClientHello reads as a bad startup length (`08P01`), as on servers before 17.
  * - The proxy asks for a cleartext password and calls `authenticate(user, password, database)`.
  *   A missing, empty, wrong, expired or foreign token, or an `authenticate` that throws, gets
  *   `FATAL 28P01 password authentication failed for user "<user>"`.
@@ -60,13 +75,15 @@
  *   - objects created over an endpoint are owned by `postgres`;
  *   - Lakebase roles exist (NOLOGIN) for GRANTs and explicit ownership, not as login identities.
  *   Other startup parameters (application_name, options, …) are passed through.
- * - CancelRequest is forwarded to the branch's server. It works on the system engine; PGlite ignores it.
+ * - CancelRequest (in clear or inside TLS) is forwarded to the branch's server. It works on the system
+ *   engine; PGlite ignores it.
  * - `suspend()`: each open connection gets `FATAL 57P01` (when it is between messages) and is closed.
  *   - The first connection attempt afterwards starts the wake-up clock.
  *   - Until `wakeUpMs` (default 1000) has passed, attempts get `FATAL 57P03 the database system is
  *     starting up`. This check comes before the password request, as on a starting server.
  *   - After that, `suspended` reads false and connections are served.
- * - `dropConnections()` resets every client socket and closes its upstream session.
+ * - `dropConnections()` resets every client socket (the TCP socket, also under TLS) and closes its
+ *   upstream session.
  *
  * ## Lifecycle
  * - `close()` closes the listeners, stops every server or the worker, and deletes the temp directory.
@@ -120,7 +137,7 @@
 import { PgliteBackend } from "./pglite.js";
 import { detectSystemPostgres, SystemBackend } from "./system.js";
 
-export type { EndpointListener, EndpointOptions, EngineKind, PostgresBackend, PostgresBackendOptions } from "./types.js";
+export type { EndpointListener, EndpointOptions, EndpointTls, EngineKind, PostgresBackend, PostgresBackendOptions } from "./types.js";
 import type { PostgresBackend, PostgresBackendOptions } from "./types.js";
 
 export async function startPostgresBackend(options: PostgresBackendOptions = {}): Promise<PostgresBackend> {
@@ -133,12 +150,12 @@ export async function startPostgresBackend(options: PostgresBackendOptions = {})
       log(`no usable system PostgreSQL (${found.error}); using PGlite`);
     } else {
       try {
-        return await SystemBackend.start(found, log);
+        return await SystemBackend.start(found, log, options.tls);
       } catch (error) {
         if (engine === "system") throw error;
         log(`system PostgreSQL failed to start (${String(error)}); using PGlite`);
       }
     }
   }
-  return PgliteBackend.start(log);
+  return PgliteBackend.start(log, options.tls);
 }

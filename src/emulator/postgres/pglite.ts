@@ -10,7 +10,7 @@ import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { EndpointListener, EndpointOptions, PostgresBackend } from "./types.js";
+import type { EndpointListener, EndpointOptions, EndpointTls, PostgresBackend } from "./types.js";
 import { killPid, removeDirSync, track, untrack, type Reapable } from "./lifecycle.js";
 import { openProxyListener, type ProxyListener } from "./proxy.js";
 import { quoteIdent, runSql, socketPath, type ServerAddress } from "./sql.js";
@@ -88,6 +88,7 @@ export class PgliteBackend implements PostgresBackend, Reapable {
     private readonly child: ChildProcess,
     readonly tempDir: string,
     private readonly log: (message: string) => void,
+    private readonly tls: EndpointTls | undefined,
   ) {
     this.exit = new Promise((resolve) => child.once("exit", () => resolve()));
     child.on("error", (error) => log(`PGlite worker error: ${error.message}`));
@@ -109,7 +110,7 @@ export class PgliteBackend implements PostgresBackend, Reapable {
     });
   }
 
-  static async start(log: (message: string) => void): Promise<PgliteBackend> {
+  static async start(log: (message: string) => void, tls?: EndpointTls): Promise<PgliteBackend> {
     const worker = pgliteWorkerPath();
     const tempDir = await mkdtemp(join(tmpdir(), "lakebase-pglite-"));
     // Unix sockets in a private (0700) directory; Windows has no such sockets: loopback TCP there.
@@ -119,7 +120,7 @@ export class PgliteBackend implements PostgresBackend, Reapable {
       serialization: "advanced",
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
-    const backend = new PgliteBackend(child, tempDir, log);
+    const backend = new PgliteBackend(child, tempDir, log, tls);
     track(backend);
     const forward = (chunk: Buffer): void => {
       for (const line of chunk.toString().split("\n")) if (line.trim()) log(`[pglite] ${line.trim()}`);
@@ -307,7 +308,7 @@ export class PgliteBackend implements PostgresBackend, Reapable {
           branch.active--;
         },
       },
-      { ...options, log: this.log, onClose: () => branch.listeners.delete(listener) },
+      { ...options, tls: this.tls, log: this.log, onClose: () => branch.listeners.delete(listener) },
     );
     branch.listeners.add(listener);
     return listener;

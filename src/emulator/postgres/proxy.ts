@@ -1,11 +1,13 @@
 /**
  * The token-checking front proxy: one loopback listener per endpoint. It answers the startup phase
- * itself (SSL/GSSENC refused with `N`, cleartext password request, token check, database lookup,
- * wake-up after suspend), then opens a connection to the branch's real server, replays the client's
- * StartupMessage with the upstream user and database, and pipes bytes both ways untouched.
+ * itself (SSLRequest: `S` and a TLS handshake when given a certificate, else `N`; GSSENCRequest: `N`;
+ * cleartext password request, token check, database lookup, wake-up after suspend), then opens a
+ * connection to the branch's real server, replays the client's StartupMessage with the upstream user
+ * and database, and pipes bytes both ways untouched (decrypted on the client side when TLS is on).
  */
 import { createServer, type Server, type Socket } from "node:net";
-import type { EndpointListener, EndpointOptions } from "./types.js";
+import { createSecureContext, TLSSocket, type SecureContext } from "node:tls";
+import type { EndpointListener, EndpointOptions, EndpointTls } from "./types.js";
 import {
   MAX_STARTUP_LENGTH,
   MessageBoundaryTracker,
@@ -31,6 +33,8 @@ export interface ProxyUpstream {
 
 export interface ProxyListenerOptions extends EndpointOptions {
   log?: (message: string) => void;
+  /** The server's TLS identity: SSLRequest is answered `S` and the socket upgraded. Without it, `N`. */
+  tls?: EndpointTls;
   /** Called once after close(). */
   onClose?: () => void;
 }
@@ -72,6 +76,11 @@ class HandshakeReader {
     }
   }
 
+  /** Bytes buffered beyond what was taken. */
+  get pending(): number {
+    return this.buffer.length;
+  }
+
   take(length: number): Buffer {
     const head = this.buffer.subarray(0, length);
     this.buffer = this.buffer.subarray(length);
@@ -94,22 +103,29 @@ class ProxyConnection {
   upstream: Socket | undefined;
   bridged = false;
   closing = false;
+  /** The client's stream: the TCP socket, or the TLSSocket over it once upgraded. */
+  client: Socket;
   private readonly tracker = new MessageBoundaryTracker();
   private released = false;
 
   constructor(
-    readonly client: Socket,
+    /** The accepted TCP socket (under the TLS layer once upgraded). */
+    readonly raw: Socket,
     private readonly listener: ProxyListener,
-  ) {}
+  ) {
+    this.client = raw;
+  }
 
   /** Runs the startup phase; on success the connection is bridged to the upstream. */
   async handshake(): Promise<void> {
-    const { client } = this;
-    const reader = new HandshakeReader(client);
+    let reader = new HandshakeReader(this.raw);
     const timer = setTimeout(() => this.kill(), HANDSHAKE_TIMEOUT_MS);
     timer.unref();
     try {
       let startup: { version: number; params: Map<string, string> } | undefined;
+      // As the server: one SSLRequest and one GSSENCRequest at most, and none after TLS is on.
+      let sslDone = false;
+      let gssDone = false;
       while (!startup) {
         const length = await reader.until((b) => (b.length >= 4 ? b.readInt32BE(0) : undefined));
         if (length === undefined || this.closing) return;
@@ -118,10 +134,28 @@ class ProxyConnection {
         if (packet === undefined || this.closing) return;
         const parsed = parseStartupPacket(reader.take(length));
         switch (parsed.kind) {
-          case "ssl":
+          case "ssl": {
+            if (sslDone) return this.fail("0A000", `unsupported frontend protocol 1234.5679: server supports 3.0 to 3.0`);
+            sslDone = true;
+            const context = this.listener.secureContext;
+            if (!context) {
+              this.client.write("N");
+              continue;
+            }
+            // Bytes sent before the handshake would be read as if they had come encrypted (CVE-2021-23214).
+            if (reader.pending > 0) return this.fail("08P01", "received unencrypted data after SSL request");
+            reader.detach();
+            this.client.write("S");
+            const secure = await this.startTls(context);
+            if (!secure || this.closing) return;
+            gssDone = true;
+            reader = new HandshakeReader(secure);
+            continue;
+          }
           case "gssenc":
-            // Emulator endpoints speak plaintext only: clients must use ssl: false / sslmode=disable.
-            client.write("N");
+            if (gssDone) return this.fail("0A000", `unsupported frontend protocol 1234.5680: server supports 3.0 to 3.0`);
+            gssDone = true;
+            this.client.write("N");
             continue;
           case "cancel":
             this.forwardCancel(parsed.raw);
@@ -138,6 +172,7 @@ class ProxyConnection {
         }
       }
 
+      const { client } = this;
       const user = startup.params.get("user") ?? "";
       if (!user) return this.fail("28000", "no PostgreSQL user name specified in startup packet");
       const database = startup.params.get("database") || user;
@@ -179,6 +214,17 @@ class ProxyConnection {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Server side of the TLS handshake over the raw socket: the secure stream, or undefined if it failed. */
+  private startTls(context: SecureContext): Promise<TLSSocket | undefined> {
+    const secure = new TLSSocket(this.raw, { isServer: true, secureContext: context, ALPNProtocols: ["postgresql"] });
+    secure.on("error", noop); // a client refusing the certificate is routine; "close" follows
+    this.client = secure;
+    return new Promise((resolve) => {
+      secure.once("secure", () => resolve(secure));
+      secure.once("close", () => resolve(undefined));
+    });
   }
 
   private bridge(startup: Buffer, pipelined: Buffer): void {
@@ -282,8 +328,13 @@ class ProxyConnection {
   kill(): void {
     this.closing = true;
     this.upstream?.destroy();
-    if (typeof this.client.resetAndDestroy === "function" && !this.client.destroyed) this.client.resetAndDestroy();
-    else this.client.destroy();
+    // A reset is a TCP matter: on the raw socket, also under TLS (a TLSSocket refuses resetAndDestroy,
+    // and closes by itself once its socket is gone; destroying it now would send a FIN first).
+    if (typeof this.raw.resetAndDestroy === "function" && !this.raw.destroyed) this.raw.resetAndDestroy();
+    else {
+      this.raw.destroy();
+      this.client.destroy();
+    }
   }
 }
 
@@ -296,11 +347,14 @@ export class ProxyListener implements EndpointListener {
   private wakeTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly server: Server;
+  /** Set when the endpoint serves TLS. */
+  readonly secureContext: SecureContext | undefined;
 
   constructor(
     readonly upstream: ProxyUpstream,
     readonly options: ProxyListenerOptions,
   ) {
+    this.secureContext = options.tls && createSecureContext({ key: options.tls.key, cert: options.tls.cert, minVersion: "TLSv1.2" });
     this.server = createServer((socket) => this.accept(socket));
     this.server.on("error", (error) => this.log(`endpoint listener error: ${error.message}`));
   }

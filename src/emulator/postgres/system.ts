@@ -12,7 +12,7 @@ import { access, chmod, chown, copyFile, lchown, mkdir, mkdtemp, readdir, readli
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, sep } from "node:path";
-import type { EndpointListener, EndpointOptions, PostgresBackend } from "./types.js";
+import type { EndpointListener, EndpointOptions, EndpointTls, PostgresBackend } from "./types.js";
 import { killPid, removeDirSync, track, untrack, unprivilegedUser, type Reapable, type RunAs } from "./lifecycle.js";
 import { openProxyListener, type ProxyListener } from "./proxy.js";
 import { quoteIdent, runSql, type ServerAddress } from "./sql.js";
@@ -172,11 +172,12 @@ export class SystemBackend implements PostgresBackend, Reapable {
     private readonly pg: SystemPostgres,
     readonly tempDir: string,
     private readonly log: (message: string) => void,
+    private readonly tls: EndpointTls | undefined,
   ) {}
 
-  static async start(pg: SystemPostgres, log: (message: string) => void): Promise<SystemBackend> {
+  static async start(pg: SystemPostgres, log: (message: string) => void, tls?: EndpointTls): Promise<SystemBackend> {
     const root = await mkdtemp(join(await scratchParent(), "lakebase-pg-"));
-    const backend = new SystemBackend(pg, root, log);
+    const backend = new SystemBackend(pg, root, log, tls);
     track(backend);
     try {
       await backend.init();
@@ -546,7 +547,7 @@ export class SystemBackend implements PostgresBackend, Reapable {
         mapDatabase: (database) => database,
         connect: () => createConnection({ path }),
       },
-      { ...options, log: this.log, onClose: () => cluster.listeners.delete(listener) },
+      { ...options, tls: this.tls, log: this.log, onClose: () => cluster.listeners.delete(listener) },
     );
     cluster.listeners.add(listener);
     return listener;

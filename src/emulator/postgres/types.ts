@@ -11,6 +11,14 @@ export interface PostgresBackendOptions {
   /** Directory for binaries, for engine "system". */
   pgBin?: string;
   log?: (message: string) => void;
+  /** The endpoints' TLS identity: given, every endpoint answers SSLRequest with `S` and serves TLS (plaintext stays accepted). */
+  tls?: EndpointTls;
+}
+
+/** A TLS server identity: PEM private key and certificate (chain). */
+export interface EndpointTls {
+  readonly key: string;
+  readonly cert: string;
 }
 
 export interface PostgresBackend {
