@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
 import { createCoreClient, createLakebaseClient, type LakebaseClient } from "../../src/index.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { createPool, databaseCredentialProvider, getOrmConfig, getPgConfig, isWakeUpError } from "../../src/postgres/index.js";
@@ -191,6 +192,26 @@ describe("createPool", () => {
       expect(orm.drizzle.client).toBe(pool);
       const url = await orm.connectionString();
       expect(url).toMatch(/^postgresql:\/\/.+:.+@127\.0\.0\.1:\d+\/databricks_postgres\?sslmode=disable$/);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("a connection string for a pool that verifies the emulator's CA names the CA file, and pg connects with it over verified TLS", async () => {
+    const pool = await createPool({ client, endpoint: EP, env: {}, ssl: { rejectUnauthorized: true, ca: emulator.caCertificate } });
+    try {
+      const orm = getOrmConfig(pool);
+      await expect(orm.connectionString()).rejects.toMatchObject({ name: "ValidationError", field: "sslrootcert" });
+      const url = await orm.connectionString({ sslrootcert: emulator.caCertificatePath });
+      expect(url).toContain(`?sslmode=verify-full&sslrootcert=${encodeURIComponent(emulator.caCertificatePath)}`);
+      const direct = new pg.Client({ connectionString: url });
+      await direct.connect();
+      try {
+        expect((await direct.query("select 1 as one")).rows[0].one).toBe(1);
+        expect((direct as unknown as { connection: { stream: { encrypted?: boolean } } }).connection.stream.encrypted).toBe(true);
+      } finally {
+        await direct.end();
+      }
     } finally {
       await pool.end();
     }
