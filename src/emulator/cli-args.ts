@@ -14,6 +14,8 @@ export interface CliOptions {
   wakeUpMs: number;
   /** undefined: startEmulator makes a random `dapi…` token. */
   token: string | undefined;
+  /** Refuse a project whose pg_version no engine here runs, instead of substituting another major. */
+  strictVersions: boolean;
   verbose: boolean;
   help: boolean;
   version: boolean;
@@ -51,7 +53,7 @@ export const FLAGS: readonly Flag[] = [
     default: "auto",
     env: "LAKEBASE_EMULATOR_ENGINE",
     defaultText: "$LAKEBASE_EMULATOR_ENGINE, else auto",
-    help: "Postgres engine; auto: system PostgreSQL when found, else PGlite",
+    help: "Postgres engines; auto: every system PostgreSQL found and PGlite (18), each project on the major its pg_version asks",
   }),
   flag({ name: "latency-ms", key: "latencyMs", value: { kind: "integer", min: 0, max: MAX_MS }, default: 300, help: "how long every long-running operation takes at least" }),
   flag({ name: "wake-up-ms", key: "wakeUpMs", value: { kind: "integer", min: 0, max: MAX_MS }, default: 1000, help: "how long a suspended endpoint refuses connections while it wakes up" }),
@@ -63,6 +65,14 @@ export const FLAGS: readonly Flag[] = [
     env: "LAKEBASE_EMULATOR_TOKEN",
     defaultText: "$LAKEBASE_EMULATOR_TOKEN, else a random dapi…",
     help: "the personal access token the API accepts",
+  }),
+  flag({
+    name: "strict-versions",
+    key: "strictVersions",
+    value: { kind: "boolean" },
+    default: false,
+    defaultText: "off",
+    help: "refuse a project whose pg_version no engine here runs (its operation fails, naming what to install) instead of running another major with a Warning header",
   }),
   flag({ name: "verbose", key: "verbose", value: { kind: "boolean" }, default: false, defaultText: "off", help: "log each API request (method, path, status, ms) and Postgres events to stderr" }),
   flag({ name: "help", short: "h", key: "help", value: { kind: "boolean" }, default: false, help: "print this help and exit" }),
@@ -150,7 +160,7 @@ export function usage(): string {
     "usage: lakebase-emulator [flags]",
     "",
     "A local Lakebase Postgres API (/api/2.0/postgres) over real Postgres, until Ctrl-C.",
-    "Prints one JSON line on stdout ({ host, token, userName, engine, servicePrincipal }),",
+    "Prints one JSON line on stdout ({ host, token, userName, engine, engines, servicePrincipal }),",
     "then the DATABRICKS_HOST / DATABRICKS_TOKEN exports to paste, on stderr.",
     "",
     "flags:",
@@ -162,6 +172,9 @@ export function usage(): string {
     "",
     "needs: the npm package pg, and either PostgreSQL >= 13 (apt-get install postgresql) for the",
     "system engine or @electric-sql/pglite and @electric-sql/pglite-socket for the pglite engine.",
+    "pg_version: a project runs the major it asks (default 17) on an engine of that major (PGlite",
+    "is 18; the system engine is each PostgreSQL installed); with none, it runs on the nearest one",
+    "and the CreateProject response carries a Warning header (--strict-versions: it fails instead).",
     "exit status: 0 after Ctrl-C or SIGTERM, 1 cannot start, 2 bad flags.",
   ].join("\n");
 }

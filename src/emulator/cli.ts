@@ -1,22 +1,36 @@
 #!/usr/bin/env node
 /**
  * `lakebase-emulator`: runs the emulator until interrupted (flags: `--help`, from cli-args.ts).
- * stdout gets exactly one JSON line (host, token, userName, engine, servicePrincipal) for scripts;
+ * stdout gets exactly one JSON line (host, token, userName, engine, engines, servicePrincipal) for scripts;
  * the human block (exports to paste) and the `--verbose` log go to stderr.
  */
 import { SDK_VERSION } from "../version.js";
 import { parseCliArgs, usage, UsageError, type CliOptions } from "./cli-args.js";
 import { preflight } from "./cli-preflight.js";
-import { startEmulator, type Emulator } from "./index.js";
+import { startEmulator, type Emulator, type EngineInfo } from "./index.js";
+import { DEFAULT_PG_MAJOR } from "./postgres/by-version.js";
 
 const NAME = "lakebase-emulator";
 
-function banner(emulator: Emulator, systemVersion: string | undefined): string {
-  // "postgres (PostgreSQL) 15.18 (Debian …)" → "PostgreSQL 15.18"
-  const release = /PostgreSQL\)?\s+(\S+)/.exec(systemVersion ?? "")?.[1];
-  const engine = emulator.engine === "pglite" ? "PGlite" : `system PostgreSQL${release ? ` ${release}` : ""}`;
+const label = (e: EngineInfo) => (e.engine === "pglite" ? "PGlite" : `system PostgreSQL${e.version ? ` ${e.version}` : ""}`);
+
+/** Which pg_version runs where, and what happens to the others (substituted with a warning, or refused). */
+function versionLines(emulator: Emulator, strict: boolean): string[] {
+  const majors = [...new Set(emulator.engines.map((e) => e.pgMajor))];
+  const where = majors.map((major) => `${major} on ${label(emulator.engines.find((e) => e.pgMajor === major)!)}`).join(", ");
   return [
-    `Lakebase emulator ${SDK_VERSION} (${engine}) listening on ${emulator.host}`,
+    `pg_version ${where}.`,
+    strict
+      ? `Any other pg_version is refused (--strict-versions): its CreateProject operation fails, naming what to install.`
+      : `Any other pg_version runs on the nearest of these instead, with a Warning header on CreateProject and a log line (--strict-versions refuses it).`,
+  ];
+}
+
+function banner(emulator: Emulator, strict: boolean): string {
+  const engine = emulator.engines.find((e) => e.engine === emulator.engine && e.pgMajor === DEFAULT_PG_MAJOR) ?? emulator.engines.find((e) => e.engine === emulator.engine);
+  return [
+    `Lakebase emulator ${SDK_VERSION} (${engine ? label(engine) : emulator.engine}) listening on ${emulator.host}`,
+    ...versionLines(emulator, strict),
     "",
     `export DATABRICKS_HOST=${emulator.host}`,
     `export DATABRICKS_TOKEN=${emulator.token}`,
@@ -47,6 +61,7 @@ async function run(options: CliOptions): Promise<void> {
       operationLatencyMs: options.latencyMs,
       wakeUpMs: options.wakeUpMs,
       token: options.token,
+      strictVersions: options.strictVersions,
       log,
       // Path only (a query string may carry a page token) and no header (the token).
       onRequest: log && ((r) => log(`${r.method} ${r.path} ${r.status} ${Math.round(r.durationMs)} ms`)),
@@ -55,9 +70,9 @@ async function run(options: CliOptions): Promise<void> {
     const inUse = (error as NodeJS.ErrnoException)?.code === "EADDRINUSE";
     throw inUse ? new Error(`port ${options.port} on 127.0.0.1 is in use: pick another with --port (0 for any free port)`) : error;
   }
-  const { host, token, userName, engine, servicePrincipal } = emulator;
-  console.log(JSON.stringify({ host, token, userName, engine, servicePrincipal }));
-  console.error(banner(emulator, checked.system?.version));
+  const { host, token, userName, engine, engines, servicePrincipal } = emulator;
+  console.log(JSON.stringify({ host, token, userName, engine, engines, servicePrincipal }));
+  console.error(banner(emulator, options.strictVersions));
 
   let stopping = false;
   const stop = async () => {

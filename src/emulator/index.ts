@@ -13,7 +13,9 @@
  * 127.0.0.1 only. Endpoint hosts are `127.0.0.1:<port>` and serve TLS with a certificate from a
  * CA made at start (`caCertificate`): connect with `ssl: { rejectUnauthorized: true, ca:
  * emulator.caCertificate }` (or `sslmode=verify-full sslrootcert=<caCertificatePath>`), as to a
- * real endpoint. Plaintext (`ssl: false`) stays accepted.
+ * real endpoint. Plaintext (`ssl: false`) stays accepted. Each project runs the Postgres major its
+ * `spec.pg_version` asks when an engine here has it, else the nearest one with a `Warning` header and a
+ * log line, or not at all with `strictVersions` (docs/api-behaviour.md#pg_version-in-the-emulator).
  */
 import { writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
@@ -23,7 +25,7 @@ import { CredentialStore } from "./credentials.js";
 import { Faults, type FaultSettings } from "./faults.js";
 import { OperationStore } from "./operations.js";
 import { PageTokens } from "./pagination.js";
-import { startPostgresBackend, type EngineKind, type PostgresBackend } from "./postgres/index.js";
+import { startVersionedPostgres, type EngineInfo, type EngineKind } from "./postgres/index.js";
 import { createApiServer } from "./server.js";
 import { Store, type EmulatorContext } from "./state.js";
 import { createLocalCa } from "./tls/ca.js";
@@ -37,8 +39,15 @@ export interface EmulatorOptions {
   readonly userName?: string;
   /** How long every long-running operation takes at least, in ms (default 300). */
   readonly operationLatencyMs?: number;
-  /** Postgres engine: "auto" (system PostgreSQL when found, else PGlite), "system" or "pglite" (default: `LAKEBASE_EMULATOR_ENGINE`, else "auto"). */
+  /**
+   * Postgres engines allowed (default: `LAKEBASE_EMULATOR_ENGINE`, else "auto"): "auto" uses every
+   * system PostgreSQL major installed and PGlite (PostgreSQL 18), "system" or "pglite" only that one.
+   * Each project runs the major its `spec.pg_version` asks (default 17) when one of these engines
+   * has it, else the nearest one, with a `Warning` header and a log line (see `strictVersions`).
+   */
   readonly engine?: "auto" | EngineKind;
+  /** Refuse instead: a project whose `pg_version` no engine here runs fails its CreateProject operation, naming what to install (default false). */
+  readonly strictVersions?: boolean;
   /** How long a suspended endpoint refuses connections while it wakes up, in ms (default 1000). */
   readonly wakeUpMs?: number;
   /** Lifetime of OAuth tokens from /oidc/v1/token, in seconds (default 3600). */
@@ -69,7 +78,10 @@ export interface Emulator {
   readonly userName: string;
   /** A service principal that gets OAuth tokens from `{host}/oidc/v1/token` (client credentials). */
   readonly servicePrincipal: { readonly clientId: string; readonly clientSecret: string };
+  /** The engine of a project with the default `pg_version` (17): what a project runs on unless it asks another major. */
   readonly engine: EngineKind;
+  /** Every engine this emulator may use, one per Postgres major, and whether it has started (engines start on first use). */
+  readonly engines: readonly EngineInfo[];
   /**
    * PEM of the CA that signed the endpoints' TLS certificate (made at start, for `127.0.0.1` and
    * `localhost`): `createPool({ …, ssl: { rejectUnauthorized: true, ca: emulator.caCertificate } })`.
@@ -89,9 +101,9 @@ export interface Emulator {
   query(branchName: string, database: string, sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   /** Stops the API, every Postgres process and removes temp files. Idempotent. */
   stop(): Promise<void>;
-  /** Host and engine only: the printed forms never show the token or the service principal's secret. */
+  /** Host and engines only: the printed forms never show the token or the service principal's secret. */
   toString(): string;
-  toJSON(): { host: string; engine: EngineKind; token: "[redacted]" };
+  toJSON(): { host: string; engine: EngineKind; engines: readonly EngineInfo[]; token: "[redacted]" };
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -100,7 +112,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const engine = options.engine ?? (process.env.LAKEBASE_EMULATOR_ENGINE as EmulatorOptions["engine"]) ?? "auto";
   // Endpoints speak TLS like real ones; the CA's private key never leaves createLocalCa().
   const ca = createLocalCa();
-  const backend: PostgresBackend = await startPostgresBackend({ engine, log, tls: ca.server });
+  const backend = await startVersionedPostgres({ engine, log, tls: ca.server, strictVersions: options.strictVersions });
   const caCertificatePath = join(backend.tempDir, "ca.pem");
   try {
     await writeFile(caCertificatePath, ca.certificate, { mode: 0o644 });
@@ -140,17 +152,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const autoSuspend = options.autoSuspend === false ? undefined : setInterval(() => suspendIdleEndpoints(ctx, options.autoSuspend ? options.autoSuspend.timeScale ?? 1 : 1), 200);
   autoSuspend?.unref();
   let stopping: Promise<void> | undefined;
-  const describe = () => `Emulator(${`http://127.0.0.1:${port}`}, ${backend.engine} Postgres)`;
+  const versions = () => backend.engines().map((e) => `${e.engine} ${e.version ?? e.pgMajor}`).join(", ");
+  const describe = () => `Emulator(${`http://127.0.0.1:${port}`}, ${backend.engine} Postgres; engines: ${versions()})`;
   return {
     // The token and the service principal's secret are credentials: never in its printed forms.
     toString: describe,
-    toJSON: () => ({ host: `http://127.0.0.1:${port}`, engine: backend.engine, token: "[redacted]" }),
+    toJSON: () => ({ host: `http://127.0.0.1:${port}`, engine: backend.engine, engines: backend.engines(), token: "[redacted]" }),
     [Symbol.for("nodejs.util.inspect.custom")]: describe,
     host: `http://127.0.0.1:${port}`,
     token: auth.pat,
     userName: auth.user.userName,
     servicePrincipal: { clientId: auth.servicePrincipal.id, clientSecret: auth.servicePrincipal.clientSecret },
     engine: backend.engine,
+    get engines() {
+      return backend.engines();
+    },
     caCertificate: ca.certificate,
     caCertificatePath,
     faults,
@@ -181,4 +197,4 @@ function suspendIdleEndpoints(ctx: EmulatorContext, timeScale: number): void {
 }
 
 export type { FaultSettings } from "./faults.js";
-export type { EngineKind } from "./postgres/index.js";
+export type { EngineInfo, EngineKind } from "./postgres/index.js";

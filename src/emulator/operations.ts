@@ -20,6 +20,13 @@ export interface OperationWork {
 
 const TYPE = "type.googleapis.com/databricks.postgres.v1.";
 
+/** Thrown by an operation's work to fail it with this `error_code` and message as they are (any other error is INTERNAL_ERROR). */
+export class OperationError extends Error {
+  constructor(readonly errorCode: string, message: string) {
+    super(message);
+  }
+}
+
 /**
  * Long-running operations that really run: every mutation answers `done: false` at once; the
  * work runs in the background and the operation is done after at least `latencyMs`.
@@ -47,7 +54,10 @@ export class OperationStore {
         }
       })
       .catch((error: unknown) => {
-        op.error = { error_code: "INTERNAL_ERROR", message: `operation failed: ${(error as Error)?.message ?? String(error)}` };
+        op.error =
+          error instanceof OperationError
+            ? { error_code: error.errorCode, message: error.message }
+            : { error_code: "INTERNAL_ERROR", message: `operation failed: ${(error as Error)?.message ?? String(error)}` };
       })
       .finally(() => {
         op.done = true;

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomBytes } from "node:crypto";
 import type { EmulatorAuth } from "./auth.js";
 import { errors, HttpError } from "./http-errors.js";
+import { Reply } from "./reply.js";
 import { handlerFor, route } from "./router.js";
 import type { EmulatorContext } from "./state.js";
 
@@ -99,7 +100,8 @@ export function createApiServer(
         }
       }
       const result = await handler(ctx, { params: matched.params, query: url.searchParams, body, identity });
-      send(res, 200, result);
+      if (result instanceof Reply) send(res, 200, result.body, result.headers);
+      else send(res, 200, result);
     } catch (error) {
       if (error instanceof HttpError) return send(res, error.status, error.body, error.headers);
       log(`internal error on ${method} ${url.pathname}: ${(error as Error)?.stack ?? String(error)}`);

@@ -19,14 +19,14 @@ const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { ve
 
 describe("cli-args: parsing", () => {
   it("defaults, with the environment's engine and token", () => {
-    expect(parseCliArgs([])).toEqual({ port: 0, engine: "auto", latencyMs: 300, wakeUpMs: 1000, token: undefined, verbose: false, help: false, version: false });
+    expect(parseCliArgs([])).toEqual({ port: 0, engine: "auto", latencyMs: 300, wakeUpMs: 1000, token: undefined, strictVersions: false, verbose: false, help: false, version: false });
     expect(parseCliArgs([], { LAKEBASE_EMULATOR_ENGINE: "pglite", LAKEBASE_EMULATOR_TOKEN: "dapi-env" })).toMatchObject({ engine: "pglite", token: "dapi-env" });
     expect(parseCliArgs([], { LAKEBASE_EMULATOR_ENGINE: "" }).engine).toBe("auto");
   });
 
   it("flags, in both spellings, win over the environment", () => {
-    const parsed = parseCliArgs(["--port", "8080", "--engine=system", "--latency-ms", "20", "--wake-up-ms=0", "--token", "dapi1", "--verbose"], { LAKEBASE_EMULATOR_ENGINE: "pglite" });
-    expect(parsed).toEqual({ port: 8080, engine: "system", latencyMs: 20, wakeUpMs: 0, token: "dapi1", verbose: true, help: false, version: false });
+    const parsed = parseCliArgs(["--port", "8080", "--engine=system", "--latency-ms", "20", "--wake-up-ms=0", "--token", "dapi1", "--strict-versions", "--verbose"], { LAKEBASE_EMULATOR_ENGINE: "pglite" });
+    expect(parsed).toEqual({ port: 8080, engine: "system", latencyMs: 20, wakeUpMs: 0, token: "dapi1", strictVersions: true, verbose: true, help: false, version: false });
     expect(parseCliArgs(["-h"]).help).toBe(true);
     expect(parseCliArgs(["--version"]).version).toBe(true);
   });
@@ -40,7 +40,8 @@ describe("cli-args: parsing", () => {
     [["--token", "--verbose"], "--token needs a value: a non-empty token"],
     [["--token="], '--token must be a non-empty token (got "")'],
     [["--verbose=yes"], '--verbose takes no value (got "yes")'],
-    [["--bogus"], "unknown flag --bogus; accepted: --port, --engine, --latency-ms, --wake-up-ms, --token, --verbose, -h/--help, --version"],
+    [["--strict-versions=1"], '--strict-versions takes no value (got "1")'],
+    [["--bogus"], "unknown flag --bogus; accepted: --port, --engine, --latency-ms, --wake-up-ms, --token, --strict-versions, --verbose, -h/--help, --version"],
     [["-x"], "unknown flag -x;"],
     [["serve"], 'unexpected argument "serve"'],
   ])("%j is a usage error naming the flag and what is accepted", (argv, message) => {
@@ -206,6 +207,12 @@ describe("the lakebase-emulator process", () => {
     const banner = await p.stderrMatching(/Ctrl-C to stop\.\n/);
     expect(banner).toMatch(new RegExp(`^Lakebase emulator ${pkg.version.replace(/\./g, "\\.")} \\((system PostgreSQL [\\d.]+|PGlite)\\) listening on ${info.host}$`, "m"));
     expect(banner).toContain(`\nexport DATABRICKS_HOST=${info.host}\nexport DATABRICKS_TOKEN=${info.token}\n`);
+    // Which pg_version runs where, and that any other one is substituted (with a warning).
+    const engines = (info as unknown as { engines: { engine: string; pgMajor: number; started: boolean }[] }).engines;
+    expect(engines.length).toBeGreaterThan(0);
+    for (const e of engines) expect(e).toMatchObject({ engine: expect.stringMatching(/^(system|pglite)$/), pgMajor: expect.any(Number), started: false });
+    expect(banner).toMatch(/^pg_version \d+ on (PGlite|system PostgreSQL [\d.]+)(, \d+ on (PGlite|system PostgreSQL [\d.]+))*\.$/m);
+    expect(banner).toContain("Any other pg_version runs on the nearest of these instead, with a Warning header on CreateProject and a log line (--strict-versions refuses it).");
     // The endpoints' CA: a file this run made, a PEM certificate.
     const caPath = /^export LAKEBASE_EMULATOR_CA=(\S+)$/m.exec(banner)?.[1];
     expect(readFileSync(caPath!, "utf8")).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
@@ -218,6 +225,14 @@ describe("the lakebase-emulator process", () => {
     expect(log).not.toContain("SECRETPAGE");
     expect(log).not.toContain("?");
 
+    p.child.kill("SIGTERM");
+    expect(await p.exited).toBe(0);
+  });
+
+  it("--strict-versions: the start output says another pg_version is refused", async () => {
+    const p = start(["--strict-versions"]);
+    await p.firstLine;
+    expect(await p.stderrMatching(/Ctrl-C to stop\.\n/)).toContain("Any other pg_version is refused (--strict-versions): its CreateProject operation fails, naming what to install.");
     p.child.kill("SIGTERM");
     expect(await p.exited).toBe(0);
   });

@@ -136,7 +136,6 @@ async function setup(overrides: Partial<ProxyUpstream> = {}, authenticate?: (u: 
   const calls: string[][] = [];
   const listener: ProxyListener = await openProxyListener(
     {
-      user: "postgres",
       mapDatabase: (database) => (database === "databricks_postgres" || database === "appdb" ? `internal_${database}` : undefined),
       connect: () => createConnection(upstream.port, "127.0.0.1"),
       ...overrides,
@@ -177,7 +176,7 @@ describe("protocol helpers", () => {
 });
 
 describe("token-checking proxy", () => {
-  it("answers SSL with N, checks the token, rewrites user and database, forwards pipelined bytes", async () => {
+  it("answers SSL with N, checks the token, keeps the user, rewrites the database, forwards pipelined bytes", async () => {
     const { upstream, listener, calls } = await setup();
     const client = new RawClient(listener.port);
     client.send(Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]));
@@ -199,7 +198,8 @@ describe("token-checking proxy", () => {
     expect(forwarded).toEqual({
       kind: "startup",
       version: 196608,
-      params: new Map([["user", "postgres"], ["database", "internal_appdb"], ["application_name", "demo"]]),
+      // The session runs as the identity's own role: the user goes upstream unchanged.
+      params: new Map([["user", "alice@example.com"], ["database", "internal_appdb"], ["application_name", "demo"]]),
     });
     await expect.poll(() => upstream.all().subarray(length).equals(queryMessage("SELECT 1"))).toBe(true);
     client.socket.destroy();
@@ -245,6 +245,28 @@ describe("token-checking proxy", () => {
     admitted.send(passwordMessage(GOOD));
     expect(fields(await admitted.message())).toMatchObject({ C: "3D000", M: 'database "nosuchdb" does not exist' });
     expect(calls.length).toBe(2);
+  });
+
+  it("checkRole: the token first, then the role (28000), then the database, as the server orders them", async () => {
+    const asked: string[] = [];
+    const { listener } = await setup({
+      checkRole: async (role) => (asked.push(role), role === "ghost" ? { code: "28000", message: `role "${role}" does not exist` } : undefined),
+    });
+    const login = async (user: string, database: string, password: string) => {
+      const client = new RawClient(listener.port);
+      client.send(startup({ user, database }));
+      await client.message();
+      client.send(passwordMessage(password));
+      const reply = await client.message();
+      client.socket.destroy();
+      return reply.type === "E" ? fields(reply) : { type: reply.type };
+    };
+    expect(await login("ghost", "nosuchdb", "nope")).toMatchObject({ C: "28P01", M: 'password authentication failed for user "ghost"' });
+    expect(asked).toEqual([]); // a refused token never reaches the role check
+    expect(await login("ghost", "nosuchdb", GOOD)).toMatchObject({ S: "FATAL", C: "28000", M: 'role "ghost" does not exist' });
+    expect(await login("alice", "nosuchdb", GOOD)).toMatchObject({ C: "3D000" });
+    expect(await login("alice", "databricks_postgres", GOOD)).toEqual({ type: "R" });
+    expect(asked).toEqual(["ghost", "alice", "alice"]);
   });
 
   it("treats a throwing authenticate() as a failed login and awaits async ones", async () => {

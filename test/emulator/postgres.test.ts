@@ -112,6 +112,11 @@ describe.each(["system", "pglite"] as EngineKind[])("Postgres backend, %s engine
     if (skip) return;
     backend = await startPostgresBackend({ engine });
     await backend.createBranch("main");
+    // Connections run as their login role (issue 11): the users below are roles, alice with the
+    // data access of databricks_superuser (tables made by query() belong to postgres).
+    await backend.createRole("main", "alice@example.com");
+    await backend.createRole("main", "bob");
+    await backend.query("main", "postgres", 'GRANT databricks_superuser TO "alice@example.com"');
     main = await backend.openEndpoint("main", { authenticate, wakeUpMs: 200 });
   }, 60_000);
 
@@ -195,7 +200,8 @@ describe.each(["system", "pglite"] as EngineKind[])("Postgres backend, %s engine
         "SELECT rolcanlogin, rolcreatedb, rolcreaterole, rolbypassrls FROM pg_roles WHERE rolname = $1",
         ["app@example.com"],
       );
-      expect(rows).toEqual([{ rolcanlogin: false, rolcreatedb: true, rolcreaterole: false, rolbypassrls: true }]);
+      // LOGIN: a role may stand for an identity, which logs in as it.
+      expect(rows).toEqual([{ rolcanlogin: true, rolcreatedb: true, rolcreaterole: false, rolbypassrls: true }]);
       await backend.createRole("main", "app@example.com", { createrole: true }); // idempotent: updates
       await backend.dropRole("main", "app@example.com");
       const after = await backend.query("main", "databricks_postgres", "SELECT count(*)::int AS n FROM pg_roles WHERE rolname = $1", ["app@example.com"]);
@@ -203,7 +209,7 @@ describe.each(["system", "pglite"] as EngineKind[])("Postgres backend, %s engine
     });
 
     it("runs a pool of 10 connections through 100 concurrent queries", async () => {
-      const pool = new pg.Pool({ host: main.host, port: main.port, user: "alice", password: GOOD, database: "databricks_postgres", ssl: false, max: 10 });
+      const pool = new pg.Pool({ host: main.host, port: main.port, user: "alice@example.com", password: GOOD, database: "databricks_postgres", ssl: false, max: 10 });
       pool.on("error", () => {});
       try {
         const results = await Promise.all(

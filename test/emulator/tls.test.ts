@@ -78,7 +78,7 @@ describe("the token-checking proxy with a TLS identity (fake upstream)", () => {
     await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
     upstreamPort = (upstream.address() as AddressInfo).port;
     listener = await openProxyListener(
-      { user: "postgres", mapDatabase: (d) => d, connect: () => createConnection(upstreamPort, "127.0.0.1") },
+      { mapDatabase: (d) => d, connect: () => createConnection(upstreamPort, "127.0.0.1") },
       { authenticate: (_user, password) => password === "good", tls: ca.server },
     );
   });
@@ -311,6 +311,19 @@ describe("emulator endpoints over TLS", () => {
       await pool.end();
     }
   });
+
+  it("deleting a project right after its TLS pool ended leaves the event loop free (a reset under a finished TLS layer spun it)", async () => {
+    await client.projects.create("tls-gone", { spec: {} }).wait({ pollIntervalMs: 20 });
+    const endpoint = "projects/tls-gone/branches/production/endpoints/primary";
+    const pool = await createPool({ client, endpoint, env: {}, ssl: { rejectUnauthorized: true, ca: emulator.caCertificate } });
+    await pool.query("select 1");
+    await pool.end();
+    // Inside the proxy's flush grace: the endpoint closes a connection whose TLS stream has ended.
+    await client.projects.delete("projects/tls-gone", { purge: true }).wait({ pollIntervalMs: 20 });
+    const t0 = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(performance.now() - t0).toBeLessThan(1_000);
+  }, 15_000);
 
   it("getPgConfig: an explicit CA is used as given, and no PGSSLMODE from the environment turns it off", async () => {
     const ssl = { rejectUnauthorized: true, ca: emulator.caCertificate } as const;

@@ -20,6 +20,7 @@ import { durationMs } from "../validate/durations.js";
 import { futureExpiration } from "../validate/expiration.js";
 import { validated } from "../validate/index.js";
 import { closeEndpointRuntime, createEndpointRecord, openEndpointRuntime } from "./endpoints.js";
+import { provisionOwnerRole } from "./roles.js";
 
 const RETENTION_MS = 7 * 24 * 3600_000;
 
@@ -128,8 +129,10 @@ export function createBranchRecords(ctx: EmulatorContext, project: ProjectRecord
   const ready = (async () => {
     if (origin) await ctx.backend.forkBranch(origin.backendId, branch.uid);
     else {
-      await ctx.backend.createBranch(branch.uid);
-      await ctx.backend.createRole(branch.uid, options.owner.userName, { createdb: true, createrole: true });
+      // A root branch runs the project's Postgres major (or its substitute, see postgres/by-version.ts).
+      await ctx.backend.createBranch(branch.uid, { pgMajor: Number(project.status.pg_version), project: project.name });
+      // The owner's role as the service makes it (LOGIN, databricks_superuser, owner of databricks_postgres).
+      await provisionOwnerRole(ctx, branch.uid, ctx.store.roles.get(`${name}/roles/owner`)!.status);
     }
     await openEndpointRuntime(ctx, endpoint);
     branch.status.current_state = "READY";

@@ -3,6 +3,9 @@ import { errors } from "../http-errors.js";
 import { newUid } from "../ids.js";
 import { branchNamed, projectAt } from "../lookup.js";
 import { preview, resolveUpdate } from "../masks.js";
+import { OperationError } from "../operations.js";
+import { DEFAULT_PG_MAJOR } from "../postgres/index.js";
+import { Reply, warningHeader } from "../reply.js";
 import { startUpdate } from "./update.js";
 import { iso, listPage, queryFlag, view, type EmulatorContext, type Handler, type Json, type ProjectRecord } from "../state.js";
 import { checkComputeUnits, checkGroup } from "../validate/compute.js";
@@ -54,7 +57,7 @@ function projectStatus(projectId: string, spec: Record<string, any>, identity: I
   return {
     project_id: projectId,
     display_name: spec.display_name ?? projectId,
-    pg_version: spec.pg_version ?? 17,
+    pg_version: spec.pg_version ?? DEFAULT_PG_MAJOR,
     owner: identity.userName,
     default_branch: `projects/${projectId}/branches/${DEFAULT_BRANCH_ID}`,
     history_retention_duration: spec.history_retention_duration ?? "604800s",
@@ -83,6 +86,13 @@ export const createProject: Handler = validated("CreateProject", (ctx, { query, 
   const status = projectStatus(projectId, spec, identity);
   checkProjectSizing(status.default_endpoint_settings, spec.default_endpoint_settings, body?.initial_endpoint_spec);
   if (ctx.store.projects.has(name)) throw errors.alreadyExists("project");
+  // The major asked is what the project reports; where it runs is the backend's plan (docs/api-behaviour.md#pg_version-in-the-emulator).
+  const plan = ctx.backend.planVersion?.(status.pg_version);
+  if (plan?.refusal) {
+    // Strict versions: nothing is created, and the operation fails naming what to install.
+    const refusal = new OperationError("NOT_IMPLEMENTED", plan.refusal);
+    return ctx.operations.start({ resource: name, kind: "Project", run: () => Promise.reject(refusal) });
+  }
   const now = iso(ctx.now());
   const project: ProjectRecord = { name, project_id: projectId, uid: newUid.project(), create_time: now, update_time: now, status };
   ctx.store.projects.set(name, project);
@@ -92,7 +102,7 @@ export const createProject: Handler = validated("CreateProject", (ctx, { query, 
     endpointSpec: body?.initial_endpoint_spec,
     owner: identity,
   });
-  return ctx.operations.start({
+  const operation = ctx.operations.start({
     resource: name,
     kind: "Project",
     run: async () => {
@@ -100,6 +110,7 @@ export const createProject: Handler = validated("CreateProject", (ctx, { query, 
       return view(ctx.store.project(name));
     },
   });
+  return plan?.substitution ? new Reply(operation, { Warning: warningHeader(plan.substitution) }) : operation;
 });
 
 export const getProject: Handler = (ctx, { params }) => view(ctx.store.project(`projects/${params.project_id}`, { allowDeleted: true }));

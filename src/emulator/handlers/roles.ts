@@ -3,10 +3,47 @@ import { generatedId } from "../ids.js";
 import { branchAt, roleAt } from "../lookup.js";
 import { resolveUpdate } from "../masks.js";
 import { startUpdate } from "./update.js";
-import { iso, listPage, queryFlag, view, type Handler, type Json } from "../state.js";
+import { iso, listPage, queryFlag, view, type EmulatorContext, type Handler, type Json } from "../state.js";
 import { validated } from "../validate/index.js";
+import { DATABRICKS_SUPERUSER } from "../postgres/role-sql.js";
+import { quoteIdent } from "../postgres/sql.js";
 
 const ATTRIBUTES = ["createdb", "createrole", "bypassrls"] as const;
+
+/** The Postgres role each `membership_roles` value stands for (docs/api-behaviour.md#identities-and-postgres-roles-in-the-emulator). */
+const MEMBERSHIP_ROLES: Readonly<Record<string, string>> = { DATABRICKS_SUPERUSER };
+
+/**
+ * Makes the Postgres role a Lakebase role record stands for match it: created if missing (LOGIN),
+ * its three attributes, LOGIN unless `auth_method` is `NO_LOGIN`, and exactly the memberships
+ * `membership_roles` lists (`DATABRICKS_SUPERUSER` → `databricks_superuser`; a value the emulator
+ * does not know is ignored). Runs as `postgres` in the branch.
+ */
+export async function syncPostgresRole(ctx: EmulatorContext, branchUid: string, status: Json): Promise<void> {
+  // The emulator's own superuser and the system role stay as the emulator made them.
+  if (status.postgres_role === "postgres" || status.postgres_role === DATABRICKS_SUPERUSER) throw new Error(`role "${status.postgres_role}" is reserved`);
+  const role = quoteIdent(String(status.postgres_role));
+  await ctx.backend.createRole(branchUid, String(status.postgres_role), status.attributes ?? {});
+  const wanted = new Set<string>((status.membership_roles ?? []).map((m: string) => MEMBERSHIP_ROLES[m]).filter(Boolean));
+  const statements = [`ALTER ROLE ${role} ${status.auth_method === "NO_LOGIN" ? "NOLOGIN" : "LOGIN"}`];
+  for (const member of Object.values(MEMBERSHIP_ROLES)) {
+    statements.push(wanted.has(member) ? `GRANT ${quoteIdent(member)} TO ${role}` : `REVOKE ${quoteIdent(member)} FROM ${role}`);
+  }
+  await ctx.backend.query(branchUid, "postgres", statements.join("; "));
+}
+
+/**
+ * The project owner's role on a new root branch, as the service makes it: the role (LOGIN,
+ * member of `databricks_superuser`, per its record) and the owner of the default database, so that
+ * it can create schemas and tables there (`public` belongs to the database owner from PostgreSQL 15).
+ * For handlers/branches.ts, in place of its bare `backend.createRole` for the owner.
+ */
+export async function provisionOwnerRole(ctx: EmulatorContext, branchUid: string, status: Json, database = "databricks_postgres"): Promise<void> {
+  await syncPostgresRole(ctx, branchUid, status);
+  // current_database(): on PGlite every Lakebase database name reaches the one database, `postgres`.
+  const owner = String(status.postgres_role).replace(/'/g, "''");
+  await ctx.backend.query(branchUid, database, `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I OWNER TO %I', current_database(), '${owner}'); END $$`);
+}
 
 /** `status.attributes` always carries its three booleans (docs/api-behaviour.md#server-materialised-defaults), also after a masked `spec.attributes` replaced them. */
 function settleAttributes(status: Json): void {
@@ -54,7 +91,7 @@ export const createRole: Handler = validated("CreateRole", (ctx, { params, query
     resource: name,
     kind: "Role",
     run: async () => {
-      await ctx.backend.createRole(branch.uid, spec.postgres_role, role.status.attributes);
+      await syncPostgresRole(ctx, branch.uid, role.status);
       return view(role);
     },
   });
@@ -72,7 +109,11 @@ export const updateRole: Handler = validated("UpdateRole", (ctx, { params, query
   const assignments = resolveUpdate("UpdateRole", query.get("update_mask"), body, found.status);
   // spec.postgres_role cannot change: rejected in a mask, silently ignored under `spec` (docs/api-behaviour.md#update-mask-rules, rule 9)
   const effective = assignments.filter((a) => a.path !== "postgres_role");
-  return startUpdate(ctx, found, "Role", effective, () => settleAttributes(found.status));
+  const branch = ctx.store.branch(found.parent);
+  return startUpdate(ctx, found, "Role", effective, async () => {
+    settleAttributes(found.status);
+    await syncPostgresRole(ctx, branch.uid, found.status);
+  });
 });
 
 export const deleteRole: Handler = validated("DeleteRole", (ctx, { params, query }) => {
@@ -89,7 +130,18 @@ export const deleteRole: Handler = validated("DeleteRole", (ctx, { params, query
     run: async () => {
       if (reassignTo) {
         const target = ctx.store.childrenOf(ctx.store.roles, branch.name).find((r) => r.status.postgres_role === reassignTo || r.role_id === reassignTo || r.name === reassignTo);
-        if (target) for (const db of owned) db.status.role = target.name;
+        if (target) {
+          for (const db of owned) db.status.role = target.name;
+          // The role's objects go to the target in every database (what is left goes to postgres in dropRole).
+          const databases = new Set(["postgres", ...ctx.store.childrenOf(ctx.store.databases, branch.name).map((d) => String(d.status.postgres_database))]);
+          for (const database of databases) {
+            await ctx.backend
+              .query(branch.uid, database, `REASSIGN OWNED BY ${quoteIdent(found.status.postgres_role)} TO ${quoteIdent(target.status.postgres_role)}`)
+              .catch((error: { code?: string }) => {
+                if (error?.code !== "3D000" && error?.code !== "42704") throw error; // no such database / role
+              });
+          }
+        }
       }
       await ctx.backend.dropRole(branch.uid, found.status.postgres_role);
       ctx.store.roles.delete(found.name);

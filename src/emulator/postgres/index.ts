@@ -8,8 +8,21 @@
  * The PGlite engine also needs `@electric-sql/pglite@0.5.14` and `@electric-sql/pglite-socket@0.2.17`,
  * which must be pinned together because pglite-socket names pglite's exact version.
  *
- * ## Engines (`startPostgresBackend({ engine })`)
- * - `"auto"` (default) picks `"system"` when PostgreSQL ≥ 13 binaries are found and runnable, else `"pglite"`.
+ * ## Engines and Postgres majors
+ * - The emulator uses `startVersionedPostgres({ engine, strictVersions })`, a router over several engines
+ *   (by-version.ts; docs/api-behaviour.md#pg_version-in-the-emulator):
+ *   - its candidates are every runnable system PostgreSQL ≥ 13, one per major (`detectSystemMajors`: the
+ *     first found of each major in the search order below), and PGlite when its packages resolve from the
+ *     worker script (`pgliteAvailability`, nothing loaded). The pinned PGlite 0.5.14 is PostgreSQL 18.6.
+ *     `"system"` / `"pglite"` keep only that kind; no candidate at all is an error at start.
+ *   - none starts before a branch needs it. A project's root branch goes to an engine of its
+ *     `pg_version` (system first within a major); with none, to the newest older major, else the nearest
+ *     newer one, with a log line and a `Warning` header on CreateProject (`strictVersions`: refused).
+ *     Forks stay on their parent's engine; every other call is routed by branch id.
+ *   - an engine that fails to start is logged and left out (the next one takes its projects).
+ *   - its `engine` is the engine of the default `pg_version` (17); `engines()` lists them all.
+ * - `startPostgresBackend({ engine })` runs one engine (tests of the engines themselves):
+ *   `"auto"` (default) picks `"system"` when PostgreSQL ≥ 13 binaries are found and runnable, else `"pglite"`.
  *   - Search order: the `pgBin` option, `PG_BIN`, `/usr/lib/postgresql/<newest>/bin`, then `initdb` on `PATH`
  *     (symlinks resolved). `initdb`, `postgres` and `pg_basebackup` must all be in the directory.
  *   - If the system engine fails to initialise, `"auto"` falls back to PGlite and logs why.
@@ -65,15 +78,22 @@
  * - The proxy asks for a cleartext password and calls `authenticate(user, password, database)`.
  *   A missing, empty, wrong, expired or foreign token, or an `authenticate` that throws, gets
  *   `FATAL 28P01 password authentication failed for user "<user>"`.
- * - After a good token, the database is checked:
- *   - system engine: the name is passed through, and the branch's server itself answers
- *     `FATAL 3D000 database "x" does not exist`;
- *   - pglite: the proxy checks the branch's Lakebase databases (plus `postgres`) and answers 3D000 itself.
- * - Upstream, the proxy logs in as the **`postgres` superuser, whatever the client's user**
- *   (the server trusts its private socket). Consequences:
- *   - `current_user` and `session_user` read `postgres`;
- *   - objects created over an endpoint are owned by `postgres`;
- *   - Lakebase roles exist (NOLOGIN) for GRANTs and explicit ownership, not as login identities.
+ * - After a good token, the role, then the database is checked (the server's order): the token
+ *   (`28P01`), a connection slot (`53300`, pglite), the role (`28000`), the database (`3D000`):
+ *   - system engine: the names are passed through, and the branch's server itself answers
+ *     `FATAL 28000 role "x" does not exist` / `FATAL 3D000 database "x" does not exist`;
+ *   - pglite: the proxy checks the role and the branch's Lakebase databases (plus `postgres`) itself.
+ * - Identities are Postgres roles, as in the service: the client's `user` (the token's identity,
+ *   checked by `authenticate`) goes upstream unchanged, so `current_user`/`session_user` read it and
+ *   ownership, GRANTs and row-level security apply to it. A role that does not exist gets
+ *   `FATAL 28000 role "x" does not exist`, a NOLOGIN one `… is not permitted to log in` (the server's
+ *   answers; the service's are not recorded). The emulator's own work runs as `postgres`.
+ *   - system engine: the server trusts its private socket for every role and answers 28000 itself;
+ *   - pglite: the worker runs each connection's messages under `SET SESSION AUTHORIZATION <role>`,
+ *     switched between transactions (see proxy.ts for limits).
+ *   - Every branch has `databricks_superuser` (NOLOGIN CREATEDB CREATEROLE BYPASSRLS, member of
+ *     pg_read_all_data, pg_write_all_data, pg_monitor); the owner's role is a member and owns
+ *     `databricks_postgres`.
  *   Other startup parameters (application_name, options, …) are passed through.
  * - CancelRequest (in clear or inside TLS) is forwarded to the branch's server. It works on the system
  *   engine; PGlite ignores it.
@@ -87,7 +107,8 @@
  *
  * ## Lifecycle
  * - `close()` closes the listeners, stops every server or the worker, and deletes the temp directory.
- *   It is idempotent.
+ *   It is idempotent. The router closes every engine it started (and one still starting, once up), and
+ *   deletes its own temp directory (the emulator's CA file); a SIGKILL leaves that small directory behind.
  * - If the process ends without it (`process.exit()`, an uncaught exception, SIGINT, SIGTERM or
  *   SIGHUP), an `exit` or signal hook kills the children and deletes the files. After the cleanup,
  *   a signal keeps its default effect unless someone else listens for it.
@@ -106,7 +127,8 @@
  * - PGlite: **one database per branch**.
  *   - Lakebase databases are names that all reach it, and `current_database()` reads `postgres`.
  *   - `dropDatabase` forgets the name but not the tables.
- *   - Roles are created in the catalog for fidelity only.
+ *   - Roles are real, but a client can `SET SESSION AUTHORIZATION` to any role (the shared session is a
+ *     superuser's), and `SET ROLE` does not survive another connection's turn.
  * - PGlite: one worker hosts every branch, so a slow query stalls the other branches (but not the emulator).
  * - System engine:
  *   - DROP and RENAME of a database first terminate that database's sessions (like `WITH (FORCE)`).
@@ -134,12 +156,30 @@
  * `LAKEBASE_PGLITE_WORKER`. This module never uses `import.meta`, so that the CommonJS bundle,
  * which tsup derives from the ESM one, still parses.
  */
-import { PgliteBackend } from "./pglite.js";
-import { detectSystemPostgres, SystemBackend } from "./system.js";
+import { existsSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PGLITE_PACKAGES } from "../cli-preflight.js";
+import { DEFAULT_PG_MAJOR, PGLITE_PG_MAJOR, VersionedBackend, type EngineCandidate } from "./by-version.js";
+import { PgliteBackend, pgliteWorkerPath } from "./pglite.js";
+import { candidateBinDirs, detectSystemPostgres, SystemBackend, type SystemPostgres } from "./system.js";
 
-export type { EndpointListener, EndpointOptions, EndpointTls, EngineKind, PostgresBackend, PostgresBackendOptions } from "./types.js";
+export type {
+  CreateBranchOptions,
+  EndpointListener,
+  EndpointOptions,
+  EndpointTls,
+  EngineKind,
+  PostgresBackend,
+  PostgresBackendOptions,
+  VersionPlan,
+} from "./types.js";
+export { DEFAULT_PG_MAJOR, PGLITE_PG_MAJOR, VersionedBackend, type EngineInfo } from "./by-version.js";
 import type { PostgresBackend, PostgresBackendOptions } from "./types.js";
 
+/** One engine, picked as the header says ("auto": system when it starts, else PGlite). */
 export async function startPostgresBackend(options: PostgresBackendOptions = {}): Promise<PostgresBackend> {
   const log = options.log ?? (() => {});
   const engine = options.engine ?? "auto";
@@ -158,4 +198,106 @@ export async function startPostgresBackend(options: PostgresBackendOptions = {})
     }
   }
   return PgliteBackend.start(log, options.tls);
+}
+
+/** "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)" → { major: 15, release: "15.18" }. */
+export function parsePostgresVersion(text: string): { major: number; release: string } | undefined {
+  const match = /\(PostgreSQL\)\s+((\d+)(?:\.\d+)?)/.exec(text);
+  return match ? { major: Number(match[2]), release: match[1]! } : undefined;
+}
+
+/**
+ * Every runnable system PostgreSQL, one per major: the first found of each in the search order
+ * (`pgBin`, `PG_BIN`, `/usr/lib/postgresql/<newest first>/bin`, `initdb` on `PATH`).
+ */
+export async function detectSystemMajors(pgBin?: string): Promise<{ found: (SystemPostgres & { major: number; release: string })[]; error?: string }> {
+  const results = await Promise.all(candidateBinDirs(pgBin).map((dir) => detectSystemPostgres(dir)));
+  const found = new Map<number, SystemPostgres & { major: number; release: string }>();
+  const errors: string[] = [];
+  for (const result of results) {
+    if ("error" in result) {
+      errors.push(result.error);
+      continue;
+    }
+    const parsed = parsePostgresVersion(result.version);
+    if (parsed && !found.has(parsed.major)) found.set(parsed.major, { ...result, ...parsed });
+  }
+  const error = errors.length ? [...new Set(errors)].join("; ") : "no PostgreSQL binaries found (set PG_BIN or install postgresql)";
+  return { found: [...found.values()], ...(found.size ? {} : { error }) };
+}
+
+/**
+ * Whether the PGlite worker could load its packages: each resolves (a `package.json` on Node's
+ * lookup path) from where the worker script lives. Nothing is loaded here.
+ */
+export function pgliteAvailability(): { ok: true } | { error: string; missing: string[] } {
+  let worker: string;
+  try {
+    worker = pgliteWorkerPath();
+  } catch (error) {
+    return { error: (error as Error).message, missing: [] };
+  }
+  const lookup = createRequire(worker).resolve.paths;
+  const missing = Object.keys(PGLITE_PACKAGES).filter((pkg) => !(lookup(pkg) ?? []).some((dir) => existsSync(join(dir, pkg, "package.json"))));
+  return missing.length ? { error: `${missing.join(" and ")} not installed`, missing } : { ok: true };
+}
+
+const PGLITE_INSTALL = `npm i ${Object.entries(PGLITE_PACKAGES)
+  .map(([name, version]) => `${name}@${version}`)
+  .join(" ")}`;
+
+/** What to install to run `major` under this engine choice: the clause after "For PostgreSQL <major>, " (ASCII). */
+export function installHint(major: number, engine: "auto" | "system" | "pglite"): string {
+  const system = `install it (apt-get install postgresql-${major}, or brew install postgresql@${major}) or set PG_BIN to its bin directory`;
+  const andSystem = engine === "pglite" ? `${system}, and use the engine auto or system` : system;
+  if (major !== PGLITE_PG_MAJOR) return andSystem;
+  if (engine === "system") return `${system}, or use the PGlite engine (engine auto or pglite), which runs ${PGLITE_PG_MAJOR}`;
+  return `install PGlite, which runs ${PGLITE_PG_MAJOR} (${PGLITE_INSTALL}), or ${system}`;
+}
+
+export interface VersionedPostgresOptions extends PostgresBackendOptions {
+  /** Refuse a `pg_version` no engine here runs instead of substituting another major. */
+  readonly strictVersions?: boolean;
+}
+
+/**
+ * The emulator's backend: every engine `options.engine` allows and this machine can run (each
+ * system PostgreSQL major found; PGlite when its packages resolve), none started yet, behind a
+ * router that gives each project the engine of its `pg_version` (by-version.ts). Throws when no
+ * engine is available, naming what to install.
+ */
+export async function startVersionedPostgres(options: VersionedPostgresOptions = {}): Promise<VersionedBackend> {
+  const log = options.log ?? (() => {});
+  const engine = options.engine ?? "auto";
+  const candidates: EngineCandidate[] = [];
+  const problems: string[] = [];
+  if (engine !== "pglite") {
+    const system = await detectSystemMajors(options.pgBin);
+    for (const pg of system.found) {
+      candidates.push({ engine: "system", pgMajor: pg.major, version: pg.release, start: () => SystemBackend.start(pg, log, options.tls) });
+    }
+    if (system.error) {
+      problems.push(`no usable system PostgreSQL (${system.error})`);
+      if (engine === "system") throw new Error(`system PostgreSQL unavailable: ${system.error}`);
+    }
+  }
+  if (engine !== "system") {
+    const pglite = pgliteAvailability();
+    if ("ok" in pglite) candidates.push({ engine: "pglite", pgMajor: PGLITE_PG_MAJOR, start: () => PgliteBackend.start(log, options.tls) });
+    else {
+      problems.push(`PGlite unavailable (${pglite.error}${pglite.missing.length ? `: npm i ${pglite.missing.map((n) => `${n}@${PGLITE_PACKAGES[n as keyof typeof PGLITE_PACKAGES]}`).join(" ")}` : ""})`);
+      if (engine === "pglite") throw new Error(`PGlite unavailable: ${pglite.error}`);
+    }
+  }
+  if (candidates.length === 0) throw new Error(`no Postgres engine: ${problems.join("; ")}`);
+  for (const problem of problems) log(problem);
+  const tempDir = await mkdtemp(join(tmpdir(), "lakebase-emulator-"));
+  const backend = new VersionedBackend(candidates, { log, strict: options.strictVersions ?? false, tempDir, installHint: (major) => installHint(major, engine) });
+  log(
+    `Postgres engines: ${backend
+      .engines()
+      .map((e) => `${e.engine === "pglite" ? "PGlite" : "system PostgreSQL"} ${e.version ?? e.pgMajor}`)
+      .join(", ")} (each starts on first use); default pg_version ${DEFAULT_PG_MAJOR} runs on ${backend.engine}`,
+  );
+  return backend;
 }

@@ -12,6 +12,16 @@
 //       [maxConnections] the pglite-socket server cap per branch
 //
 // IPC requests {id, op, ...} → replies {id, ok: true, result} | {id, ok: false, error}.
+//
+// Identities: PGlite has one backend session per instance, authenticated as `postgres`, and it
+// ignores the StartupMessage's `user`. pglite-socket multiplexes every client connection onto that
+// session one protocol message at a time. So that each connection still runs as the role it logged
+// in as (the proxy passes the client's user through), `withIdentities` tags each message with the
+// pglite-socket handler that sent it and, just before running a message from a connection whose
+// role is not the session's current one, runs `SET SESSION AUTHORIZATION <role>` inside the same
+// exclusive section (only between transactions: pglite-socket already holds other connections'
+// messages while one is inside a transaction). `current_user` and `session_user` then read the
+// connection's role, and privileges and row-level security apply to it. See proxy.ts for the limits.
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
@@ -74,19 +84,180 @@ function warmTemplate() {
   return template;
 }
 
+const PROTOCOL_3_0 = 196608;
+/** The pglite-socket handler a message came from (set on the message by the patched queue). */
+const HANDLER = Symbol("lakebase.handler");
+
+/** A simple-query (Q) message. */
+function queryMessage(sql) {
+  const body = Buffer.from(`${sql}\0`, "utf8");
+  const message = Buffer.alloc(5 + body.length);
+  message.write("Q", 0, "latin1");
+  message.writeInt32BE(4 + body.length, 1);
+  body.copy(message, 5);
+  return new Uint8Array(message);
+}
+
+/** An ErrorResponse (E), as the server sends it. */
+function errorMessage(severity, code, text) {
+  const fields = Buffer.from(`S${severity}\0V${severity}\0C${code}\0M${text}\0\0`, "utf8");
+  const message = Buffer.alloc(5 + fields.length);
+  message.write("E", 0, "latin1");
+  message.writeInt32BE(4 + fields.length, 1);
+  fields.copy(message, 5);
+  return message;
+}
+
+/** Splits a buffer of whole backend messages into [{type, bytes, body}]. */
+function backendMessages(buffer) {
+  const out = [];
+  let offset = 0;
+  while (offset + 5 <= buffer.length) {
+    const size = 1 + buffer.readInt32BE(offset + 1);
+    if (size < 5 || offset + size > buffer.length) break;
+    out.push({ type: String.fromCharCode(buffer[offset]), bytes: buffer.subarray(offset, offset + size), body: buffer.subarray(offset + 5, offset + size) });
+    offset += size;
+  }
+  return out;
+}
+
+/** The `user` of a StartupMessage (protocol 3.0), or undefined for any other message. */
+function startupUser(message) {
+  if (message.length < 8) return undefined;
+  const bytes = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+  if (bytes.readInt32BE(0) !== bytes.length || bytes.readInt32BE(4) !== PROTOCOL_3_0) return undefined;
+  const parts = bytes.toString("utf8", 8).split("\0");
+  for (let i = 0; i + 1 < parts.length; i += 2) if (parts[i] === "user") return parts[i + 1];
+  return "";
+}
+
+function quoteIdent(name) {
+  return `"${String(name).replace(/"/g, '""')}"`;
+}
+
+/**
+ * Wraps a PGlite instance for a pglite-socket server so that every connection runs as its own
+ * role (see the header). Relies on two details of pglite-socket 0.2.17 (pinned with PGlite):
+ * handlers hand each message to `server.queryQueue.enqueue(handlerId, message, onData)`, and the
+ * queue runs it as `db.runExclusive(() => db.execProtocolRawStream(message, …))` with the same
+ * message object. `attach(server)` checks both and fails loudly if they change.
+ */
+function withIdentities(db) {
+  /** handler id → the role its connection logged in as */
+  const roles = new Map();
+  /** The session's role as last set here (PGlite starts as `postgres`). */
+  let sessionRole = "postgres";
+  /** The pglite-socket server, to close a refused connection as the server would after FATAL. */
+  let socketServer;
+
+  /** FATAL 28000 to the connection, then closes it (after this exclusive section). */
+  function refuse(handler, role, onRawData) {
+    roles.set(handler, undefined);
+    onRawData(new Uint8Array(errorMessage("FATAL", "28000", `role "${role ?? ""}" does not exist`)));
+    setImmediate(() => {
+      for (const h of socketServer?.handlers ?? []) if (h.handlerId === handler) h.detach(true).catch(() => {});
+    });
+  }
+
+  /** Runs one statement on the session; its answer goes nowhere except ParameterStatus and errors, returned. */
+  async function internal(sql) {
+    const chunks = [];
+    await db.execProtocolRawStream(queryMessage(sql), { onRawData: (chunk) => chunks.push(Buffer.from(chunk)) });
+    const messages = backendMessages(Buffer.concat(chunks));
+    const error = messages.find((m) => m.type === "E");
+    let failure;
+    if (error) {
+      const fields = {};
+      for (const part of error.body.toString("utf8").split("\0")) if (part) fields[part[0]] = part.slice(1);
+      failure = { code: fields.C ?? "XX000", message: fields.M ?? "error" };
+    }
+    return { failure, parameters: messages.filter((m) => m.type === "S").map((m) => m.bytes) };
+  }
+
+  /** Makes `role` the session's role (between transactions); the ParameterStatus messages it caused. */
+  async function become(role) {
+    if (role === sessionRole || db.isInTransaction()) return { parameters: [] };
+    const result = await internal(`SET SESSION AUTHORIZATION ${quoteIdent(role)}`);
+    if (!result.failure) sessionRole = role;
+    return result;
+  }
+
+  async function execProtocolRawStream(message, options = {}) {
+    const handler = message?.[HANDLER];
+    const onRawData = options.onRawData ?? (() => {});
+    const user = handler === undefined ? undefined : startupUser(message);
+    if (user !== undefined) {
+      // A connection's StartupMessage: PGlite answers it (as postgres); then the session takes the
+      // connection's role, and the client gets the ParameterStatus of that change before ReadyForQuery.
+      const role = user || "postgres";
+      roles.set(handler, role);
+      const chunks = [];
+      await db.execProtocolRawStream(message, { ...options, onRawData: (chunk) => chunks.push(Buffer.from(chunk)) });
+      const reply = backendMessages(Buffer.concat(chunks));
+      const switched = await become(role);
+      // The proxy checked the role first; it was dropped since.
+      if (switched.failure) return refuse(handler, role, onRawData);
+      const ready = reply.findLastIndex((m) => m.type === "Z");
+      const out = reply.map((m) => m.bytes);
+      if (ready >= 0) out.splice(ready, 0, ...switched.parameters);
+      onRawData(new Uint8Array(Buffer.concat(out)));
+      return;
+    }
+    if (handler !== undefined && roles.has(handler)) {
+      const role = roles.get(handler);
+      const switched = role === undefined ? { failure: true } : await become(role);
+      // Its role is gone (dropped while connected): refuse rather than run as another role.
+      if (switched.failure) return refuse(handler, role, onRawData);
+    }
+    return db.execProtocolRawStream(message, options);
+  }
+
+  const wrapped = new Proxy(db, {
+    get(target, property) {
+      if (property === "execProtocolRawStream") return execProtocolRawStream;
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+
+  /** Tags each queued message with its handler; forgets a handler's role when it goes away. */
+  function attach(server) {
+    socketServer = server;
+    const queue = server.queryQueue;
+    if (!queue || typeof queue.enqueue !== "function" || typeof queue.clearQueueForHandler !== "function" || queue.db !== wrapped) {
+      throw new Error("pglite-socket internals changed (queryQueue.enqueue/clearQueueForHandler/db): per-connection roles cannot be set up");
+    }
+    const enqueue = queue.enqueue.bind(queue);
+    queue.enqueue = (handlerId, message, onData) => {
+      if (message && typeof message === "object") message[HANDLER] = handlerId;
+      return enqueue(handlerId, message, onData);
+    };
+    const clear = queue.clearQueueForHandler.bind(queue);
+    queue.clearQueueForHandler = (handlerId) => {
+      roles.delete(handlerId);
+      return clear(handlerId);
+    };
+  }
+
+  return { db: wrapped, attach };
+}
+
 async function serve(branchId, db) {
   const index = ++counter;
   let server;
   let address;
   let dir;
+  const identities = withIdentities(db);
   if (socketRoot) {
     dir = join(socketRoot, `b${index}`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     address = { host: dir, port: 5432 };
-    server = new PGLiteSocketServer({ db, path: join(dir, ".s.PGSQL.5432"), maxConnections });
+    server = new PGLiteSocketServer({ db: identities.db, path: join(dir, ".s.PGSQL.5432"), maxConnections });
+    identities.attach(server);
     await server.start();
   } else {
-    server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections });
+    server = new PGLiteSocketServer({ db: identities.db, host: "127.0.0.1", port: 0, maxConnections });
+    identities.attach(server);
     await server.start();
     const conn = server.getServerConn();
     address = { host: "127.0.0.1", port: Number(conn.slice(conn.lastIndexOf(":") + 1)) };

@@ -2,6 +2,9 @@
  * The "pglite" engine: PGlite (PostgreSQL compiled to WebAssembly) in one child process that hosts
  * every branch as its own in-memory instance behind a pglite-socket server on a private unix socket.
  * This side keeps the Lakebase bookkeeping (databases, connection cap) and runs the token proxy.
+ * Identities: the proxy refuses a role that does not exist or cannot log in (28000) itself, then
+ * passes the client's `user` to the worker, which runs that connection's messages under
+ * `SET SESSION AUTHORIZATION <role>` (see pglite-worker.mjs and proxy.ts for the limits).
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -13,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import type { EndpointListener, EndpointOptions, EndpointTls, PostgresBackend } from "./types.js";
 import { killPid, removeDirSync, track, untrack, type Reapable } from "./lifecycle.js";
 import { openProxyListener, type ProxyListener } from "./proxy.js";
+import { branchSystemRolesSql, roleFlags, type RoleAttributes } from "./role-sql.js";
 import { quoteIdent, runSql, socketPath, type ServerAddress } from "./sql.js";
 
 const DEFAULT_DATABASE = "databricks_postgres";
@@ -209,6 +213,12 @@ export class PgliteBackend implements PostgresBackend, Reapable {
   async createBranch(branchId: string): Promise<void> {
     this.assertOpen();
     const address = await this.call<ServerAddress>("create", { branchId });
+    try {
+      await runSql(address, "postgres", branchSystemRolesSql("postgres"));
+    } catch (error) {
+      await this.call("drop", { branchId }).catch(() => {});
+      throw error;
+    }
     this.register(branchId, address, [DEFAULT_DATABASE]);
   }
 
@@ -229,12 +239,21 @@ export class PgliteBackend implements PostgresBackend, Reapable {
     await this.call("drop", { branchId });
   }
 
-  // PGlite has one database per instance (the session is always `postgres`/`postgres`), so Lakebase
-  // databases of a branch are names that all lead to that one database.
+  // PGlite has one database per instance (`postgres`), so Lakebase databases of a branch are names
+  // that all lead to that one database.
 
-  async createDatabase(branchId: string, name: string, _owner?: string): Promise<void> {
+  /** A name for the branch's one database; its owner role gets ALL on that database and its `public` schema (it cannot own it alone). */
+  async createDatabase(branchId: string, name: string, owner?: string): Promise<void> {
     const branch = this.branch(branchId);
     if (branch.databases.has(name)) throw sqlError("42P04", `database "${name}" already exists`);
+    if (owner) {
+      const { rows } = await runSql(branch.address, "postgres", "SELECT 1 FROM pg_roles WHERE rolname = $1", [owner]);
+      if (rows.length > 0) {
+        await runSql(branch.address, "postgres", `GRANT ALL ON DATABASE postgres TO ${quoteIdent(owner)}; GRANT ALL ON SCHEMA public TO ${quoteIdent(owner)}`);
+      } else {
+        this.log(`createDatabase(${branchId}, ${name}): owner role "${owner}" does not exist; no privileges granted`);
+      }
+    }
     branch.databases.add(name);
   }
 
@@ -250,34 +269,34 @@ export class PgliteBackend implements PostgresBackend, Reapable {
     branch.databases.add(to);
   }
 
-  async createRole(
-    branchId: string,
-    name: string,
-    attributes: { createdb?: boolean; createrole?: boolean; bypassrls?: boolean } = {},
-  ): Promise<void> {
+  /** A new role can log in (it may stand for an identity); an existing one keeps its LOGIN and gets the attributes. */
+  async createRole(branchId: string, name: string, attributes: RoleAttributes = {}): Promise<void> {
     const branch = this.branch(branchId);
-    const flags = [
-      attributes.createdb ? "CREATEDB" : "NOCREATEDB",
-      attributes.createrole ? "CREATEROLE" : "NOCREATEROLE",
-      attributes.bypassrls ? "BYPASSRLS" : "NOBYPASSRLS",
-    ].join(" ");
-    // Catalog fidelity only: every PGlite session is `postgres` whatever the role.
+    const flags = roleFlags(attributes);
+    const { rows } = await runSql(branch.address, "postgres", "SELECT 1 FROM pg_roles WHERE rolname = $1", [name]);
+    if (rows.length > 0) await runSql(branch.address, "postgres", `ALTER ROLE ${quoteIdent(name)} ${flags}`);
+    else await runSql(branch.address, "postgres", `CREATE ROLE ${quoteIdent(name)} LOGIN ${flags}`);
+  }
+
+  /** As on the system engine: a role that owns objects or holds privileges hands them to postgres first. */
+  async dropRole(branchId: string, name: string): Promise<void> {
+    const branch = this.branch(branchId);
+    if (name === "postgres") throw new Error('role "postgres" is reserved and cannot be dropped');
+    const drop = `DROP ROLE IF EXISTS ${quoteIdent(name)}`;
     try {
-      const { rows } = await runSql(branch.address, "postgres", "SELECT 1 FROM pg_roles WHERE rolname = $1", [name]);
-      const verb = rows.length > 0 ? "ALTER ROLE" : "CREATE ROLE";
-      await runSql(branch.address, "postgres", `${verb} ${quoteIdent(name)}${rows.length > 0 ? "" : " NOLOGIN"} ${flags}`);
+      await runSql(branch.address, "postgres", drop);
     } catch (error) {
-      this.log(`createRole(${branchId}, ${name}) ignored on PGlite: ${String(error)}`);
+      if ((error as { code?: string }).code !== "2BP01") throw error;
+      await runSql(branch.address, "postgres", `REASSIGN OWNED BY ${quoteIdent(name)} TO postgres; DROP OWNED BY ${quoteIdent(name)}; ${drop}`);
     }
   }
 
-  async dropRole(branchId: string, name: string): Promise<void> {
-    const branch = this.branch(branchId);
-    try {
-      await runSql(branch.address, "postgres", `DROP ROLE IF EXISTS ${quoteIdent(name)}`);
-    } catch (error) {
-      this.log(`dropRole(${branchId}, ${name}) ignored on PGlite: ${String(error)}`);
-    }
+  /** What the server would answer at login for `role` (PGlite ignores the startup user, so the proxy asks). */
+  private async refuseRole(branch: Branch, role: string): Promise<{ code: string; message: string } | undefined> {
+    const { rows } = await runSql(branch.address, "postgres", "SELECT rolcanlogin FROM pg_roles WHERE rolname = $1", [role]);
+    if (rows.length === 0) return { code: "28000", message: `role "${role}" does not exist` };
+    if (rows[0]?.rolcanlogin !== true) return { code: "28000", message: `role "${role}" is not permitted to log in` };
+    return undefined;
   }
 
   private knows(branch: Branch, database: string): boolean {
@@ -296,8 +315,8 @@ export class PgliteBackend implements PostgresBackend, Reapable {
     const path = socketPath(branch.address);
     const listener = await openProxyListener(
       {
-        user: "postgres",
         mapDatabase: (database) => (this.knows(branch, database) ? "postgres" : undefined),
+        checkRole: (role) => this.refuseRole(branch, role),
         connect: () => (path ? createConnection({ path }) : createConnection({ host: branch.address.host, port: branch.address.port })),
         acquire: () => {
           if (branch.active >= PGLITE_MAX_CLIENT_CONNECTIONS) return false;

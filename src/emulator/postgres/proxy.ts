@@ -1,9 +1,38 @@
 /**
  * The token-checking front proxy: one loopback listener per endpoint. It answers the startup phase
  * itself (SSLRequest: `S` and a TLS handshake when given a certificate, else `N`; GSSENCRequest: `N`;
- * cleartext password request, token check, database lookup, wake-up after suspend), then opens a
- * connection to the branch's real server, replays the client's StartupMessage with the upstream user
- * and database, and pipes bytes both ways untouched (decrypted on the client side when TLS is on).
+ * cleartext password request, token check, role and database lookup, wake-up after suspend), then
+ * opens a connection to the branch's real server, replays the client's StartupMessage with the
+ * upstream database, and pipes bytes both ways untouched (decrypted on the client side when TLS is on).
+ *
+ * ## Identities and Postgres roles
+ * As in the service, a connection runs as the Postgres role named after the identity that logged in
+ * (a user's email, a service principal's application id):
+ * - The proxy asks for a password and calls `authenticate(user, password, database)`. In the
+ *   emulator that checks the token *and* that it was issued to the identity named `user`, so the
+ *   startup `user` is the identity. Anything refused there gets `FATAL 28P01 password
+ *   authentication failed for user "<user>"`, before any role is looked at.
+ * - The client's `user` goes upstream unchanged: the session user is that role, and `current_user`,
+ *   `session_user`, ownership of new objects, GRANTs and row-level security all apply to it.
+ * - A role that does not exist gets `FATAL 28000 role "<user>" does not exist`, one that is NOLOGIN
+ *   (Roles API `auth_method: NO_LOGIN`) `FATAL 28000 role "<user>" is not permitted to log in`: the
+ *   PostgreSQL server's own answers, checked before the database as the server does. The reference
+ *   records no live answer of the service for an identity without a role; this is the server's.
+ * - The project owner's role exists from project creation; other identities need one from the
+ *   Roles API (`postgres_role` = the email or application id). Roles that stand for identities
+ *   are created LOGIN.
+ * - The emulator's own work (`query()`, databases, roles, forks) still runs as `postgres`.
+ * - System engine: the branch's server trusts its private unix socket for every role (pg_hba
+ *   `local all all trust`) and itself answers 28000 and 3D000.
+ * - PGlite: the instance has one session, authenticated as `postgres`, and ignores the startup user.
+ *   The proxy answers 28000 itself (`checkRole`), and the worker runs each connection's messages
+ *   under `SET SESSION AUTHORIZATION <role>`, switched between transactions when another
+ *   connection's turn comes. Limits: that session was authenticated as a superuser, so a client can
+ *   itself `SET SESSION AUTHORIZATION` to any role, `postgres` included; `SET ROLE` and other session
+ *   settings do not survive another connection's turn; a role dropped while connected gets FATAL
+ *   28000 on its next message, and the connection is closed.
+ * - Order of the checks: token (28P01), connection slot (53300, PGlite only), role (28000),
+ *   database (3D000).
  */
 import { createServer, type Server, type Socket } from "node:net";
 import { createSecureContext, TLSSocket, type SecureContext } from "node:tls";
@@ -22,8 +51,12 @@ import {
 export interface ProxyUpstream {
   /** The upstream database for a client-visible name; `undefined` → 3D000. */
   mapDatabase(database: string): string | undefined;
-  /** The session user the proxy logs in as upstream (the upstream trusts its own socket). */
-  readonly user: string;
+  /**
+   * For an upstream that does not check the startup `user` itself (PGlite): the server's refusal of
+   * this role (`28000 role "x" does not exist` / `… is not permitted to log in`), or undefined to admit.
+   * Without it the upstream answers for itself. The client's `user` is always passed upstream as is.
+   */
+  checkRole?(role: string): Promise<{ code: string; message: string } | undefined>;
   /** Opens a byte stream to the upstream server. */
   connect(): Socket;
   /** Admission control (PGlite's connection cap): false refuses the client with 53300. */
@@ -106,7 +139,8 @@ class ProxyConnection {
   /** The client's stream: the TCP socket, or the TLSSocket over it once upgraded. */
   client: Socket;
   private readonly tracker = new MessageBoundaryTracker();
-  private released = false;
+  /** Holds one of the upstream's admission slots (acquire() said yes, release() not called yet). */
+  private holdsSlot = false;
 
   constructor(
     /** The accepted TCP socket (under the TLS layer once upgraded). */
@@ -199,20 +233,36 @@ class ProxyConnection {
       if (this.closing) return;
       if (!admitted) return this.fail("28P01", authFailed);
 
+      // A connection slot before anything else reaches the upstream (the role check below connects to it).
+      if (this.listener.upstream.acquire) {
+        if (!this.listener.upstream.acquire()) return this.fail("53300", "sorry, too many clients already");
+        this.holdsSlot = true;
+      }
+
+      // As the server: the role is looked at after authentication and before the database.
+      if (this.listener.upstream.checkRole) {
+        let refusal: { code: string; message: string } | undefined;
+        try {
+          refusal = await this.listener.upstream.checkRole(user);
+        } catch (error) {
+          refusal = { code: "08006", message: `could not reach the branch's server: ${String(error)}` };
+        }
+        if (this.closing) return;
+        if (refusal) return this.fail(refusal.code, refusal.message);
+      }
+
       const upstreamDatabase = this.listener.upstream.mapDatabase(database);
       if (upstreamDatabase === undefined) return this.fail("3D000", `database "${database}" does not exist`);
-      if (this.listener.upstream.acquire && !this.listener.upstream.acquire()) {
-        return this.fail("53300", "sorry, too many clients already");
-      }
-      this.released = !this.listener.upstream.acquire; // nothing to release without admission control
 
+      // The client's user goes upstream as is: the session runs as the identity's own role.
       const params = new Map(startup.params);
-      params.set("user", this.listener.upstream.user);
       params.set("database", upstreamDatabase);
       const pipelined = reader.detach();
       this.bridge(encodeStartup(startup.version, params), pipelined);
     } finally {
       clearTimeout(timer);
+      // Refused, closed or failed before the bridge: the slot goes back now (a bridge releases it on close).
+      if (!this.bridged) this.release();
     }
   }
 
@@ -220,6 +270,10 @@ class ProxyConnection {
   private startTls(context: SecureContext): Promise<TLSSocket | undefined> {
     const secure = new TLSSocket(this.raw, { isServer: true, secureContext: context, ALPNProtocols: ["postgresql"] });
     secure.on("error", noop); // a client refusing the certificate is routine; "close" follows
+    // Once upgraded, the TLS layer owns the TCP handle and the raw socket may never emit "close":
+    // the connection ends when the secure stream does (a lingering entry would later be reset
+    // under a TLS layer that is gone, which left node's event loop spinning).
+    secure.once("close", () => this.listener.forget(this));
     this.client = secure;
     return new Promise((resolve) => {
       secure.once("secure", () => resolve(secure));
@@ -300,8 +354,8 @@ class ProxyConnection {
   }
 
   private release(): void {
-    if (this.released) return;
-    this.released = true;
+    if (!this.holdsSlot) return;
+    this.holdsSlot = false;
     this.listener.upstream.release?.();
   }
 
@@ -329,7 +383,13 @@ class ProxyConnection {
     this.closing = true;
     this.upstream?.destroy();
     // A reset is a TCP matter: on the raw socket, also under TLS (a TLSSocket refuses resetAndDestroy,
-    // and closes by itself once its socket is gone; destroying it now would send a FIN first).
+    // and closes by itself once its socket is gone; destroying it now would send a FIN first). Not
+    // once the TLS stream has ended (a pool that said goodbye, inside the flush grace): resetting the
+    // socket under a TLS layer that is still there but done left node's event loop spinning.
+    if (this.client !== this.raw && this.client.readyState !== "open") {
+      this.client.destroy();
+      return;
+    }
     if (typeof this.raw.resetAndDestroy === "function" && !this.raw.destroyed) this.raw.resetAndDestroy();
     else {
       this.raw.destroy();
@@ -342,6 +402,12 @@ export class ProxyListener implements EndpointListener {
   readonly host = "127.0.0.1" as const;
   private actualPort = 0;
   private readonly connections = new Set<ProxyConnection>();
+
+  /** A connection has closed (its TCP socket, or its TLS stream once upgraded). */
+  forget(connection: ProxyConnection): void {
+    if (!this.connections.delete(connection)) return;
+    if (this.connections.size === 0) this.idleSinceMs = Date.now();
+  }
   private isSuspended = false;
   private isDisabled = false;
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -410,10 +476,7 @@ export class ProxyListener implements EndpointListener {
     const connection = new ProxyConnection(socket, this);
     this.connections.add(connection);
     this.idleSinceMs = undefined;
-    socket.once("close", () => {
-      this.connections.delete(connection);
-      if (this.connections.size === 0) this.idleSinceMs = Date.now();
-    });
+    socket.once("close", () => this.forget(connection));
     connection.handshake().catch((error: unknown) => {
       this.log(`endpoint handshake failed: ${String(error)}`);
       connection.kill();

@@ -5,6 +5,10 @@
  *    creates `databricks_postgres`;
  *  - forkBranch takes `pg_basebackup` of the parent's *live* cluster (committed data, no session of
  *    the parent is disturbed) and starts the copy.
+ * Clients log in as their own role: pg_hba trusts the private socket for every role (initdb
+ * `--auth-local=trust`), so the proxy passes the client's `user` through and the server itself
+ * answers `role "x" does not exist` / `is not permitted to log in` (28000). The emulator's own work
+ * (query(), databases, roles) runs as `postgres`.
  */
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { constants, existsSync, readdirSync, realpathSync, type Dirent } from "node:fs";
@@ -15,6 +19,7 @@ import { delimiter, dirname, join, sep } from "node:path";
 import type { EndpointListener, EndpointOptions, EndpointTls, PostgresBackend } from "./types.js";
 import { killPid, removeDirSync, track, untrack, unprivilegedUser, type Reapable, type RunAs } from "./lifecycle.js";
 import { openProxyListener, type ProxyListener } from "./proxy.js";
+import { branchSystemRolesSql, databaseGrantsSql, roleFlags, type RoleAttributes } from "./role-sql.js";
 import { quoteIdent, runSql, type ServerAddress } from "./sql.js";
 
 const EXE = process.platform === "win32" ? ".exe" : "";
@@ -399,6 +404,7 @@ export class SystemBackend implements PostgresBackend, Reapable {
         await this.startCluster(cluster);
         const running = Date.now();
         await runSql(cluster.address, "postgres", `CREATE DATABASE ${quoteIdent(DEFAULT_DATABASE)}`);
+        await runSql(cluster.address, DEFAULT_DATABASE, branchSystemRolesSql(DEFAULT_DATABASE));
         this.log(`branch ${branchId} created: copy ${copied - started} ms, start ${running - copied} ms, database ${Date.now() - running} ms`);
       } catch (error) {
         this.clusters.delete(branchId);
@@ -485,6 +491,7 @@ export class SystemBackend implements PostgresBackend, Reapable {
       else this.log(`createDatabase(${branchId}, ${name}): owner role "${owner}" does not exist; the database is owned by postgres`);
     }
     await runSql(cluster.address, "postgres", `CREATE DATABASE ${quoteIdent(name)}${ownerClause}`);
+    await runSql(cluster.address, name, databaseGrantsSql(name));
   }
 
   async dropDatabase(branchId: string, name: string): Promise<void> {
@@ -499,20 +506,13 @@ export class SystemBackend implements PostgresBackend, Reapable {
     await this.withoutSessions(cluster, from, `ALTER DATABASE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`);
   }
 
-  async createRole(
-    branchId: string,
-    name: string,
-    attributes: { createdb?: boolean; createrole?: boolean; bypassrls?: boolean } = {},
-  ): Promise<void> {
+  /** A new role can log in (it may stand for an identity); an existing one keeps its LOGIN and gets the attributes. */
+  async createRole(branchId: string, name: string, attributes: RoleAttributes = {}): Promise<void> {
     const cluster = this.cluster(branchId);
-    const flags = [
-      attributes.createdb ? "CREATEDB" : "NOCREATEDB",
-      attributes.createrole ? "CREATEROLE" : "NOCREATEROLE",
-      attributes.bypassrls ? "BYPASSRLS" : "NOBYPASSRLS",
-    ].join(" ");
+    const flags = roleFlags(attributes);
     const { rows } = await runSql(cluster.address, "postgres", "SELECT 1 FROM pg_roles WHERE rolname = $1", [name]);
     if (rows.length > 0) await runSql(cluster.address, "postgres", `ALTER ROLE ${quoteIdent(name)} ${flags}`);
-    else await runSql(cluster.address, "postgres", `CREATE ROLE ${quoteIdent(name)} NOLOGIN ${flags}`);
+    else await runSql(cluster.address, "postgres", `CREATE ROLE ${quoteIdent(name)} LOGIN ${flags}`);
   }
 
   async dropRole(branchId: string, name: string): Promise<void> {
@@ -542,8 +542,8 @@ export class SystemBackend implements PostgresBackend, Reapable {
     const path = `${cluster.address.host}/.s.PGSQL.${cluster.address.port}`;
     const listener = await openProxyListener(
       {
-        user: "postgres",
-        // Databases are real per-branch databases with their Lakebase names: no rewrite; the server answers 3D000 itself.
+        // Databases are real per-branch databases with their Lakebase names: no rewrite; the server
+        // answers 3D000 itself, and 28000 for a role that does not exist or cannot log in.
         mapDatabase: (database) => database,
         connect: () => createConnection({ path }),
       },

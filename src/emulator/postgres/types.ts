@@ -1,6 +1,7 @@
 /**
  * The contract of a Postgres engine behind the emulator (system PostgreSQL or PGlite) and of the
- * endpoint listeners it opens; the engines implement it, index.ts picks one.
+ * endpoint listeners it opens; the engines implement it, index.ts picks one, and by-version.ts
+ * routes each branch to the engine of its project's Postgres major.
  */
 
 export type EngineKind = "pglite" | "system";
@@ -21,10 +22,34 @@ export interface EndpointTls {
   readonly cert: string;
 }
 
+/** What a new root branch asks of its backend. */
+export interface CreateBranchOptions {
+  /** The Postgres major its project asks for (`spec.pg_version`): a routing backend picks the engine by it; a single engine ignores it. */
+  readonly pgMajor?: number;
+  /** The project's name, for the log line a routing backend writes when it substitutes another major. */
+  readonly project?: string;
+}
+
+/** Where a project asking a Postgres major runs (a routing backend's answer, see by-version.ts). */
+export interface VersionPlan {
+  /** The major asked (`spec.pg_version`). */
+  readonly asked: number;
+  /** The engine that runs it, and its major (the asked one unless substituted). */
+  readonly engine: EngineKind;
+  readonly pgMajor: number;
+  /** Set when `pgMajor` differs from `asked`: one sentence naming both and what to install (ASCII, for an HTTP `Warning` header). */
+  readonly substitution?: string;
+  /** Set instead of a substitution when versions are strict: why the project cannot be created and what to install. */
+  readonly refusal?: string;
+}
+
 export interface PostgresBackend {
+  /** The engine (for a routing backend: the one that serves the default `pg_version`, 17). */
   readonly engine: EngineKind;
   /** A new, empty branch with the default database `databricks_postgres`. */
-  createBranch(branchId: string): Promise<void>;
+  createBranch(branchId: string, options?: CreateBranchOptions): Promise<void>;
+  /** Routing backends only: where a project asking `pgMajor` would run. Pure (no start, no log). */
+  planVersion?(pgMajor: number): VersionPlan;
   /** Copy-on-write fork: the child starts with the parent's committed data at this moment (all its databases), then diverges. */
   forkBranch(parentId: string, childId: string): Promise<void>;
   dropBranch(branchId: string): Promise<void>;
@@ -32,7 +57,7 @@ export interface PostgresBackend {
   createDatabase(branchId: string, name: string, owner?: string): Promise<void>;
   dropDatabase(branchId: string, name: string): Promise<void>;
   renameDatabase(branchId: string, from: string, to: string): Promise<void>;
-  /** Postgres roles (system engine: CREATE ROLE … NOLOGIN plus attributes; pglite: catalog only, best effort). */
+  /** Postgres roles that identities log in as: CREATE ROLE … LOGIN plus attributes, on both engines. */
   createRole(branchId: string, name: string, attributes?: { createdb?: boolean; createrole?: boolean; bypassrls?: boolean }): Promise<void>;
   dropRole(branchId: string, name: string): Promise<void>;
   /** Runs SQL as superuser in a branch database (for tests / demo seeding). */
