@@ -71,7 +71,8 @@ export const DEFAULT_RETRY_OPTIONS = Object.freeze({
   maxDelayMs: 10_000,
 });
 
-const SAFE_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
+/** Methods a retry can never duplicate: also what makes a broken-off request's outcome known (transport.ts). */
+export const SAFE_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Internal: how one attempt failed. Never escapes `createRetrying`. */
 class AttemptFailure {

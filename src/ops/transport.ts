@@ -4,7 +4,7 @@ import { send, type Outgoing, type Reply, type Transport } from "./exchange.js";
 import { networkErrorCodes, PRE_SEND_ERROR_CODES } from "./network-codes.js";
 import { requestPath } from "./parse-error-body.js";
 import { rememberSecret } from "./redact.js";
-import { createRetrying, type FetchLike, type RetryOptions } from "./retry.js";
+import { createRetrying, SAFE_METHODS, type FetchLike, type RetryOptions } from "./retry.js";
 import { raceAbort, startDeadline } from "./sleep.js";
 
 export { RequestTimeoutError };
@@ -51,8 +51,6 @@ export function createTransport(options: TransportOptions): Transport {
   };
   return createRetrying(attempt, options.retry);
 }
-
-const SAFE_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** A failure of fetch itself (refused, DNS, reset) as a NetworkError; the SDK's own errors and aborts stay as they are. */
 function toNetworkError(error: unknown, outgoing: Outgoing, signal: AbortSignal | undefined): unknown {

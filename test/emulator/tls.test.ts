@@ -169,6 +169,21 @@ describe("the token-checking proxy with a TLS identity (fake upstream)", () => {
   });
 });
 
+/** One connection of `pool` is on verified TLS and answers `select n`; the pool is ended either way. */
+async function expectVerifiedQuery(pool: Awaited<ReturnType<typeof createPool>>, n: number): Promise<void> {
+  try {
+    const connection = await pool.connect();
+    try {
+      expect((streamOf(connection) as TLSSocket).authorized).toBe(true);
+      expect((await connection.query(`select ${n} as n`)).rows).toEqual([{ n }]);
+    } finally {
+      connection.release();
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
 describe("emulator endpoints over TLS", () => {
   let emulator: Emulator;
   let client: LakebaseClient;
@@ -298,18 +313,8 @@ describe("emulator endpoints over TLS", () => {
 
   it("createPool with the emulator's CA: verified TLS end to end", async () => {
     const pool = await createPool({ client, endpoint: EP, env: {}, ssl: { rejectUnauthorized: true, ca: emulator.caCertificate } });
-    try {
-      expect(pool.lakebase.ssl).toEqual({ rejectUnauthorized: true, ca: emulator.caCertificate });
-      const connection = await pool.connect();
-      try {
-        expect((streamOf(connection) as TLSSocket).authorized).toBe(true);
-        expect((await connection.query("select 2 as two")).rows).toEqual([{ two: 2 }]);
-      } finally {
-        connection.release();
-      }
-    } finally {
-      await pool.end();
-    }
+    expect(pool.lakebase.ssl).toEqual({ rejectUnauthorized: true, ca: emulator.caCertificate });
+    await expectVerifiedQuery(pool, 2);
   });
 
   it("getPgConfig: an explicit CA is used as given, and no PGSSLMODE from the environment turns it off", async () => {
@@ -346,18 +351,7 @@ describe("PGlite engine", () => {
     try {
       const client = createLakebaseClient({ host: emulator.host, auth: emulator.token });
       await client.projects.create("tls", { spec: {} }).wait({ pollIntervalMs: 20 });
-      const pool = await createPool({ client, endpoint: EP, env: {}, ssl: { rejectUnauthorized: true, ca: emulator.caCertificate } });
-      try {
-        const connection = await pool.connect();
-        try {
-          expect((streamOf(connection) as TLSSocket).authorized).toBe(true);
-          expect((await connection.query("select 3 as three")).rows).toEqual([{ three: 3 }]);
-        } finally {
-          connection.release();
-        }
-      } finally {
-        await pool.end();
-      }
+      await expectVerifiedQuery(await createPool({ client, endpoint: EP, env: {}, ssl: { rejectUnauthorized: true, ca: emulator.caCertificate } }), 3);
     } finally {
       await emulator.stop();
     }
