@@ -4,7 +4,7 @@
  */
 import { isPlainObject, maskError, maskOf, messages, walkPatch, type PatchEntry } from "./from-patch.js";
 import type { MaskPath, MaskResource } from "./field-path.js";
-import { maskRulesFor, type MaskRules } from "./rules.js";
+import { maskRulesFor, parentPath, type MaskRules } from "./rules.js";
 import { lookup } from "./validate.js";
 
 // --- equality ---------------------------------------------------------------------------------
@@ -82,9 +82,35 @@ function isSet(rules: MaskRules, member: string, value: unknown): boolean {
   return value !== undefined && value !== null && !(rules.trueOnly.has(member) && value === false);
 }
 
+/** Relative members, observed through another field: `ttl` shows as `expire_time`, counted from `create_time`. */
+const OBSERVED_AS: Readonly<Record<string, string>> = { ttl: "expire_time" };
+
 /**
- * A oneof group changes unless the current state (its `spec` when that sets a member, else its
- * `status`) has the desired member at the desired value and no other member set.
+ * How far `expire_time − create_time` may be from a desired `ttl` and still be that ttl (the server
+ * stamps both; the reference says "the branch will expire at creation_time + ttl",
+ * docs/api-behaviour.md#convergence-of-oneof-members).
+ */
+export const TTL_TOLERANCE_MS = 60_000;
+
+function durationMs(value: unknown): number | undefined {
+  const m = typeof value === "string" ? DURATION.exec(value.trim()) : null;
+  return m ? (m[1] ? -1 : 1) * (Number(m[2]) * 1000 + Number(`0.${m[3] ?? "0"}`) * 1000) : undefined;
+}
+
+/** Whether a status showing `observed` (an absolute expire_time) is the desired relative `ttl`. */
+function ttlMatches(current: Record<string, unknown>, ttl: unknown, observed: unknown): boolean {
+  const want = durationMs(ttl);
+  const created = typeof current.create_time === "string" ? Date.parse(current.create_time) : NaN;
+  const expires = typeof observed === "string" ? Date.parse(observed) : NaN;
+  return want !== undefined && !Number.isNaN(created) && !Number.isNaN(expires) && Math.abs(expires - created - want) <= TTL_TOLERANCE_MS;
+}
+
+/**
+ * A oneof group changes unless the current state has the desired member at the desired value and
+ * no other member set. From `spec` (when it sets a member) members read as they are. From `status`,
+ * which shows only the effect (docs/api-behaviour.md#convergence-of-oneof-members): a `no_*: true`
+ * flag is the absence of every other member (`no_suspension` ⇔ no suspend timeout, `no_expiry` ⇔ no
+ * expire_time); `ttl` is `expire_time − create_time` within TTL_TOLERANCE_MS.
  */
 function groupChanged(rules: MaskRules, current: Record<string, unknown>, entry: PatchEntry & { kind: "member" }): boolean {
   const members = rules.groups.get(entry.mask) ?? [];
@@ -92,8 +118,18 @@ function groupChanged(rules: MaskRules, current: Record<string, unknown>, entry:
   const specSets = members.some((m) => isSet(rules, m, lookup(current.spec, rel(m)).value));
   const source = specSets ? current.spec : current.status;
   const valueOf = (m: string) => (m.startsWith("spec.") ? lookup(source, rel(m)).value : lookup(current, m).value);
-  if (!sameValue(entry.value, valueOf(entry.path))) return true;
-  return members.some((m) => m !== entry.path && isSet(rules, m, valueOf(m)));
+  const othersSet = (except: (m: string) => boolean) => members.some((m) => m !== entry.path && !except(m) && isSet(rules, m, valueOf(m)));
+  if (specSets) return !sameValue(entry.value, valueOf(entry.path)) || othersSet(() => false);
+  const leaf = entry.path.slice(entry.path.lastIndexOf(".") + 1);
+  if (rules.trueOnly.has(entry.path)) return othersSet(() => false);
+  const observedLeaf = OBSERVED_AS[leaf];
+  if (observedLeaf !== undefined) {
+    const observed = `${parentPath(entry.path)}.${observedLeaf}`.replace(/^\./, "");
+    const direct = valueOf(entry.path);
+    const matches = direct !== undefined ? sameValue(entry.value, direct) : ttlMatches(current, entry.value, valueOf(observed));
+    return !matches || othersSet((m) => m === observed);
+  }
+  return !sameValue(entry.value, valueOf(entry.path)) || othersSet(() => false);
 }
 
 function describe(value: unknown): string {

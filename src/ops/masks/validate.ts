@@ -108,8 +108,25 @@ export function validate<R extends MaskResource>(resource: R, mask: readonly str
   if (!isPlainObject(body)) throw maskError("the body must be a plain object (a request body such as { spec: { … } })");
   const parsed = parseMask(mask);
   if (parsed.length === 0) throw maskError(messages.empty(rules));
-  for (const path of parsed) checkMaskPath(rules, path);
+  for (const path of parsed) checkExplicitPath(rules, path, body);
   const paths = [...new Set(parsed)]; // the caller's order is kept: the mask is sent as given
-  for (const path of paths) checkPresence(rules, path, body);
+  for (const path of paths) {
+    if (path === "*") checkSubtree(rules, "spec", (body as { spec?: unknown }).spec);
+    else if (rootOf(path, rules.createOnly) === undefined) checkPresence(rules, path, body);
+  }
   return paths;
+}
+
+/**
+ * An explicit mask path is refused only where the live API is recorded to refuse it
+ * (docs/api-behaviour.md#update-mask-rules): unknown paths (oneof members, map keys, immutable
+ * fields) and a create-only path whose value is sent. Two recorded forms go through as they are:
+ * `*` with the whole spec (the bundle engine; the server names any field left out) and
+ * `initial_branch_spec,initial_endpoint_spec,spec` without the initial specs in the body (Terraform).
+ */
+function checkExplicitPath(rules: MaskRules, path: string, body: object): void {
+  if (path === "*") return;
+  const createOnly = rootOf(path, rules.createOnly);
+  if (createOnly === undefined) return checkMaskPath(rules, path);
+  if (path !== createOnly || lookup(body, createOnly).present) throw maskError(messages.createOnly(rules, createOnly));
 }

@@ -293,9 +293,22 @@ describe("validate", () => {
     ).toEqual(["spec.default_endpoint_settings"]);
   });
 
-  it("'*' is refused", () => {
-    expect(validateError("project", "*", { spec: { display_name: "x" } })).toContain("'*' demands every field of the project spec");
-    expect(validateError("project", "*", { spec: { display_name: "x" } })).toContain("list the paths to update instead");
+  it("'*' goes through as the live API accepts it (the bundle engine's form); bad values below it are still refused", () => {
+    expect(fieldMask.validate("project", "*", { name: "projects/p", spec: { display_name: "x" } })).toEqual(["*"]);
+    expect(validateError("branch", "*", { spec: { ttl: "60s", no_expiry: true } })).toContain("mutually exclusive");
+    expect(validateError("endpoint", "*", { spec: { endpoint_type: "ENDPOINT_TYPE_READ_WRITE", no_suspension: false } })).toContain("no_suspension: false");
+  });
+
+  it("create-only paths go through only without their value (Terraform's recorded form)", () => {
+    expect(fieldMask.validate("project", "initial_branch_spec,initial_endpoint_spec,spec", { spec: { display_name: "x" } })).toEqual([
+      "initial_branch_spec",
+      "initial_endpoint_spec",
+      "spec",
+    ]);
+    expect(validateError("project", "initial_endpoint_spec", { initial_endpoint_spec: { autoscaling_limit_min_cu: 1 } })).toContain(
+      "initial_endpoint_spec applies only at creation",
+    );
+    expect(validateError("project", "initial_endpoint_spec.autoscaling_limit_min_cu", {})).toContain("initial_endpoint_spec applies only at creation");
   });
 
   it("unknown, immutable, create-only and per-key paths", () => {
@@ -304,7 +317,7 @@ describe("validate", () => {
     );
     expect(validateError("project", "spec.pg_version", { spec: { pg_version: 17 } })).toBe("spec.pg_version is immutable: create a new project instead");
     expect(validateError("endpoint", "spec,spec.endpoint_type", endpointBody)).toContain("spec.endpoint_type is immutable: create a new endpoint instead");
-    expect(validateError("project", "initial_endpoint_spec", {})).toContain("initial_endpoint_spec applies only at creation");
+    expect(validateError("project", "initial_endpoint_spec", { initial_endpoint_spec: {} })).toContain("initial_endpoint_spec applies only at creation");
     expect(validateError("endpoint", "spec.settings.pg_settings.work_mem", {})).toBe(
       "mask spec.settings.pg_settings instead of spec.settings.pg_settings.work_mem (maps are masked as a whole, never per key)",
     );
@@ -386,6 +399,26 @@ describe("diff", () => {
 
   it("no_suspension: true against a current state without it is a change", () => {
     expect(fieldMask.diff("endpoint", endpointCurrent, { spec: { no_suspension: true } })).toEqual(["spec.suspension"]);
+  });
+
+  it("oneof members converge against what a GET shows (status only: docs/api-behaviour.md#convergence-of-oneof-members)", () => {
+    const noTimeout = { status: { endpoint_type: "ENDPOINT_TYPE_READ_WRITE", autoscaling_limit_min_cu: 0.5 } };
+    expect(fieldMask.diff("endpoint", noTimeout, { spec: { no_suspension: true } })).toEqual([]);
+    expect(fieldMask.diff("endpoint", noTimeout, { spec: { suspend_timeout_duration: "300s" } })).toEqual(["spec.suspension"]);
+    const project = { status: { default_endpoint_settings: { autoscaling_limit_min_cu: 1 } } };
+    expect(fieldMask.diff("project", project, { spec: { default_endpoint_settings: { no_suspension: true } } })).toEqual([]);
+    const created = "2026-12-01T10:00:00Z";
+    const neverExpires = { create_time: created, status: { is_protected: false } };
+    expect(fieldMask.diff("branch", neverExpires, { spec: { no_expiry: true } })).toEqual([]);
+    expect(fieldMask.diff("branch", neverExpires, { spec: { ttl: "3600s" } })).toEqual(["spec.expiration"]);
+    const expiring = { create_time: created, status: { expire_time: "2026-12-01T11:00:00.250Z" } };
+    expect(fieldMask.diff("branch", expiring, { spec: { ttl: "3600s" } })).toEqual([]);
+    expect(fieldMask.diff("branch", expiring, { spec: { ttl: "7200s" } })).toEqual(["spec.expiration"]);
+    expect(fieldMask.diff("branch", expiring, { spec: { no_expiry: true } })).toEqual(["spec.expiration"]);
+    expect(fieldMask.diff("branch", expiring, { spec: { expire_time: "2026-12-01T11:00:00.250Z" } })).toEqual([]);
+    // within TTL_TOLERANCE_MS (60 s) of create_time + ttl, and not beyond
+    expect(fieldMask.diff("branch", { create_time: created, status: { expire_time: "2026-12-01T11:00:59Z" } }, { spec: { ttl: "3600s" } })).toEqual([]);
+    expect(fieldMask.diff("branch", { create_time: created, status: { expire_time: "2026-12-01T11:01:01Z" } }, { spec: { ttl: "3600s" } })).toEqual(["spec.expiration"]);
   });
 
   it("current.spec wins over current.status when present", () => {

@@ -71,6 +71,20 @@ const derived: [string, (c: LakebaseClient) => { submitted(): Promise<unknown> }
   ["role: attributes per leaf", (c) => c.roles.update(RL, { spec: { attributes: { createdb: true } } }), `${B}/${RL}`, "update_mask=spec.attributes.createdb"],
   ["database: rename", (c) => c.databases.update(DB, { spec: { postgres_database: "app_v2", role: `${BR}/roles/app` } }), `${B}/${DB}`, "update_mask=spec.postgres_database%2Cspec.role"],
   [
+    // Recorded from the bundle engine against real workspaces (docs/api-behaviour.md#update-mask-rules, rule 6)
+    "explicit '*' with the whole spec goes through: the server names a field left out",
+    (c) => c.branches.update(BR, { name: BR, spec: { is_protected: true, no_expiry: true } } as never, { update_mask: "*" }),
+    `${B}/${BR}`,
+    "update_mask=*",
+  ],
+  [
+    // Recorded from Terraform against real workspaces (docs/api-behaviour.md#update-mask-rules, rule 10)
+    "explicit initial_branch_spec,initial_endpoint_spec,spec without the initial specs in the body goes through",
+    (c) => c.projects.update(P, { name: P, spec: { display_name: "renamed" } } as never, { update_mask: "initial_branch_spec,initial_endpoint_spec,spec" }),
+    `${B}/${P}`,
+    "update_mask=initial_branch_spec%2Cinitial_endpoint_spec%2Cspec",
+  ],
+  [
     "explicit mask is accepted as given",
     (c) => c.endpoints.update(EP, { spec: { endpoint_type: "ENDPOINT_TYPE_READ_WRITE", autoscaling_limit_min_cu: 0.5, autoscaling_limit_max_cu: 2 } }, { update_mask: ["spec.autoscaling_limit_min_cu"] }),
     `${B}/${EP}`,
@@ -107,7 +121,8 @@ const refused: [string, (c: LakebaseClient) => { submitted(): Promise<unknown> }
   ["explicit member instead of its group", (c) => c.endpoints.update(EP, { spec: { endpoint_type: "ENDPOINT_TYPE_READ_WRITE", suspend_timeout_duration: "60s" } }, { update_mask: ["spec.suspend_timeout_duration" as never] }), /mask spec\.suspension instead of spec\.suspend_timeout_duration/],
   ["explicit mask path absent from the body", (c) => c.branches.update(BR, { spec: {} }, { update_mask: ["spec.is_protected"] }), /'spec\.is_protected' is in update_mask but not provided/],
   ["unknown mask path", (c) => c.branches.update(BR, { spec: { is_protected: true } }, { update_mask: "spec.is_protectd" }), /spec\.is_protectd/],
-  ["wildcard", (c) => c.branches.update(BR, { spec: { is_protected: true } }, { update_mask: "*" }), /'\*' demands every field/],
+  ["wildcard with a bad value below it", (c) => c.branches.update(BR, { spec: { no_expiry: false } }, { update_mask: "*" }), /spec\.no_expiry: false/],
+  ["create-only path whose value is sent", (c) => c.projects.update(P, { spec: { display_name: "x" }, initial_branch_spec: { is_protected: true } }, { update_mask: "initial_branch_spec,spec" }), /initial_branch_spec applies only at creation/],
   ["nothing to update", (c) => c.branches.update(BR, { spec: {} }), /nothing to update/],
 ];
 
