@@ -47,7 +47,9 @@ function methodKind(path, method, op) {
     if (path.endsWith("/undelete")) return "undelete";
     return "create";
   }
-  return method === "get" ? "get" : "call";
+  if (method === "get") return "get";
+  // A synchronous call on a named resource with a body (SetProjectPermissions): `x-target` names it.
+  return op["x-target"] ? "send" : "call";
 }
 
 function schemaOf(spec, op, where) {
@@ -62,7 +64,7 @@ function schemaOf(spec, op, where) {
 function describe(spec, { path, method, op, pathItem }) {
   const id = op.operationId;
   const kind = methodKind(path, method, op);
-  const rest = path.slice(BASE.length);
+  const rest = op["x-target"] ?? path.slice(BASE.length);
   const params = [...(pathItem.parameters ?? []), ...(op.parameters ?? [])].map((p) => resolve(spec, p));
   const query = params.filter((p) => p.in === "query").map((p) => p.name);
   const generics = [];
@@ -91,7 +93,7 @@ function describe(spec, { path, method, op, pathItem }) {
   const bodySchema = schemaOf(spec, op, "body");
   let body = "undefined";
   if (bodySchema && kind !== "undelete") {
-    const arg = kind === "call" ? "request" : camel(bodySchema);
+    const arg = kind === "call" || kind === "send" ? "request" : camel(bodySchema);
     args.push(`${arg}: ${bodySchema}Input`);
     body = arg;
   }
@@ -126,6 +128,10 @@ function describe(spec, { path, method, op, pathItem }) {
     case "call":
       result = `Promise<${response}>`;
       call = `callResource(lakebase, ${id}, ${body}, options)`;
+      break;
+    case "send":
+      result = `Promise<${response}>`;
+      call = `sendResource(lakebase, ${id}, ${resource}, ${body}, options)`;
       break;
     case "create":
       result = `Handle<"${id}">`;
@@ -169,7 +175,7 @@ export function renderFunctions(spec) {
     `import { ${ops.map((d) => d.id).join(", ")} } from "./operations.js";`,
     'import type { CallOptions } from "../ops/call.js";',
     'import type { Lakebase } from "../ops/context.js";',
-    'import { callResource, createResource, deleteResource, getResource, listResources, undeleteResource, updateResource, type ConflictRetryOptions, type Handle, type QueryOf, type UpdateParams } from "../ops/methods.js";',
+    'import { callResource, createResource, deleteResource, getResource, listResources, sendResource, undeleteResource, updateResource, type ConflictRetryOptions, type Handle, type QueryOf, type UpdateParams } from "../ops/methods.js";',
     `import type { OperationName, ${[...nameTypes].sort().join(", ")} } from "../ops/names.js";`,
     'import type { Paginated } from "../ops/paginate.js";',
     "",

@@ -14,8 +14,13 @@ function schemaRefName(node) {
   return node?.$ref ? refName(node.$ref) : null;
 }
 
-/** Where the resource name of an operation lives in its path: a `name`, a `parent`, or none. */
-function target(operationId, path) {
+/**
+ * Where the resource name of an operation lives in its path: a `name`, a `parent`, or none. An
+ * operation outside /api/2.0/postgres/ names its resource with `x-target` (the Permissions API's
+ * `database-projects/{project_id}` path is about `projects/{project_id}`).
+ */
+function target(operationId, path, op = {}) {
+  if (op["x-target"]) return { kind: "name", template: op["x-target"] };
   const rest = path.startsWith(BASE) ? path.slice(BASE.length) : path;
   if (/^(Create|List)/.test(operationId)) {
     const segments = rest.split("/");
@@ -80,7 +85,7 @@ function operationInfo(spec, identifiers, { path, method, op, pathItem }) {
     id: op.operationId,
     method: method.toUpperCase(),
     path,
-    target: target(op.operationId, path),
+    target: target(op.operationId, path, op),
     pathParams,
     verbatimPathParams: verbatim,
     query,

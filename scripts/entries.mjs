@@ -12,6 +12,7 @@ export const publicEntries = {
   postgres: "src/postgres/index.ts",
   auth: "src/auth/index.ts",
   raw: "src/raw.ts",
+  iac: "src/iac/index.ts",
 };
 
 /** Entries run as programs (package.json "bin"), not imported. */

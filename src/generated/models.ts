@@ -165,6 +165,20 @@ export type RequestedClaims = Readable<Schemas["RequestedClaims"]>;
 export type RequestedResource = Readable<Schemas["RequestedResource"]>;
 /** A short-lived database credential. */
 export type DatabaseCredential = Readable<Schemas["DatabaseCredential"]>;
+/** A permission level on a project. Open enum: unknown future values are passed through. */
+export type ProjectPermissionLevel = Readable<Schemas["ProjectPermissionLevel"]>;
+/** One principal (exactly one of user, group or service principal) and the level it gets. */
+export type AccessControlRequest = Readable<Schemas["AccessControlRequest"]>;
+/** The direct permissions to set (PUT) or add (PATCH). */
+export type ProjectPermissionsRequest = Readable<Schemas["ProjectPermissionsRequest"]> & { readonly [INPUT_FORM]?: ProjectPermissionsRequestInput };
+/** Request-body form of {@link ProjectPermissionsRequest}: output-only fields are rejected at compile time. */
+export type ProjectPermissionsRequestInput = Writable<Schemas["ProjectPermissionsRequest"]>;
+/** One permission level a principal holds, and whether it comes from a parent object. */
+export type Permission = Readable<Schemas["Permission"]>;
+/** A principal and every permission level it holds on the object. */
+export type AccessControlResponse = Readable<Schemas["AccessControlResponse"]>;
+/** An object's access control list. */
+export type ObjectPermissions = Readable<Schemas["ObjectPermissions"]>;
 /** A page of projects. */
 export type ListProjectsResponse = Readable<Schemas["ListProjectsResponse"]>;
 /** A page of branches. */
@@ -312,6 +326,12 @@ export interface Models {
   RequestedClaims: RequestedClaims;
   RequestedResource: RequestedResource;
   DatabaseCredential: DatabaseCredential;
+  ProjectPermissionLevel: ProjectPermissionLevel;
+  AccessControlRequest: AccessControlRequest;
+  ProjectPermissionsRequest: ProjectPermissionsRequest;
+  Permission: Permission;
+  AccessControlResponse: AccessControlResponse;
+  ObjectPermissions: ObjectPermissions;
   ListProjectsResponse: ListProjectsResponse;
   ListBranchesResponse: ListBranchesResponse;
   ListEndpointsResponse: ListEndpointsResponse;

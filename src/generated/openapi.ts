@@ -638,6 +638,37 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/2.0/permissions/database-projects/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project id (final segment of `projects/{project_id}`). */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a project's permissions
+         * @description Returns the access control list of a project: each principal with its permission levels, direct or inherited (workspace admins inherit `CAN_MANAGE`). Synchronous. The path is the workspace Permissions API's, for the object type `database-projects` and the project id.
+         */
+        get: operations["GetProjectPermissions"];
+        /**
+         * Set a project's permissions
+         * @description Replaces the direct permissions of a project with the given list (inherited ones stay). Synchronous. The bundle engine deploys a project's `permissions` this way.
+         */
+        put: operations["SetProjectPermissions"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update a project's permissions
+         * @description Adds the given permissions to a project's direct permissions, keeping the others. Synchronous.
+         */
+        patch: operations["UpdateProjectPermissions"];
+        trace?: never;
+    };
     "/api/2.0/postgres/catalogs": {
         parameters: {
             query?: never;
@@ -1355,6 +1386,46 @@ export interface components {
             token?: string;
             /** @description Timestamp in UTC of when this credential expires. */
             expire_time?: components["schemas"]["Timestamp"];
+        };
+        /** @description A permission level on a project. Open enum: unknown future values are passed through. */
+        ProjectPermissionLevel: "CAN_MANAGE" | "CAN_USE" | (string & {});
+        /** @description One principal (exactly one of user, group or service principal) and the level it gets. */
+        AccessControlRequest: {
+            /** @description A user's name (email). */
+            user_name?: string;
+            /** @description A workspace group's name. */
+            group_name?: string;
+            /** @description A service principal's application id. */
+            service_principal_name?: string;
+            permission_level: components["schemas"]["ProjectPermissionLevel"];
+        };
+        /** @description The direct permissions to set (PUT) or add (PATCH). */
+        ProjectPermissionsRequest: {
+            access_control_list: components["schemas"]["AccessControlRequest"][];
+        };
+        /** @description One permission level a principal holds, and whether it comes from a parent object. */
+        Permission: {
+            permission_level?: components["schemas"]["ProjectPermissionLevel"];
+            /** @description Whether the level is inherited (from the workspace root, for admins) rather than set on the project. */
+            inherited?: boolean;
+            /** @description The objects the level is inherited from, e.g. `/database-projects/`. */
+            inherited_from_object?: string[];
+        };
+        /** @description A principal and every permission level it holds on the object. */
+        AccessControlResponse: {
+            user_name?: string;
+            group_name?: string;
+            service_principal_name?: string;
+            display_name?: string;
+            all_permissions?: components["schemas"]["Permission"][];
+        };
+        /** @description An object's access control list. */
+        ObjectPermissions: {
+            /** @description The object, e.g. `/database-projects/my-project`. */
+            object_id?: string;
+            /** @description The object type, `database-projects`. */
+            object_type?: string;
+            access_control_list?: components["schemas"]["AccessControlResponse"][];
         };
         /** @description A page of projects. */
         ListProjectsResponse: {
@@ -3193,6 +3264,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DatabaseCredential"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    GetProjectPermissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project id (final segment of `projects/{project_id}`). */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project's access control list. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectPermissions"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    SetProjectPermissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project id (final segment of `projects/{project_id}`). */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectPermissionsRequest"];
+            };
+        };
+        responses: {
+            /** @description The project's access control list after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectPermissions"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    UpdateProjectPermissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project id (final segment of `projects/{project_id}`). */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectPermissionsRequest"];
+            };
+        };
+        responses: {
+            /** @description The project's access control list after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectPermissions"];
                 };
             };
             default: components["responses"]["Error"];

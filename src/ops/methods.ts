@@ -47,6 +47,11 @@ export async function callResource<T>(lakebase: Lakebase, op: OperationInfo, bod
   return (await sendCall<T>(contextOf(lakebase), prepareCallWithBody(op, { body }), options)).data;
 }
 
+/** A synchronous call on a named resource with a body (SetProjectPermissions): name and body checked before any request. */
+export async function sendResource<T>(lakebase: Lakebase, op: OperationInfo, name: string, body: unknown, options?: CallOptions): Promise<T> {
+  return (await sendCall<T>(contextOf(lakebase), prepareCallWithBody(op, { resource: name, body }), options)).data;
+}
+
 /** A lazily fetched list: input is checked now (throws ValidationError), pages are fetched on iteration. */
 export function listResources<T>(lakebase: Lakebase, op: OperationInfo, parent: string | undefined, params: object | undefined, options: CallOptions = {}): Paginated<T> {
   const ctx = contextOf(lakebase);
@@ -60,6 +65,7 @@ export function listResources<T>(lakebase: Lakebase, op: OperationInfo, parent: 
       return readPage<T>(op.id, itemsField, data);
     },
     options.signal,
+    ctx.events?.emit,
   );
 }
 

@@ -4,10 +4,11 @@ import * as branches from "./branches.js";
 import * as databases from "./databases.js";
 import * as endpoints from "./endpoints.js";
 import * as others from "./others.js";
+import * as permissions from "./permissions.js";
 import * as projects from "./projects.js";
 import * as roles from "./roles.js";
 import * as snapshots from "./snapshots.js";
 import * as update from "./update.js";
 
 /** Every handler module; the router serves operation `X` by the function one of them exports as camelCase `x`. */
-export const HANDLER_MODULES: Readonly<Record<string, Readonly<Record<string, unknown>>>> = { branches, databases, endpoints, others, projects, roles, snapshots, update };
+export const HANDLER_MODULES: Readonly<Record<string, Readonly<Record<string, unknown>>>> = { branches, databases, endpoints, others, permissions, projects, roles, snapshots, update };

@@ -1,0 +1,68 @@
+/*
+ * Desired against current, for one resource: the update mask (fieldMask.diff, which reads oneof
+ * members by their effect on `status`: docs/api-behaviour.md#convergence-of-oneof-members), the
+ * same change field by field for people, and the immutable fields that differ (a recreate).
+ */
+import { diff, sameValue } from "../ops/masks/diff.js";
+import { maskRulesFor } from "../ops/masks/rules.js";
+import { lookup } from "../ops/masks/validate.js";
+import type { FieldChange, Json, ProjectPermission, ResourceKind } from "./types.js";
+import { KINDS } from "./kinds.js";
+
+/** `spec.x` as a GET shows it: `spec.x` when the answer carries a spec, else `status.x`. */
+function shown(current: Json, path: string): unknown {
+  if (!path.startsWith("spec.")) return lookup(current, path).value;
+  const rest = path.slice("spec.".length);
+  const fromSpec = lookup(current.spec, rest).value;
+  return fromSpec !== undefined ? fromSpec : lookup(current.status, rest).value;
+}
+
+/** Immutable fields the desired state sets to another value than the server shows (a field the server does not show is not compared). */
+export function immutableChanges(kind: ResourceKind, current: Json, body: Json): FieldChange[] {
+  const rules = maskRulesFor(KINDS[kind].mask);
+  const out: FieldChange[] = [];
+  for (const path of rules.immutable) {
+    const want = lookup(body, path);
+    if (!want.present) continue;
+    const now = shown(current, path);
+    if (now !== undefined && !sameValue(want.value, now)) out.push({ path, current: now, desired: want.value });
+  }
+  return out;
+}
+
+/** The update that makes `current` what `body` describes: its mask (leaf paths) and the fields behind it. */
+export function updateFor(kind: ResourceKind, current: Json, body: Json): { mask: string[]; fields: FieldChange[] } {
+  const rules = maskRulesFor(KINDS[kind].mask);
+  const mask = diff(KINDS[kind].mask, current, body) as string[];
+  const fields = mask.map((path): FieldChange => {
+    const members = rules.groups.get(path);
+    if (!members) return { path, current: shown(current, path), desired: lookup(body, path).value };
+    return { path, current: membersOf(members, (m) => shown(current, m)), desired: membersOf(members, (m) => lookup(body, m).value) };
+  });
+  return { mask, fields };
+}
+
+/** A oneof group as `{ member: value }` of the members set (`{}` when none is). */
+function membersOf(members: readonly string[], read: (member: string) => unknown): Json {
+  const out: Json = {};
+  for (const member of members) {
+    const value = read(member);
+    if (value !== undefined) out[member.slice(member.lastIndexOf(".") + 1)] = value;
+  }
+  return out;
+}
+
+/** Checks a desired body against the resource's field rules (unknown fields, `no_*: false`, two oneof members) before anything is sent. */
+export function checkBody(kind: ResourceKind, body: Json): void {
+  diff(KINDS[kind].mask, { status: {} }, body);
+}
+
+const principalOf = (p: ProjectPermission) => p.user_name ?? p.group_name ?? p.service_principal_name ?? "";
+
+/** Whether two permission lists grant the same levels to the same principals (order aside). */
+export function samePermissions(a: readonly ProjectPermission[], b: readonly ProjectPermission[]): boolean {
+  const key = (p: ProjectPermission) => `${p.user_name ? "u" : p.group_name ? "g" : "s"}:${principalOf(p)}:${p.level}`;
+  const ka = new Set(a.map(key));
+  const kb = new Set(b.map(key));
+  return ka.size === kb.size && [...ka].every((k) => kb.has(k));
+}

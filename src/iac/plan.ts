@@ -1,0 +1,128 @@
+/*
+ * plan: reads the live state of every described resource (and, with `prune`, of the children of
+ * the described projects and branches) and says what apply would do. Nothing is changed.
+ */
+import { NotFoundError, ValidationError } from "../ops/errors.js";
+import type { Lakebase } from "../ops/context.js";
+import { checkBody, immutableChanges, samePermissions, updateFor } from "./compare.js";
+import { readDesired } from "./desired.js";
+import { RecreateRequiredError } from "./errors.js";
+import { formatPlan } from "./format.js";
+import { childKinds, isImplicit, KINDS } from "./kinds.js";
+import { readProjectPermissions } from "./permissions.js";
+import { mapLimited } from "./pool.js";
+import type { DesiredResource, DesiredState, FieldChange, Json, Plan, PlannedChange, PlanOptions, ResourceKind } from "./types.js";
+
+/** How many reads plan runs at once. */
+const READ_CONCURRENCY = 8;
+
+/**
+ * What `apply` would change to make the live state match `desired`, without changing anything.
+ * `desired` is the SDK's typed description or, as is, a bundle's `resources` section (fields flat,
+ * `${resources.<kind>.<key>.id}` references resolved). Throws ValidationError for a bad
+ * description and RecreateRequiredError for an immutable field that differs (unless `allowRecreate`).
+ */
+export async function plan(lakebase: Lakebase, desired: DesiredState | Record<string, unknown>, options: PlanOptions = {}): Promise<Plan> {
+  const resources = readDesired(desired);
+  for (const r of resources) if (!r.absent) checkBody(r.kind, r.body);
+  const call = { signal: options.signal };
+  const current = new Map<string, Json | undefined>();
+  await mapLimited(resources, READ_CONCURRENCY, async (r) => current.set(r.name, await readOrUndefined(lakebase, r.kind, r.name, call)));
+
+  const byName = new Map(resources.map((r) => [r.name, r]));
+  const changes = new Map<string, PlannedChange>();
+  const recreateRefused: RecreateRequiredError["resources"][number][] = [];
+  const replaced = new Set<string>(); // names deleted and created again: their children start over
+
+  for (const r of resources) {
+    const parent = r.parent === undefined ? undefined : byName.get(r.parent);
+    if (parent?.absent && !r.absent) throw new ValidationError(`${r.source}.name`, `${r.name} is described, but its parent ${parent.name} is described as absent`);
+    // A parent created (or deleted and created again) in this apply: the child does not exist yet,
+    // except the ones the service makes with it, which are adopted.
+    const parentIsNew = r.parent !== undefined && (replaced.has(r.parent) || changes.get(r.parent)?.action === "create");
+    const now = r.parent !== undefined && replaced.has(r.parent) ? undefined : current.get(r.name);
+    if (r.absent) {
+      changes.set(r.name, now ? { action: "delete", kind: r.kind, name: r.name, fields: [], desired: r, current: now } : { action: "noop", kind: r.kind, name: r.name, fields: [], desired: r, reason: "absent already" });
+      continue;
+    }
+    if (now === undefined) {
+      const implicit = isImplicit(r.kind, r.id) && parentIsNew;
+      changes.set(r.name, {
+        action: "create",
+        kind: r.kind,
+        name: r.name,
+        fields: [],
+        desired: r,
+        ...(implicit ? { implicit: true, reason: `adopts the ${r.id} ${r.kind} its parent is created with` } : {}),
+      });
+      continue;
+    }
+    const immutable = immutableChanges(r.kind, now, r.body);
+    if (immutable.length > 0) {
+      if (!options.allowRecreate) recreateRefused.push({ kind: r.kind, name: r.name, fields: immutable });
+      replaced.add(r.name);
+      changes.set(r.name, { action: "recreate", kind: r.kind, name: r.name, fields: immutable, desired: r, current: now, reason: "immutable fields differ" });
+      continue;
+    }
+    const { mask, fields } = updateFor(r.kind, now, r.body);
+    const permissions = r.permissions ? await permissionChange(lakebase, r, call) : undefined;
+    const action = mask.length > 0 || permissions ? "update" : "noop";
+    changes.set(r.name, { action, kind: r.kind, name: r.name, fields, ...(mask.length ? { mask } : {}), ...(permissions ? { permissions } : {}), desired: r, current: now });
+  }
+  if (recreateRefused.length > 0) throw new RecreateRequiredError(recreateRefused);
+
+  const pruned = options.prune ? await prunable(lakebase, resources, current, byName, call) : [];
+  return makePlan(orderForApply([...changes.values(), ...pruned]));
+}
+
+async function readOrUndefined(lakebase: Lakebase, kind: ResourceKind, name: string, options: { signal?: AbortSignal }): Promise<Json | undefined> {
+  try {
+    return await KINDS[kind].get(lakebase, name, options);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+async function permissionChange(lakebase: Lakebase, r: DesiredResource, options: { signal?: AbortSignal }): Promise<PlannedChange["permissions"]> {
+  const current = await readProjectPermissions(lakebase, r.name, options);
+  return samePermissions(current, r.permissions!) ? undefined : { current, desired: r.permissions! };
+}
+
+/** Children of described, existing, kept projects and branches that the description leaves out (never the implicit ones). */
+async function prunable(
+  lakebase: Lakebase,
+  resources: readonly DesiredResource[],
+  current: ReadonlyMap<string, Json | undefined>,
+  described: ReadonlyMap<string, DesiredResource>,
+  options: { signal?: AbortSignal },
+): Promise<PlannedChange[]> {
+  const out: PlannedChange[] = [];
+  const parents = resources.filter((r) => !r.absent && current.get(r.name) !== undefined && childKinds(r.kind).length > 0);
+  await mapLimited(parents, READ_CONCURRENCY, async (parent) => {
+    for (const kind of childKinds(parent.kind)) {
+      for await (const child of KINDS[kind].list(lakebase, parent.name, options)) {
+        const name = String(child.name);
+        const id = name.slice(name.lastIndexOf("/") + 1);
+        if (described.has(name) || isImplicit(kind, id) || (kind === "branch" && (child.status as Json | undefined)?.default === true)) continue;
+        out.push({ action: "delete", kind, name, fields: [], current: child, reason: "pruned: not in the desired state" });
+      }
+    }
+  });
+  return out;
+}
+
+/** Creates, updates and no-ops parents first; then deletes, children first. */
+function orderForApply(changes: readonly PlannedChange[]): PlannedChange[] {
+  const level = (c: PlannedChange) => KINDS[c.kind].level;
+  const keep = changes.filter((c) => c.action !== "delete").sort((a, b) => level(a) - level(b));
+  const drop = changes.filter((c) => c.action === "delete").sort((a, b) => level(b) - level(a));
+  return [...keep, ...drop];
+}
+
+function makePlan(resources: readonly PlannedChange[]): Plan {
+  const changes = resources.filter((c) => c.action !== "noop");
+  return { resources, changes, toString: () => formatPlan(resources) };
+}
+
+export type { FieldChange };
