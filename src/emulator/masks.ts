@@ -20,6 +20,7 @@ interface Rules {
   readonly groups: Readonly<Record<string, readonly string[]>>;
   readonly maps: readonly string[];
   readonly immutable: readonly string[];
+  readonly createOnly: readonly string[];
 }
 
 function rules(id: UpdateOperationId): Rules {
@@ -48,8 +49,12 @@ export function resolveUpdate(id: UpdateOperationId, mask: string | null, body: 
   if (!mask) throw errors.required("update_mask");
   if (!body || typeof body !== "object") throw errors.invalid("The request body must be the resource to update");
   const r = rules(id);
-  const paths = mask.split(",").map((p) => p.trim()).filter(Boolean);
-  if (paths.includes("*")) return everyField(r, body, current);
+  const given = mask.split(",").map((p) => p.trim()).filter(Boolean);
+  if (given.includes("*")) return everyField(r, body, current);
+  // Recorded live (Terraform's `initial_branch_spec,initial_endpoint_spec,spec`): create-only
+  // fields in the mask are accepted and ignored while the body leaves them out
+  // (docs/api-behaviour.md#update-mask-rules, rule 10); sent with a value, they are unknown paths.
+  const paths = given.filter((p) => !(r.createOnly.includes(p) && !present(get(body, p))));
   for (const path of paths) if (!r.paths.includes(path)) throw errors.unknownMaskPath(path);
   const out: Assignment[] = [];
   for (const path of paths) {

@@ -281,8 +281,15 @@ describe("update masks as the live service reads them", () => {
     );
   });
 
-  it("a create-only field in the mask is an unknown path", async () => {
+  it("a create-only field in the mask is an unknown path when its value is sent", async () => {
     refused(await patch(P, "initial_endpoint_spec", { initial_endpoint_spec: { autoscaling_limit_max_cu: 2 } }), "Unknown field path in update_mask: 'initial_endpoint_spec'");
+  });
+
+  it("create-only fields masked without their value are accepted and ignored (Terraform's recorded update)", async () => {
+    const reply = await patch(P, "initial_branch_spec,initial_endpoint_spec,spec", { name: P, spec: { display_name: "Val (tf)" } });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    expect((await settled(reply)).status.display_name).toBe("Val (tf)");
+    await settled(await patch(P, "spec.display_name", { spec: { display_name: "Val" } }));
   });
 
   it("a parent message outside the probed paths is an unknown path", async () => {
