@@ -5,7 +5,8 @@
  * - implicit resources (a project's `production` branch, a branch's `primary` endpoint) are read
  *   and updated, never created;
  * - ALREADY_EXISTS on a create (a retried create whose first attempt got through, or a resource made
- *   since the plan) is resolved by reading the resource and updating it to the desired state;
+ *   since the plan) is resolved by reading the resource and updating it to the desired state; when
+ *   the id is held by a soft-deleted project or branch, that one is restored (Undelete) and updated;
  * - an endpoint's operation can be done while reconciliation still runs: apply waits until the
  *   endpoint is ready after each change, and retries an update answered 409 "reconciliation";
  * - MANAGED_BY_PARENT on a delete is done when the parent is deleted in the same apply;
@@ -22,6 +23,7 @@ import { immutableChanges, samePermissions, updateFor } from "./compare.js";
 import { ApplyError, RecreateRequiredError } from "./errors.js";
 import { KINDS } from "./kinds.js";
 import { readProjectPermissions, writeProjectPermissions } from "./permissions.js";
+import { readLive } from "./read.js";
 import { mapLimited } from "./pool.js";
 import type { AppliedResource, ApplyOptions, ApplyProgress, DesiredResource, Json, Plan, PlannedChange } from "./types.js";
 
@@ -100,9 +102,18 @@ async function applyOne(run: Run, change: PlannedChange, waiting: (operation: st
       try {
         return { action: "created", kind, name, resource: await create(run, desired, waiting) };
       } catch (error) {
-        const found = error instanceof AlreadyExistsError ? await read(run, desired) : undefined;
+        if (!(error instanceof AlreadyExistsError)) throw error;
+        const found = await read(run, desired);
         if (found) return converge(run, desired, found, waiting);
-        throw error;
+        // The id is taken by a soft-deleted resource (a project's or branch's id stays reserved
+        // until purged): restore it, then bring it to the desired state.
+        const undelete = KINDS[kind].undelete;
+        if (!undelete) throw error;
+        await wait(run, undelete(run.lakebase, name, { signal: run.options.signal }), waiting);
+        const restored = await read(run, desired);
+        if (!restored) throw error;
+        const converged = await converge(run, desired, restored, waiting);
+        return { ...converged, action: "created" };
       }
     }
   }
@@ -176,11 +187,6 @@ async function wait(run: Run, handle: OperationHandle<unknown, unknown>, waiting
   return (await handle.wait({ signal: run.options.signal, timeoutMs: run.options.timeoutMs, pollIntervalMs: run.options.pollIntervalMs })) as Json;
 }
 
-async function read(run: Run, desired: DesiredResource): Promise<Json | undefined> {
-  try {
-    return await KINDS[desired.kind].get(run.lakebase, desired.name, { signal: run.options.signal });
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
+function read(run: Run, desired: DesiredResource): Promise<Json | undefined> {
+  return readLive(run.lakebase, desired.kind, desired.name, { signal: run.options.signal });
 }

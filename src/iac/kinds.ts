@@ -23,6 +23,8 @@ import {
   listDatabases,
   listEndpoints,
   listRoles,
+  undeleteBranch,
+  undeleteProject,
   updateBranch,
   updateDatabase,
   updateEndpoint,
@@ -52,6 +54,8 @@ export interface KindCalls {
   create(lakebase: Lakebase, parent: string | undefined, id: string, body: Json, options: CallOptions): AnyHandle;
   update(lakebase: Lakebase, name: string, body: Json, mask: readonly string[], options: CallOptions): AnyHandle;
   remove(lakebase: Lakebase, name: string, purge: boolean, options: CallOptions): AnyHandle;
+  /** Restores a soft-deleted resource (projects and branches; the others are deleted for good). */
+  undelete?(lakebase: Lakebase, name: string, options: CallOptions): AnyHandle;
 }
 
 // The generated functions check their name arguments at the type level (`N & ValidBranchName<N>`);
@@ -72,6 +76,7 @@ export const KINDS: Readonly<Record<ResourceKind, KindCalls>> = {
     create: (lb, _parent, id, body, o) => call(createProject)(lb, id, body, o),
     update: (lb, name, body, mask, o) => call(updateProject)(lb, name, body, { update_mask: mask }, o),
     remove: (lb, name, purge, o) => call(deleteProject)(lb, name, purge ? { purge: true } : undefined, o),
+    undelete: (lb, name, o) => call(undeleteProject)(lb, name, o),
   },
   branch: {
     kind: "branch",
@@ -84,6 +89,7 @@ export const KINDS: Readonly<Record<ResourceKind, KindCalls>> = {
     create: (lb, parent, id, body, o) => call(createBranch)(lb, parent, id, body, undefined, o),
     update: (lb, name, body, mask, o) => call(updateBranch)(lb, name, body, { update_mask: mask }, o),
     remove: (lb, name, purge, o) => call(deleteBranch)(lb, name, purge ? { purge: true } : undefined, o),
+    undelete: (lb, name, o) => call(undeleteBranch)(lb, name, o),
   },
   endpoint: {
     kind: "endpoint",
@@ -132,11 +138,25 @@ export function childKinds(kind: ResourceKind): ResourceKind[] {
 }
 
 /**
- * Resources the service makes with their parent and will not delete on their own
- * (docs/api-behaviour.md#resource-names-and-ids, MANAGED_BY_PARENT): a project's `production`
- * branch and a branch's `primary` read-write endpoint. A desired state adopts them: never creates,
- * never prunes them.
+ * Resources the service makes with their parent (docs/api-behaviour.md#resource-names-and-ids):
+ * a project's `production` branch and a branch's `primary` read-write endpoint, which it will not
+ * delete on their own (MANAGED_BY_PARENT). A desired state adopts them: never creates them.
  */
 export function isImplicit(kind: ResourceKind, id: string): boolean {
   return (kind === "branch" && id === "production") || (kind === "endpoint" && id === "primary");
+}
+
+/**
+ * What prune never deletes: the implicit resources, the default branch, and what every branch is
+ * made with: the `databricks_postgres` database and the project owner's role
+ * (docs/api-behaviour.md#resource-names-and-ids).
+ */
+export function isMadeWithParent(kind: ResourceKind, child: Json, projectOwner: unknown): boolean {
+  const name = String(child.name ?? "");
+  const status = (child.status ?? {}) as Json;
+  if (isImplicit(kind, name.slice(name.lastIndexOf("/") + 1))) return true;
+  if (kind === "branch") return status.default === true;
+  if (kind === "database") return status.postgres_database === "databricks_postgres";
+  if (kind === "role") return projectOwner !== undefined && status.postgres_role === projectOwner;
+  return false;
 }

@@ -2,16 +2,17 @@
  * plan: reads the live state of every described resource (and, with `prune`, of the children of
  * the described projects and branches) and says what apply would do. Nothing is changed.
  */
-import { NotFoundError, ValidationError } from "../ops/errors.js";
+import { ValidationError } from "../ops/errors.js";
 import type { Lakebase } from "../ops/context.js";
 import { checkBody, immutableChanges, samePermissions, updateFor } from "./compare.js";
 import { readDesired } from "./desired.js";
 import { RecreateRequiredError } from "./errors.js";
 import { formatPlan } from "./format.js";
-import { childKinds, isImplicit, KINDS } from "./kinds.js";
+import { childKinds, isImplicit, isMadeWithParent, KINDS } from "./kinds.js";
 import { readProjectPermissions } from "./permissions.js";
 import { mapLimited } from "./pool.js";
-import type { DesiredResource, DesiredState, FieldChange, Json, Plan, PlannedChange, PlanOptions, ResourceKind } from "./types.js";
+import { readLive } from "./read.js";
+import type { DesiredResource, DesiredState, FieldChange, Json, Plan, PlannedChange, PlanOptions } from "./types.js";
 
 /** How many reads plan runs at once. */
 const READ_CONCURRENCY = 8;
@@ -27,7 +28,7 @@ export async function plan(lakebase: Lakebase, desired: DesiredState | Record<st
   for (const r of resources) if (!r.absent) checkBody(r.kind, r.body);
   const call = { signal: options.signal };
   const current = new Map<string, Json | undefined>();
-  await mapLimited(resources, READ_CONCURRENCY, async (r) => current.set(r.name, await readOrUndefined(lakebase, r.kind, r.name, call)));
+  await mapLimited(resources, READ_CONCURRENCY, async (r) => current.set(r.name, await readLive(lakebase, r.kind, r.name, call)));
 
   const byName = new Map(resources.map((r) => [r.name, r]));
   const changes = new Map<string, PlannedChange>();
@@ -75,15 +76,6 @@ export async function plan(lakebase: Lakebase, desired: DesiredState | Record<st
   return makePlan(orderForApply([...changes.values(), ...pruned]));
 }
 
-async function readOrUndefined(lakebase: Lakebase, kind: ResourceKind, name: string, options: { signal?: AbortSignal }): Promise<Json | undefined> {
-  try {
-    return await KINDS[kind].get(lakebase, name, options);
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
-}
-
 async function permissionChange(lakebase: Lakebase, r: DesiredResource, options: { signal?: AbortSignal }): Promise<PlannedChange["permissions"]> {
   const current = await readProjectPermissions(lakebase, r.name, options);
   return samePermissions(current, r.permissions!) ? undefined : { current, desired: r.permissions! };
@@ -99,12 +91,21 @@ async function prunable(
 ): Promise<PlannedChange[]> {
   const out: PlannedChange[] = [];
   const parents = resources.filter((r) => !r.absent && current.get(r.name) !== undefined && childKinds(r.kind).length > 0);
+  // The owner's role is made with every branch: prune needs the owner even when the project is not described.
+  const owners = new Map<string, Promise<unknown>>();
+  const ownerOf = (name: string) => {
+    const project = name.split("/").slice(0, 2).join("/");
+    if (!owners.has(project)) {
+      const known = current.get(project);
+      owners.set(project, known ? Promise.resolve(known) : readLive(lakebase, "project", project, options));
+    }
+    return owners.get(project)!.then((p) => ((p as Json | undefined)?.status as Json | undefined)?.owner);
+  };
   await mapLimited(parents, READ_CONCURRENCY, async (parent) => {
     for (const kind of childKinds(parent.kind)) {
       for await (const child of KINDS[kind].list(lakebase, parent.name, options)) {
         const name = String(child.name);
-        const id = name.slice(name.lastIndexOf("/") + 1);
-        if (described.has(name) || isImplicit(kind, id) || (kind === "branch" && (child.status as Json | undefined)?.default === true)) continue;
+        if (described.has(name) || isMadeWithParent(kind, child, await ownerOf(parent.name))) continue;
         out.push({ action: "delete", kind, name, fields: [], current: child, reason: "pruned: not in the desired state" });
       }
     }
