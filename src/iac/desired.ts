@@ -40,7 +40,13 @@ export function readDesired(input: unknown): DesiredResource[] {
       out.push(resource);
     });
   }
-  for (const resource of out) checkParent(resource);
+  const absent = new Set(out.filter((r) => r.absent).map((r) => r.name));
+  for (const resource of out) {
+    checkParent(resource);
+    if (!resource.absent && resource.parent !== undefined && absent.has(resource.parent)) {
+      throw new ValidationError(`${resource.source}.name`, `${resource.name} is described, but its parent ${resource.parent} is described as absent`);
+    }
+  }
   return out;
 }
 

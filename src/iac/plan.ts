@@ -2,7 +2,6 @@
  * plan: reads the live state of every described resource (and, with `prune`, of the children of
  * the described projects and branches) and says what apply would do. Nothing is changed.
  */
-import { ValidationError } from "../ops/errors.js";
 import type { Lakebase } from "../ops/context.js";
 import { checkBody, immutableChanges, samePermissions, updateFor } from "./compare.js";
 import { readDesired } from "./desired.js";
@@ -36,8 +35,6 @@ export async function plan(lakebase: Lakebase, desired: DesiredState | Record<st
   const replaced = new Set<string>(); // names deleted and created again: their children start over
 
   for (const r of resources) {
-    const parent = r.parent === undefined ? undefined : byName.get(r.parent);
-    if (parent?.absent && !r.absent) throw new ValidationError(`${r.source}.name`, `${r.name} is described, but its parent ${parent.name} is described as absent`);
     // A parent created (or deleted and created again) in this apply: the child does not exist yet,
     // except the ones the service makes with it, which are adopted.
     const parentIsNew = r.parent !== undefined && (replaced.has(r.parent) || changes.get(r.parent)?.action === "create");
