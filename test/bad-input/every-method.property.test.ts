@@ -220,7 +220,9 @@ function wrongRequest(m: Method, a: Args, request: { method: string; url: URL })
   if (request.method !== m.op.method) return `method ${request.method}, spec says ${m.op.method}`;
   if (request.url.origin !== HOST) return `origin ${request.url.origin}`;
   const path = request.url.pathname;
-  if (!path.startsWith(`${BASE}/`)) return `path ${path} is outside ${BASE}`;
+  // The operation's own static prefix: /api/2.0/postgres/…, or the Permissions API's /api/2.0/permissions/database-projects/.
+  const prefix = m.op.path.includes("{") ? m.op.path.slice(0, m.op.path.indexOf("{")) : m.op.path;
+  if (!path.startsWith(prefix)) return `path ${path} is outside ${prefix}`;
   for (const segment of path.split("/")) {
     const decoded = fullyDecoded(segment);
     if (decoded === "." || decoded === ".." || /[/\\]/.test(decoded)) return `path ${path} has segment ${JSON.stringify(segment)}`;

@@ -25,8 +25,9 @@ function intercept(verb: string, reply: unknown): { captured: Captured[] } {
   const captured: Captured[] = [];
   const pathOnly = (uri: string) => uri.split("?")[0]!;
   const scope = nock(HOST);
-  const route = { GET: scope.get.bind(scope), POST: scope.post.bind(scope), PATCH: scope.patch.bind(scope), DELETE: scope.delete.bind(scope) }[verb]!;
-  route((uri: string) => pathOnly(uri).startsWith("/api/2.0/postgres/"))
+  const route = { GET: scope.get.bind(scope), POST: scope.post.bind(scope), PATCH: scope.patch.bind(scope), PUT: scope.put.bind(scope), DELETE: scope.delete.bind(scope) }[verb]!;
+  // The postgres service, and the workspace Permissions API the spec's project permissions live in.
+  route((uri: string) => /^\/api\/2\.0\/(postgres|permissions)\//.test(pathOnly(uri)))
     .query(true)
     .reply(function (uri, body) {
       captured.push({ url: uri, body, headers: this.req.headers });
