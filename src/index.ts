@@ -19,6 +19,19 @@ export type { ConflictRetryOptions, Handle, QueryOf, UpdateParams } from "./ops/
 export type { CallOptions, RequestInfo, SchemaSet } from "./ops/call.js";
 export type { FetchLike, RetryOptions, RetryInfoEvent } from "./ops/retry.js";
 export type { AccessToken, AuthOption, GetTokenOptions, TokenProvider } from "./ops/token-provider.js";
+// Events: what `onEvent` and the debug logger hear (types only).
+export type {
+  CallEventBase,
+  LakebaseEvent,
+  LakebaseEventListener,
+  PageEvent,
+  PollEvent,
+  RequestEvent,
+  ResponseEvent,
+  RetryEvent,
+  TokenRefreshEvent,
+  WaitProgress,
+} from "./ops/events.js";
 
 // Errors: the SDK's own, and the server's in a few classes picked by status and error_code.
 export {

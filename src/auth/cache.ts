@@ -18,23 +18,12 @@
  */
 import { raceAbort, startDeadline } from "../ops/sleep.js";
 import { AuthenticationFailedError } from "./errors.js";
-import { describeProvider } from "./secrets.js";
+import type { TokenRefreshEvent } from "../ops/events.js";
+import { describeProvider, redactSecrets } from "./secrets.js";
 import type { AccessToken, GetTokenOptions, NamedTokenProvider, TokenProvider } from "./token-provider.js";
 
-/** Facts about one refresh, for logs and metrics. Never contains a token. */
-export interface TokenRefreshEvent {
-  readonly type: "token_refresh";
-  /** The provider's name. */
-  readonly provider: string;
-  /** Why: the token went stale (background), expired (blocking), or a caller forced it. */
-  readonly trigger: "background" | "blocking" | "forced";
-  readonly ok: boolean;
-  readonly durationMs: number;
-  /** Expiry of the new token (epoch ms), when it has one. */
-  readonly expiresAt?: number;
-  /** The error's class name and message (messages of this SDK's errors hold no secrets). */
-  readonly error?: { readonly name: string; readonly message: string };
-}
+/** Facts about one refresh, for logs and metrics (the client's `token_refresh` event). Never contains a token. */
+export type { TokenRefreshEvent };
 
 export interface CachedTokenProviderOptions {
   /**
@@ -52,7 +41,10 @@ export interface CachedTokenProviderOptions {
   readonly refreshTimeoutMs?: number;
   /** Current time in epoch ms. Default `Date.now`. */
   readonly clock?: () => number;
-  /** Called after every refresh attempt. Exceptions thrown by it are ignored. */
+  /**
+   * Called after every refresh attempt. Exceptions thrown by it are ignored. (A client's own
+   * listeners also hear each refresh its calls cause, through `GetTokenOptions.onRefresh`.)
+   */
   readonly onRefresh?: (event: TokenRefreshEvent) => void;
 }
 
@@ -104,15 +96,23 @@ export function cachedTokenProvider<P extends TokenProvider>(
     return { token, staleAt: token.expiresAt - refreshMargin, expiredAt: token.expiresAt - expiryMargin };
   };
 
+  // The listeners of the refresh in flight: the provider's own, and those of every client whose
+  // call started or joined it (each once), so that one refresh is one event per listener.
+  let listeners = new Set<(event: TokenRefreshEvent) => void>();
   const emit = (event: TokenRefreshEvent): void => {
-    try {
-      options.onRefresh?.(event);
-    } catch {
-      // a listener must not break authentication
+    const told = listeners;
+    listeners = new Set();
+    for (const listener of [options.onRefresh, ...told]) {
+      try {
+        listener?.(event);
+      } catch {
+        // a listener must not break authentication
+      }
     }
   };
 
-  const refresh = (trigger: TokenRefreshEvent["trigger"]): Promise<AccessToken> => {
+  const refresh = (trigger: TokenRefreshEvent["trigger"], onRefresh: GetTokenOptions["onRefresh"]): Promise<AccessToken> => {
+    if (onRefresh) listeners.add(onRefresh);
     if (inflight) return inflight;
     const started = clock();
     const promise = (async () => {
@@ -131,12 +131,12 @@ export function cachedTokenProvider<P extends TokenProvider>(
         }
         entry = toEntry(token);
         nextBackgroundAt = 0;
-        emit({ type: "token_refresh", provider: name, trigger, ok: true, durationMs: clock() - started, ...(token.expiresAt === undefined ? {} : { expiresAt: token.expiresAt }) });
+        emit({ type: "token_refresh", provider: name, trigger, outcome: "ok", ok: true, durationMs: clock() - started, ...(token.expiresAt === undefined ? {} : { expiresAt: token.expiresAt }) });
         return token;
       } catch (error) {
         if (trigger === "background") nextBackgroundAt = clock() + backgroundRetryMs;
         const e = error instanceof Error ? error : new Error(String(error));
-        emit({ type: "token_refresh", provider: name, trigger, ok: false, durationMs: clock() - started, error: { name: e.name, message: e.message } });
+        emit({ type: "token_refresh", provider: name, trigger, outcome: "error", ok: false, durationMs: clock() - started, error: { name: e.name, message: redactSecrets(e.message) } });
         throw error;
       } finally {
         deadline.clear();
@@ -152,18 +152,18 @@ export function cachedTokenProvider<P extends TokenProvider>(
   };
 
   const getToken = (opts?: GetTokenOptions): Promise<AccessToken> | AccessToken => {
-    if (opts?.forceRefresh) return raceAbort(refresh("forced"), opts.signal);
+    if (opts?.forceRefresh) return raceAbort(refresh("forced", opts.onRefresh), opts.signal);
     const now = clock();
     const current = entry;
     if (current && now < current.expiredAt) {
       if (backgroundRefresh && now >= current.staleAt && !inflight && now >= nextBackgroundAt) {
-        refresh("background").catch(() => {
+        refresh("background", opts?.onRefresh).catch(() => {
           // swallowed: the current token is still valid; the event was emitted
         });
       }
       return current.token;
     }
-    return raceAbort(refresh("blocking"), opts?.signal);
+    return raceAbort(refresh("blocking", opts?.onRefresh), opts?.signal);
   };
 
   const cached: NamedTokenProvider = describeProvider({ name, getToken }, `CachedTokenProvider`, { provider: name });

@@ -66,7 +66,7 @@ export function chainCredentials(links: readonly CredentialLink[], options: Chai
   let selected: SelectedCredential | undefined;
   let resolving: Promise<{ selected: SelectedCredential; first?: AccessToken }> | undefined;
 
-  const run = async (signal?: AbortSignal): Promise<{ selected: SelectedCredential; first?: AccessToken }> => {
+  const run = async (signal?: AbortSignal, onRefresh?: GetTokenOptions["onRefresh"]): Promise<{ selected: SelectedCredential; first?: AccessToken }> => {
     const skipped: SkippedProvider[] = [];
     for (const link of links) {
       let provider: TokenProvider;
@@ -75,7 +75,7 @@ export function chainCredentials(links: readonly CredentialLink[], options: Chai
         provider = await link.create();
         // A dry run: some providers only learn at token time that they are not configured
         // (e.g. the CLI has no login for this host).
-        first = await provider.getToken(signal ? { signal } : {});
+        first = await provider.getToken({ ...(signal ? { signal } : {}), ...(onRefresh ? { onRefresh } : {}) });
       } catch (error) {
         if (error instanceof CredentialUnavailableError) {
           if (options.rethrowSingle && links.length === 1) throw error;
@@ -91,9 +91,9 @@ export function chainCredentials(links: readonly CredentialLink[], options: Chai
     throw new NoCredentialsError(chainName, skipped, options.hint);
   };
 
-  const resolveOnce = (signal?: AbortSignal) => {
+  const resolveOnce = (signal?: AbortSignal, onRefresh?: GetTokenOptions["onRefresh"]) => {
     if (!resolving) {
-      const pending = run(signal).then((outcome) => {
+      const pending = run(signal, onRefresh).then((outcome) => {
         if (!selected) {
           selected = outcome.selected;
           try {
@@ -125,7 +125,7 @@ export function chainCredentials(links: readonly CredentialLink[], options: Chai
     },
     async getToken(opts?: GetTokenOptions): Promise<AccessToken> {
       if (selected) return selected.provider.getToken(opts);
-      const outcome = await raceAbort(resolveOnce(opts?.signal), opts?.signal);
+      const outcome = await raceAbort(resolveOnce(opts?.signal, opts?.onRefresh), opts?.signal);
       // The dry run's token serves the callers that waited for the selection.
       if (outcome.first && !opts?.forceRefresh) return outcome.first;
       return outcome.selected.provider.getToken(opts);

@@ -3,6 +3,8 @@ import type { CallContext, RequestInfo, SchemaSet } from "../ops/call.js";
 import { CONTEXT, type Lakebase } from "../ops/context.js";
 import type { FetchLike, RetryOptions } from "../ops/retry.js";
 import { createTransport } from "../ops/transport.js";
+import type { LakebaseEventListener } from "../ops/events.js";
+import { eventSinkOf } from "./observe.js";
 import { SDK_VERSION } from "../version.js";
 import type { AuthOption } from "../ops/token-provider.js";
 
@@ -33,7 +35,45 @@ export interface LakebaseClientOptions {
    * The core never imports zod itself, so a bundle without validation carries none of it.
    */
   readonly validateResponses?: boolean | SchemaSet;
-  /** Called before each API method is sent: operation id, verb and path template only (no headers, no body). */
+  /**
+   * One listener for everything the client does, told apart by `event.type`: `request` and
+   * `response` (status, request id, ms, attempts) per API call, `retry` (reason, delay, budget
+   * left), `poll` (every poll of an operation or readiness wait), `page` (every page of a list
+   * walk) and `token_refresh` (the SDK's refreshable providers). Events carry no token, secret,
+   * `Authorization` header, page token or credential value; bodies only with `includeBodies`,
+   * redacted. What the listener throws is caught and dropped:
+   * it never breaks a call. With no listener (and no debug logger) no event is built at all.
+   *
+   * @example
+   * createLakebaseClient({
+   *   host, auth,
+   *   onEvent: (e) => {
+   *     if (e.type === "response") metrics.histogram("lakebase.ms", e.durationMs, { op: e.operationId, status: e.status });
+   *     if (e.type === "retry") log.warn(`${e.operationId} retry ${e.attempt}: ${e.reason}, in ${e.delayMs} ms`);
+   *   },
+   * });
+   */
+  readonly onEvent?: LakebaseEventListener;
+  /**
+   * A debug log of every event, one redacted line each: `true` writes to `console.error`
+   * (stderr), a function is given each line, `false` stays silent even when the environment says
+   * otherwise. When not given, `LAKEBASE_SDK_DEBUG=1` switches it on (`=body` also logs bodies).
+   * A line is `lakebase-sdk ` and the event as JSON; strings inside a body are cut to
+   * `DATABRICKS_DEBUG_TRUNCATE_BYTES` characters (default 96), as in the Databricks SDKs.
+   */
+  readonly debug?: boolean | ((line: string) => void);
+  /**
+   * Put request and response bodies in `request`/`response` events (and debug lines), parsed when
+   * JSON, with secret-named fields (`token`, `*_secret`, `password`, `*page_token`, …) masked and
+   * credential-shaped strings scrubbed. Default false (true with `LAKEBASE_SDK_DEBUG=body`).
+   */
+  readonly includeBodies?: boolean;
+  /**
+   * Called before each API method is sent: operation id, verb and path template only (no headers,
+   * no body). A thin alias of `onEvent` kept for existing code: the `request` event reduced to
+   * those three fields; like every listener, what it throws is ignored.
+   * @deprecated Use `onEvent` and its `request` event (same fields, plus the call id and URL).
+   */
   readonly onRequest?: (info: RequestInfo) => void;
 }
 
@@ -46,11 +86,13 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  */
 export function createCoreClient(options: LakebaseClientOptions): Lakebase {
   const baseUrl = normaliseHost(options.host);
+  const events = eventSinkOf(options);
   const transport = createTransport({
     fetch: options.fetch,
     tokenProvider: toTokenProvider(options.auth),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     retry: options.retry ?? {},
+    onRefresh: events,
   });
   const headers: Record<string, string> = {
     Accept: "application/json",
@@ -59,7 +101,7 @@ export function createCoreClient(options: LakebaseClientOptions): Lakebase {
   if (options.workspaceId !== undefined && options.workspaceId !== "") {
     headers["X-Databricks-Workspace-Id"] = String(options.workspaceId);
   }
-  const ctx: CallContext = { baseUrl, transport, headers, loadSchemas: schemaLoader(options.validateResponses), onRequest: options.onRequest };
+  const ctx: CallContext = { baseUrl, transport, headers, loadSchemas: schemaLoader(options.validateResponses), events };
   const core = { host: baseUrl, toString: () => `LakebaseClient(${baseUrl})` };
   // Not enumerable: a client logged or spread shows its host, not its transport.
   Object.defineProperty(core, CONTEXT, { value: ctx, enumerable: false });

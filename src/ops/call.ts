@@ -3,7 +3,9 @@ import { apiErrorFromResponse, LakebaseError, ValidationError } from "./errors.j
 import { checkId, isIdParam } from "./ids.js";
 import { parseName } from "./name-parse.js";
 import { checkOperationName } from "./names.js";
-import type { Transport } from "./exchange.js";
+import { startCall } from "./call-trace.js";
+import type { EventSink } from "./events.js";
+import type { Reply, Transport } from "./exchange.js";
 import { isWellFormed } from "./well-formed.js";
 
 /** Per-call options every method accepts next to its API parameters. */
@@ -16,7 +18,7 @@ export interface CallOptions {
   readonly timeoutMs?: number;
 }
 
-/** What a request hook sees: never headers, never the body, never a token. */
+/** What the `onRequest` hook sees (the `request` event, reduced): never headers, never the body, never a token. */
 export interface RequestInfo {
   readonly operationId: OperationId;
   readonly method: string;
@@ -39,7 +41,8 @@ export interface CallContext {
   readonly headers: Readonly<Record<string, string>>;
   /** Loads the validators when `validateResponses` is on; undefined when it is off. */
   readonly loadSchemas?: () => Promise<SchemaSet>;
-  readonly onRequest?: (info: RequestInfo) => void;
+  /** The client's event listeners (events.ts); undefined when it has none, so a call without them costs one check. */
+  readonly events?: EventSink | undefined;
 }
 
 export interface CallArgs {
@@ -122,7 +125,6 @@ export async function sendCall<T>(
   extraQuery?: Record<string, unknown>,
 ): Promise<CallResult<T>> {
   const { op } = call;
-  ctx.onRequest?.({ operationId: op.id as OperationId, method: op.method, path: op.path });
   const headers: Record<string, string> = { ...ctx.headers, ...checkHeaders(options.headers) };
   let body: string | undefined;
   if (call.body !== undefined) {
@@ -131,8 +133,16 @@ export async function sendCall<T>(
   }
   const timeoutMs = options.timeoutMs === undefined ? undefined : checkTimeout(options.timeoutMs);
   const url = requestUrl(ctx.baseUrl, call, extraQuery);
+  const traced = ctx.events && startCall(ctx.events, op, url, body);
   // The body is read once, by the transport; the typed error and the result are both built from it.
-  const reply = await ctx.transport({ method: op.method, url, headers, body, signal: options.signal, timeoutMs });
+  let reply: Reply;
+  try {
+    reply = await ctx.transport({ method: op.method, url, headers, body, signal: options.signal, timeoutMs, trace: traced?.trace });
+  } catch (error) {
+    traced?.end(undefined, error);
+    throw error;
+  }
+  traced?.end(reply);
   if (reply.status < 200 || reply.status > 299) {
     throw apiErrorFromResponse({ status: reply.status, statusText: reply.statusText, headers: reply.headers, bodyText: reply.text, method: op.method, url: reply.url });
   }

@@ -9,6 +9,8 @@
  * response. A description is rebuilt for free, for a retry or the replay after a rejected token.
  */
 
+import type { CallTrace } from "./call-trace.js";
+
 /** One API request, before auth: the bottom layer adds `Authorization` and builds the `Request`. */
 export interface Outgoing {
   readonly method: string;
@@ -22,6 +24,8 @@ export interface Outgoing {
   readonly signal?: AbortSignal | undefined;
   /** This call's per-attempt timeout in ms, instead of the client's. */
   readonly timeoutMs?: number | undefined;
+  /** Where the retry layer reports a retry: present only when the client has an event listener (call-trace.ts). */
+  readonly trace?: CallTrace | undefined;
 }
 
 /** An answer whose body has been read whole (API and token answers are small JSON documents). */

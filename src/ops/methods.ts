@@ -60,12 +60,13 @@ export function listResources<T>(lakebase: Lakebase, op: OperationInfo, parent: 
   if (!itemsField) throw new TypeError(`${op.id} is not a paginated list`);
   return new Paginated<T>(
     op.id,
-    async (pageToken, signal) => {
+    async (pageToken, signal, number) => {
       const { data } = await sendCall<unknown>(ctx, prepared, { ...options, signal }, pageToken ? { page_token: pageToken } : undefined);
-      return readPage<T>(op.id, itemsField, data);
+      const page = readPage<T>(op.id, itemsField, data);
+      ctx.events?.({ type: "page", operationId: op.id, items: page.items.length, page: number, hasNext: !!page.nextPageToken });
+      return page;
     },
     options.signal,
-    ctx.events?.emit,
   );
 }
 

@@ -25,7 +25,8 @@ export function readPage<T>(operationId: string, itemsField: string, data: unkno
   return { items: (items ?? []) as T[], nextPageToken: token ? token : undefined };
 }
 
-export type FetchPage<T> = (pageToken: string | undefined, signal: AbortSignal | undefined) => Promise<Page<T>>;
+/** Fetches one page; `number` is its place in the walk (1-based; `.page(token)` reads page 1 of a one-page walk), for the `page` event. */
+export type FetchPage<T> = (pageToken: string | undefined, signal: AbortSignal | undefined, number: number) => Promise<Page<T>>;
 
 export interface PagesOptions {
   readonly signal?: AbortSignal;
@@ -64,7 +65,7 @@ export class Paginated<T> implements AsyncIterable<T> {
   /** Fetches one page: the first without a token, or the page a stored token points to. */
   page(pageToken?: string, options: { signal?: AbortSignal } = {}): Promise<Page<T>> {
     try {
-      return this.#fetchPage(checkToken(pageToken, "pageToken"), options?.signal ?? this.#signal);
+      return this.#fetchPage(checkToken(pageToken, "pageToken"), options?.signal ?? this.#signal, 1);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -76,9 +77,9 @@ export class Paginated<T> implements AsyncIterable<T> {
     const followed = new Set<string>();
     let token = checkToken(options?.startToken, "startToken");
     if (token) followed.add(token);
-    for (;;) {
+    for (let number = 1; ; number++) {
       signal?.throwIfAborted();
-      const page = await this.#fetchPage(token, signal);
+      const page = await this.#fetchPage(token, signal, number);
       yield page;
       const next = page.nextPageToken;
       if (!next) return;

@@ -271,14 +271,17 @@ export interface RawErrorResponse {
   url?: string;
 }
 
+/** The server's request id header (an empty `x-request-id` ends the search): for errors and `response` events. */
+export function requestIdOf(headers: Headers): string | null {
+  return headers.get("x-request-id") ?? headers.get("x-databricks-request-id");
+}
+
 /** Collect every ApiError field from a raw HTTP error response. Never throws. */
 export function parseErrorResponse(input: RawErrorResponse): ApiErrorInit {
   const { status, statusText, headers, method } = input;
   const parsed = parseErrorBody(input.bodyText, status, statusText);
   // A RequestInfo detail wins over the headers. (An empty x-request-id header ends the search.)
-  const requestId =
-    findWireDetail(parsed.details, "RequestInfo")?.request_id ||
-    (headers?.get("x-request-id") ?? headers?.get("x-databricks-request-id"));
+  const requestId = findWireDetail(parsed.details, "RequestInfo")?.request_id || (headers && requestIdOf(headers));
   return withoutUndefined({
     status,
     serverMessage: parsed.message,

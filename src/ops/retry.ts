@@ -75,21 +75,21 @@ export const DEFAULT_RETRY_OPTIONS = Object.freeze({
 export const SAFE_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Internal: how one attempt failed. Never escapes `createRetrying`. */
-class AttemptFailure {
+interface AttemptFailure {
   readonly retryable: boolean;
   readonly reason: string;
-  readonly reply: Reply | undefined;
-  readonly error: unknown;
-  readonly serverDelayMs: number | undefined;
-
-  constructor(init: { retryable: boolean; reason: string; reply?: Reply; error?: unknown; serverDelayMs?: number | undefined }) {
-    this.retryable = init.retryable;
-    this.reason = init.reason;
-    this.reply = init.reply;
-    this.error = init.error;
-    this.serverDelayMs = init.serverDelayMs;
-  }
+  readonly reply?: Reply | undefined;
+  readonly error?: unknown;
+  readonly serverDelayMs?: number | undefined;
 }
+
+/** Failures are thrown through the loop: this tells them from what an attempt itself threw (a plain record, not a class: a smaller bundle). */
+const failures = new WeakSet<AttemptFailure>();
+function failure(init: AttemptFailure): AttemptFailure {
+  failures.add(init);
+  return init;
+}
+const isFailure = (thrown: unknown): thrown is AttemptFailure => failures.has(thrown as AttemptFailure);
 
 function nonNegative(value: number | undefined, fallback: number, integer = false): number {
   if (value === undefined || typeof value !== "number" || Number.isNaN(value) || value < 0) return fallback;
@@ -127,7 +127,7 @@ export function createRetrying(attempt: Transport, options?: RetryOptions | fals
     const safe = SAFE_METHODS.has(method);
     const start = now();
 
-    const aborted = (): AttemptFailure => new AttemptFailure({ retryable: false, reason: "aborted", error: abortReason(signal!) });
+    const aborted = (): AttemptFailure => failure({ retryable: false, reason: "aborted", error: abortReason(signal!) });
 
     let lastFailure: AttemptFailure | undefined;
     const once = async (attemptNumber: number): Promise<Reply> => {
@@ -145,7 +145,7 @@ export function createRetrying(attempt: Transport, options?: RetryOptions | fals
       } catch (err) {
         if (signal?.aborted) throw aborted();
         if (budget?.expired && lastFailure) {
-          throw new AttemptFailure({ retryable: false, reason: "retry budget exhausted", reply: lastFailure.reply, error: lastFailure.error });
+          throw failure({ retryable: false, reason: "retry budget exhausted", reply: lastFailure.reply, error: lastFailure.error });
         }
         const codes = networkErrorCodes(err);
         const preSend = codes.some((c) => PRE_SEND_ERROR_CODES.has(c));
@@ -153,7 +153,7 @@ export function createRetrying(attempt: Transport, options?: RetryOptions | fals
         const ownError = err instanceof LakebaseError && !(err instanceof RequestTimeoutError) && !(err instanceof NetworkError);
         const retryable = preSend || (safe && !ownError && errorName(err) !== "AbortError");
         const label = codes.find((c) => PRE_SEND_ERROR_CODES.has(c)) ?? codes[0] ?? errorName(err);
-        lastFailure = new AttemptFailure({ retryable, reason: `network error ${label}`, error: err });
+        lastFailure = failure({ retryable, reason: `network error ${label}`, error: err });
         throw lastFailure;
       } finally {
         budget?.clear();
@@ -167,7 +167,7 @@ export function createRetrying(attempt: Transport, options?: RetryOptions | fals
       const codeRetryable = code !== undefined && RETRYABLE_ERROR_CODES.has(code);
       const retryable = status === 429 || status === 503 || codeRetryable || (safe && status >= 500 && status !== 501);
       if (!retryable) return reply;
-      lastFailure = new AttemptFailure({
+      lastFailure = failure({
         retryable: true,
         reason: `HTTP ${status}${code !== undefined ? ` ${code}` : ""}`,
         reply,
@@ -178,7 +178,7 @@ export function createRetrying(attempt: Transport, options?: RetryOptions | fals
 
     // Throwing here stops the retries with what was thrown (unwrapped below).
     const afterFailure = async (error: unknown, attemptNumber: number, retriesLeft: number): Promise<void> => {
-      if (!(error instanceof AttemptFailure) || !error.retryable || retriesLeft <= 0) throw error;
+      if (!isFailure(error) || !error.retryable || retriesLeft <= 0) throw error;
       const delayMs = backoffDelay({
         attempt: attemptNumber - 1,
         baseMs: baseDelayMs,
@@ -197,6 +197,7 @@ export function createRetrying(attempt: Transport, options?: RetryOptions | fals
           // a logging hook must not break the request
         }
       }
+      outgoing.trace?.({ reason: error.reason, delayMs, attempt: attemptNumber, budgetLeftMs: Math.round(remaining), retriesLeft: retriesLeft - 1 });
       await sleep(delayMs, signal); // rejects with signal.reason on abort
     };
 
@@ -214,7 +215,7 @@ export function createRetrying(attempt: Transport, options?: RetryOptions | fals
         }
       }
     } catch (err) {
-      if (err instanceof AttemptFailure) {
+      if (isFailure(err)) {
         if (err.reply) return err.reply;
         throw err.error;
       }

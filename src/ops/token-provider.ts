@@ -1,3 +1,4 @@
+import type { TokenRefreshEvent } from "./events.js";
 import { accessToken } from "./redact.js";
 
 /**
@@ -16,6 +17,12 @@ export interface GetTokenOptions {
   readonly signal?: AbortSignal;
   /** The previous token was rejected (401): do not answer from a cache. */
   readonly forceRefresh?: boolean;
+  /**
+   * The asking client's event listeners (`createLakebaseClient({ onEvent })`), given only when it
+   * has some: a provider that refreshes reports each refresh here, as the SDK's cached providers
+   * do. A provider of your own may ignore it.
+   */
+  readonly onRefresh?: (event: TokenRefreshEvent) => void;
 }
 
 export interface TokenProvider {

@@ -1,4 +1,5 @@
-import { canRefresh, type AccessToken, type TokenProvider } from "./token-provider.js";
+import { canRefresh, type AccessToken, type GetTokenOptions, type TokenProvider } from "./token-provider.js";
+import type { TokenRefreshEvent } from "./events.js";
 import { LakebaseError, NetworkError, RequestTimeoutError } from "./errors.js";
 import { send, type Outgoing, type Reply, type Transport } from "./exchange.js";
 import { networkErrorCodes, PRE_SEND_ERROR_CODES } from "./network-codes.js";
@@ -15,6 +16,8 @@ export interface TransportOptions {
   readonly tokenProvider: TokenProvider;
   readonly timeoutMs: number;
   readonly retry: RetryOptions | false;
+  /** Where a refreshing provider reports its refreshes (the client's event listeners); absent when nobody listens. */
+  readonly onRefresh?: ((event: TokenRefreshEvent) => void) | undefined;
 }
 
 /**
@@ -23,7 +26,7 @@ export interface TransportOptions {
  * failures typed as NetworkError. Each attempt builds exactly one `Request` (see exchange.ts).
  */
 export function createTransport(options: TransportOptions): Transport {
-  const authorize = tokenSource(options.tokenProvider);
+  const authorize = tokenSource(options.tokenProvider, options.onRefresh);
   const fetchImpl = options.fetch;
   const clientTimeoutMs = options.timeoutMs;
 
@@ -101,7 +104,11 @@ interface TokenSource {
   afterRejection(rejected: string): Promise<string>;
 }
 
-function tokenSource(provider: TokenProvider): TokenSource {
+function tokenSource(provider: TokenProvider, onRefresh: ((event: TokenRefreshEvent) => void) | undefined): TokenSource {
+  // The client's listeners reach the provider with each request for a token: no global, and a
+  // provider shared by two clients reports each refresh to the client whose call caused it.
+  const asked = (signal: AbortSignal | undefined, forceRefresh: boolean): GetTokenOptions =>
+    onRefresh ? { signal, forceRefresh, onRefresh } : { signal, forceRefresh };
   // Concurrent callers share one pending token request: a plain `{ getToken }` given by the user
   // may fetch a token per call, and 1,000 calls started together must not cost 1,000 fetches. The
   // answer is not kept once it has arrived (caching, with expiry and refresh-ahead, is the
@@ -110,7 +117,7 @@ function tokenSource(provider: TokenProvider): TokenSource {
   let pending: { readonly token: PromiseLike<AccessToken>; readonly signal: AbortSignal | undefined } | undefined;
   const ask = (signal: AbortSignal | undefined): AccessToken | PromiseLike<AccessToken> => {
     if (pending) return joined(pending, signal);
-    const answer = provider.getToken({ signal, forceRefresh: false });
+    const answer = provider.getToken(asked(signal, false));
     if (!isThenable(answer)) return answer;
     const entry = { token: answer, signal };
     pending = entry;
@@ -155,7 +162,7 @@ function tokenSource(provider: TokenProvider): TokenSource {
     },
     afterRejection(rejected) {
       if (forced?.rejected !== rejected) {
-        const token = Promise.resolve(provider.getToken({ forceRefresh: true })).then((t) => t.accessToken);
+        const token = Promise.resolve(provider.getToken(asked(undefined, true))).then((t) => t.accessToken);
         const entry = { rejected, token };
         forced = entry;
         // A failed refresh is not kept: the next rejection tries again.

@@ -21,6 +21,7 @@ export function driverOf(ctx: CallContext): OperationDriver {
       },
       now: () => Date.now(),
       random: Math.random,
+      emit: ctx.events,
     };
     drivers.set(ctx, driver);
   }

@@ -14,13 +14,17 @@ import {
   type PollSchedule,
 } from "./backoff.js";
 import { OperationTimeoutError } from "./errors.js";
-import type { OperationProgress, WaitOptions } from "./types.js";
+import { operationState, pollReporter } from "./progress.js";
+import type { WaitOptions } from "./types.js";
+import type { LakebaseEvent } from "../events.js";
 
 /** How a handle reaches the server: one GetOperation, with the server's Retry-After if it sent one. */
 export interface OperationDriver {
   getOperation(name: string, signal?: AbortSignal): Promise<{ operation: Operation; retryAfterMs?: number }>;
   readonly now: () => number;
   readonly random: () => number;
+  /** The client's event sink, when it has listeners: each poll is a `poll` event. */
+  readonly emit?: ((event: LakebaseEvent) => void) | undefined;
 }
 
 export interface OperationKind {
@@ -138,20 +142,9 @@ export class OperationHandle<TResult, TMeta = unknown> extends Promise<TResult> 
       random: driver.random,
     };
     let polls = 0;
-    let lastSeen = "";
-    const report = (operation: Operation, error?: unknown) => {
-      const state = JSON.stringify([operation.done === true, operation.metadata ?? null]);
-      if (state === lastSeen && error === undefined) return;
-      lastSeen = state;
-      options.onProgress?.({
-        name,
-        done: operation.done === true,
-        metadata: operation.metadata as TMeta | undefined,
-        elapsedMs: driver.now() - start,
-        polls,
-        ...(error === undefined ? {} : { error }),
-      } satisfies OperationProgress<TMeta>);
-    };
+    const reportPoll = pollReporter<TMeta>({ name, kind: this.#kind.kind }, () => driver.now() - start, options.onProgress, driver.emit);
+    const report = (operation: Operation, error?: unknown) =>
+      reportPoll(polls, operation.done === true, operationState(operation), operation.metadata as TMeta | undefined, error);
 
     let current = this.#latest ?? initial;
     report(current);

@@ -1,5 +1,6 @@
 import type { Models } from "../../generated/models.js";
 import type { OperationId, operations } from "../../generated/operations.js";
+import type { WaitProgress } from "../events.js";
 
 type Table = typeof operations;
 
@@ -20,16 +21,8 @@ export type LroResult<K extends LroOperationId> = Table[K]["lro"] extends { read
 /** The metadata schema of an operation (empty objects today, with an "@type"). */
 export type LroMetadata<K extends LroOperationId> = Table[K]["lro"] extends { readonly metadata: infer N } ? SchemaOf<N> : never;
 
-/** A state change seen while waiting: enough for a CLI to draw a spinner or a progress line. */
-export interface OperationProgress<TMeta = unknown> {
-  readonly name: string;
-  readonly done: boolean;
-  readonly metadata: TMeta | undefined;
-  readonly elapsedMs: number;
-  readonly polls: number;
-  /** Set when this report is for a failed poll (a network failure, a 5xx, a throttled poll). */
-  readonly error?: unknown;
-}
+/** What an operation's `wait()` reports on every poll: the one progress type of every wait ({@link WaitProgress}). */
+export type OperationProgress<TMeta = unknown> = WaitProgress<TMeta>;
 
 export interface WaitOptions<TMeta = unknown> {
   /** Cancels the wait (and any poll in flight). The operation itself keeps running on the server. */
@@ -44,6 +37,10 @@ export interface WaitOptions<TMeta = unknown> {
   readonly pollIntervalMs?: number;
   /** Cap of the delay between polls (default 10 s). A server's Retry-After may ask for more; it is honoured. */
   readonly maxPollIntervalMs?: number;
-  /** Called on every state change (done, metadata) and every failed poll, with elapsed time and poll count. */
-  readonly onProgress?: (progress: OperationProgress<TMeta>) => void;
+  /**
+   * Called on every poll, failed ones included (with `error`), and once before the first (`polls`
+   * 0): elapsed time, poll count, state, metadata, and whether anything `changed`. The same hook
+   * and payload as `waitForReady`'s. What it throws is ignored.
+   */
+  readonly onProgress?: (progress: WaitProgress<TMeta>) => void;
 }

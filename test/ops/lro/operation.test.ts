@@ -49,12 +49,20 @@ describe("long-running operations", () => {
     expect(handle.name).toBe(OP);
     expect(handle.done).toBe(true);
     polls.done();
-    // one event per state change: initial pending, new metadata, done
-    expect(progress.map((p) => [p.done, p.polls])).toEqual([
+    // one report per poll (and one before the first), each with its state
+    expect(progress.map((p) => [p.done, p.polls, p.state])).toEqual([
+      [false, 0, "running"],
+      [false, 1, "running"],
+      [false, 2, "running"],
+      [true, 3, "succeeded"],
+    ]);
+    // `changed` keeps the state-change view: initial pending, new metadata, done
+    expect(progress.filter((p) => p.changed).map((p) => [p.done, p.polls])).toEqual([
       [false, 0],
       [false, 2],
       [true, 3],
     ]);
+    expect(progress[2]?.metadata).toEqual({ "@type": "x", progress: 50 });
     expect(progress.every((p) => p.name === OP && p.elapsedMs >= 0)).toBe(true);
   });
 
