@@ -32,10 +32,11 @@ export function createLakebaseClient(options: LakebaseClientOptions) {
     },
     operations: {
       ...api.operations,
-      /** Rebuilds a typed handle from an operation name kept from another process; `kind` is the mutation's id ("CreateBranch"). */
-      resume<K extends LroOperationId>(name: string, kind: K) {
-        return resumeOperation(core, name, kind);
-      },
+      /**
+       * Rebuilds a typed handle from an operation name kept from another process; `kind` is the
+       * mutation's id ("CreateBranch"). Without it, the result is the resource as sent (undefined for a delete).
+       */
+      resume: resumeBound(core),
     },
     /** The caller's identity (`/api/2.0/preview/scim/v2/Me`): `userName` is the Postgres role to connect as. */
     currentUser: (callOptions?: CallOptions) => currentUser(core, callOptions),
@@ -48,3 +49,8 @@ export function createLakebaseClient(options: LakebaseClientOptions) {
 }
 
 export type LakebaseClient = ReturnType<typeof createLakebaseClient>;
+
+/** `client.operations.resume`, with both forms of resumeOperation. */
+function resumeBound(core: Lakebase): { <K extends LroOperationId>(name: string, kind: K): ReturnType<typeof resumeOperation<K>>; (name: string): ReturnType<typeof resumeOperation> } {
+  return ((name: string, kind?: LroOperationId) => (kind === undefined ? resumeOperation(core, name) : resumeOperation(core, name, kind))) as never;
+}

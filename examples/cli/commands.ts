@@ -1,11 +1,10 @@
 // The five commands, each a function of (client, invocation, io). They print results on stdout,
 // as a human line (or table) or, with --json, as one JSON document for scripts. Errors are thrown
 // and turned into exit codes by failures.ts.
-import type { LakebaseClient, LroOperationId, Operation, Project } from "lakebase-sdk";
+import type { LakebaseClient, LroOperationId, Operation, Project, WaitOptions } from "lakebase-sdk";
 import { expectPositionals, type Invocation } from "./args.js";
 import type { Io } from "./io.js";
 import { progressReporter, type WaitProgress } from "./progress.js";
-import { UsageError } from "./usage.js";
 
 export type Command = (client: LakebaseClient, invocation: Invocation, io: Io) => Promise<void>;
 
@@ -53,10 +52,14 @@ export const commands: Record<string, Command> = {
 
   async "operations wait"(client, invocation, io) {
     const [name] = expectPositionals(invocation, "operation-name");
-    const handle = client.operations.resume(name!, kindOf(name!, invocation.kind));
+    // --kind types and checks the result; without it the result is what the server sent (a
+    // resource, or nothing for a delete), which is all a CLI prints anyway.
+    const handle: { wait: (options: WaitOptions) => Promise<unknown> } =
+      invocation.kind === undefined ? client.operations.resume(name!) : client.operations.resume(name!, invocation.kind as LroOperationId);
     const result = await waitWithProgress(io, invocation, `waiting for ${name}`, (onProgress, timeoutMs) => handle.wait({ onProgress, timeoutMs }));
     if (invocation.json) return void printJson(io, result ?? null);
-    io.stdout.write(result && typeof result === "object" && "name" in result ? `done: ${describeResource(result)}\n` : "done\n");
+    const resource = result as { name?: string; status?: unknown } | undefined;
+    io.stdout.write(typeof resource?.name === "string" ? `done: ${describeResource(resource)}\n` : "done\n");
   },
 
   async "credentials generate"(client, invocation, io) {
@@ -79,33 +82,6 @@ async function waitWithProgress<T>(io: Io, invocation: Invocation, label: string
   } finally {
     progress.stop();
   }
-}
-
-/**
- * `resume` needs the mutation's id to type and decode the result, and an operation name does not
- * say which mutation it was. Without --kind, the resource kind in the name picks one whose result
- * is that resource; a delete's empty result then prints as `{}` (pass --kind Delete… for "done").
- */
-const KIND_BY_COLLECTION: Record<string, LroOperationId> = {
-  projects: "UpdateProject",
-  branches: "UpdateBranch",
-  endpoints: "UpdateEndpoint",
-  databases: "UpdateDatabase",
-  roles: "UpdateRole",
-  snapshots: "CreateSnapshot",
-  catalogs: "CreateCatalog",
-  synced_tables: "CreateSyncedTable",
-};
-
-function kindOf(name: string, kind: string | undefined): LroOperationId {
-  if (kind !== undefined) {
-    // The SDK refuses an unknown kind (a ValidationError, exit 2), naming what it expects.
-    return kind as LroOperationId;
-  }
-  const collection = /(?:^|\/)([a-z_]+)\/[^/]+\/operations\//.exec(name)?.[1];
-  const derived = collection === undefined ? undefined : KIND_BY_COLLECTION[collection];
-  if (!derived) throw new UsageError(`cannot tell the operation kind from ${JSON.stringify(name)}: pass --kind, e.g. --kind CreateBranch`);
-  return derived;
 }
 
 function describeResource(resource: { name?: string; status?: unknown }): string {

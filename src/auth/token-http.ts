@@ -6,6 +6,7 @@
  * Redirects are never followed (`redirect: "manual"`, a 3xx is an error): a client secret or an
  * ID token must not travel to another origin.
  */
+import { userAgent } from "../ops/user-agent.js";
 import type { FetchLike } from "../ops/retry.js";
 import { backoffDelay } from "../ops/backoff.js";
 import { parseRetryAfter } from "../ops/parse-error-body.js";
@@ -85,6 +86,13 @@ function networkCode(error: unknown): string {
   return error instanceof Error ? error.name : "error";
 }
 
+/** The request's headers, with the SDK's User-Agent unless the caller set one: token endpoints see who asks, as the API does. */
+function withUserAgent(headers: Headers): Headers {
+  const out = new Headers(headers);
+  if (!out.has("user-agent")) out.set("User-Agent", userAgent());
+  return out;
+}
+
 /**
  * Send a request built by `build` (called once per attempt so bodies are fresh), retrying 429, 500,
  * 502, 503, 504 and connection-level failures with exponential backoff that honours `Retry-After`
@@ -113,7 +121,7 @@ export async function sendTokenRequest(build: () => Request, ctx: RequestContext
     let response: Response | undefined;
     let failure: unknown;
     try {
-      response = await race(fetchImpl(new Request(base, { signal, redirect: "manual" })));
+      response = await race(fetchImpl(new Request(base, { signal, redirect: "manual", headers: withUserAgent(base.headers) })));
       response = await race(bufferedResponse(response));
     } catch (error) {
       response = undefined;

@@ -5,7 +5,7 @@ import type { FetchLike, RetryOptions } from "../ops/retry.js";
 import { createTransport } from "../ops/transport.js";
 import type { LakebaseEventListener } from "../ops/events.js";
 import { eventSinkOf } from "./observe.js";
-import { SDK_VERSION } from "../version.js";
+import { userAgent } from "../ops/user-agent.js";
 import type { AuthOption } from "../ops/token-provider.js";
 
 export interface LakebaseClientOptions {
@@ -152,26 +152,5 @@ function schemaLoader(option: boolean | SchemaSet | undefined): (() => Promise<S
         );
       },
     ));
-}
-
-/** The runtime, for the User-Agent: Bun and Deno also fill in process.versions.node, so they are asked first. */
-function runtimeName(): string {
-  const g = globalThis as {
-    Bun?: { version?: string };
-    Deno?: { version?: { deno?: string } };
-    navigator?: { userAgent?: string };
-    process?: { versions?: { node?: string } };
-  };
-  if (g.Bun?.version) return `bun/${g.Bun.version}`;
-  if (g.Deno?.version?.deno) return `deno/${g.Deno.version.deno}`;
-  if (g.navigator?.userAgent === "Cloudflare-Workers") return "workerd";
-  if (g.process?.versions?.node) return `node/${g.process.versions.node}`;
-  return "runtime/unknown";
-}
-
-function userAgent(product: string | undefined): string {
-  const runtime = runtimeName();
-  const base = `lakebase-sdk/${SDK_VERSION} ${runtime}`;
-  return product ? `${base} ${product}` : base;
 }
 

@@ -36,6 +36,8 @@ describe("oauth-m2m client credentials", () => {
     expect(seen!.body).toBe("grant_type=client_credentials&scope=all-apis");
     expect(seen!.headers.authorization).toBe(`Basic ${Buffer.from(`${CLIENT_ID}:${SECRET}`).toString("base64")}`);
     expect(seen!.headers["content-type"]).toBe("application/x-www-form-urlencoded");
+    // the token endpoint sees the SDK as the API does (not the runtime's default `node`)
+    expect(seen!.headers["user-agent"]).toMatch(/^lakebase-sdk\/\d+\.\d+\.\d+ node\/\d+/);
     expect(provider.name).toBe("oauth-m2m");
     // cached: no second request
     expect((await provider.getToken()).accessToken).toBe("m2m-access-1");

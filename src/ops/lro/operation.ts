@@ -226,8 +226,10 @@ export class OperationHandle<TResult, TMeta = unknown> extends Promise<TResult> 
     if (!response || typeof response !== "object") {
       throw new InvalidResponseError(`operation ${name} is done but carries neither a response nor an error`, 200);
     }
-    if (!this.#kind.resultSchema) return response as TResult;
-    const { "@type": _type, ...resource } = response;
+    const { "@type": type, ...resource } = response;
+    // Without a known result (an operation resumed by name alone), the response says what it is:
+    // `google.protobuf.Empty` for deletes and undeletes, else the resource.
+    if (!this.#kind.resultSchema && typeof type === "string" && type.endsWith("google.protobuf.Empty")) return undefined as TResult;
     return resource as TResult;
   }
 }

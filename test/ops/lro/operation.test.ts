@@ -153,6 +153,13 @@ describe("long-running operations", () => {
     expect(result.status?.current_state).toBe("READY");
   });
 
+  it("resume by name alone: the resource as sent, or undefined for a delete (its response is Empty)", async () => {
+    pollReturns({ name: OP, done: true, response: { "@type": "type.googleapis.com/databricks.postgres.v1.Branch", ...branch } });
+    expect(await client().operations.resume(OP).wait(FAST)).toEqual(branch);
+    pollReturns({ name: OP, done: true, response: { "@type": "type.googleapis.com/google.protobuf.Empty" } });
+    expect(await client().operations.resume(OP).wait(FAST)).toBeUndefined();
+  });
+
   it("resume refuses a bad name or a kind that is not a mutation", () => {
     expect(() => client().operations.resume("projects/p/branches/b", "CreateBranch")).toThrow(/operation name/);
     expect(() => client().operations.resume(OP, "GetBranch" as never)).toThrow(/kind/);
