@@ -61,6 +61,8 @@ export async function apply(lakebase: Lakebase, plan: Plan, options: ApplyOption
         failures.push({ kind: change.kind, name: change.name, error });
       }
     });
+    // Cancelled: the caller's reason, as every cancelled call of the SDK rejects (what is done stays done; plan again to continue).
+    options.signal?.throwIfAborted();
     if (failures.length > 0) throw new ApplyError(done, failures);
   }
   const order = new Map(plan.resources.map((c, i) => [c.name, i]));

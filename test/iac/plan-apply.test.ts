@@ -248,6 +248,20 @@ describe("failures and retries", () => {
     expect((await plan(client, desired)).changes).toEqual([]);
   }, 60_000);
 
+  it("a cancelled apply stops with the caller's reason and starts nothing more; planning again finishes", async () => {
+    const desired = shop("cancel", emulator.userName);
+    const controller = new AbortController();
+    const started: string[] = [];
+    const onProgress = (p: ApplyProgress) => {
+      if (p.phase === "started") started.push(p.name);
+      if (p.phase === "done" && p.name === "projects/cancel") controller.abort(new Error("deploy cancelled"));
+    };
+    await expect(apply(client, await plan(client, desired), { ...FAST, signal: controller.signal, onProgress })).rejects.toThrow("deploy cancelled");
+    expect(started).toEqual(["projects/cancel"]);
+    await apply(client, await plan(client, desired), FAST);
+    expect((await plan(client, desired)).changes).toEqual([]);
+  }, 60_000);
+
   it("ALREADY_EXISTS on a create (made since the plan, or by a retried request) is resolved by reading and updating", async () => {
     const desired = { projects: [{ name: "projects/race", spec: { pg_version: 17 } }] } as const satisfies DesiredState;
     await apply(client, await plan(client, desired), FAST);
