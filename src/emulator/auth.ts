@@ -8,7 +8,16 @@ export interface Identity {
   readonly kind: "user" | "service-principal";
 }
 
-interface IssuedToken {
+export interface EmulatorAuthOptions {
+  token?: string;
+  userName?: string;
+  /** Kept by a data directory: the same user id and service principal across restarts. */
+  userId?: string;
+  servicePrincipal?: { clientId: string; clientSecret: string };
+  oauthTokenTtlSeconds?: number;
+}
+
+export interface IssuedToken {
   readonly identity: Identity;
   readonly expiresAt: number;
 }
@@ -23,16 +32,27 @@ export class EmulatorAuth {
   readonly pat: string;
   readonly #tokens = new Map<string, IssuedToken>();
 
-  constructor(options: { token?: string; userName?: string; oauthTokenTtlSeconds?: number } = {}, private readonly now: () => number = Date.now) {
+  constructor(options: EmulatorAuthOptions = {}, private readonly now: () => number = Date.now) {
     this.pat = options.token ?? `dapi${randomBytes(16).toString("hex")}`;
-    this.user = { userName: options.userName ?? "emulator-user@example.com", id: String(1000 + (randomBytes(2).readUInt16BE() % 9000)), kind: "user" };
-    const clientId = randomUUID();
-    this.servicePrincipal = { userName: clientId, id: clientId, kind: "service-principal", clientSecret: `dose${randomBytes(16).toString("hex")}` };
+    this.user = { userName: options.userName ?? "emulator-user@example.com", id: options.userId ?? String(1000 + (randomBytes(2).readUInt16BE() % 9000)), kind: "user" };
+    const clientId = options.servicePrincipal?.clientId ?? randomUUID();
+    const clientSecret = options.servicePrincipal?.clientSecret ?? `dose${randomBytes(16).toString("hex")}`;
+    this.servicePrincipal = { userName: clientId, id: clientId, kind: "service-principal", clientSecret };
     this.oauthTtlSeconds = options.oauthTokenTtlSeconds ?? 3600;
     this.#tokens.set(this.pat, { identity: this.user, expiresAt: Number.POSITIVE_INFINITY });
   }
 
   oauthTtlSeconds: number;
+
+  /** The unexpired OAuth tokens (the PAT is not among them), for a data directory. */
+  exportOAuthTokens(): [string, IssuedToken][] {
+    return [...this.#tokens].filter(([token, issued]) => token !== this.pat && issued.expiresAt > this.now());
+  }
+
+  /** Tokens an earlier run issued, still valid for their lifetime; those of another service principal are dropped. */
+  importOAuthTokens(entries: readonly [string, IssuedToken][]): void {
+    for (const [token, issued] of entries) if (issued.identity.id === this.servicePrincipal.id) this.#tokens.set(token, { identity: this.servicePrincipal, expiresAt: issued.expiresAt });
+  }
 
   /** The caller of an API request, from its Authorization header. */
   authenticate(authorization: string | undefined): Identity {

@@ -6,6 +6,9 @@ import { parseArgs } from "node:util";
 
 export const ENGINES = ["auto", "system", "pglite"] as const;
 export type EngineChoice = (typeof ENGINES)[number];
+/** Endpoint host names (host-names.ts): names like the service's where they resolve, or IPs. */
+export const HOST_NAMES = ["auto", "name", "ip"] as const;
+export type HostNamesChoice = (typeof HOST_NAMES)[number];
 
 export interface CliOptions {
   port: number;
@@ -16,6 +19,9 @@ export interface CliOptions {
   token: string | undefined;
   /** Refuse a project whose pg_version no engine here runs, instead of substituting another major. */
   strictVersions: boolean;
+  /** undefined: everything in a temp directory removed on exit. */
+  dataDir: string | undefined;
+  hostNames: HostNamesChoice;
   verbose: boolean;
   help: boolean;
   version: boolean;
@@ -73,6 +79,22 @@ export const FLAGS: readonly Flag[] = [
     default: false,
     defaultText: "off",
     help: "refuse a project whose pg_version no engine here runs (its operation fails, naming what to install) instead of running another major with a Warning header",
+  }),
+  flag({
+    name: "data-dir",
+    key: "dataDir",
+    value: { kind: "string", placeholder: "dir" },
+    default: undefined,
+    defaultText: "none: a temp directory removed on exit",
+    help: "keep state and databases in this directory across restarts (projects, branches and their rows, operations, the token, the CA); created if missing, one emulator at a time",
+  }),
+  flag({
+    name: "host-names",
+    key: "hostNames",
+    value: { kind: "choice", choices: HOST_NAMES },
+    default: "auto",
+    defaultText: "auto: names when *.localhost resolves to loopback, else ip",
+    help: "endpoint hosts: name (ep-<uid>.database.localhost:<port>, like the service's) or ip (127.0.0.1:<port>)",
   }),
   flag({ name: "verbose", key: "verbose", value: { kind: "boolean" }, default: false, defaultText: "off", help: "log each API request (method, path, status, ms) and Postgres events to stderr" }),
   flag({ name: "help", short: "h", key: "help", value: { kind: "boolean" }, default: false, help: "print this help and exit" }),

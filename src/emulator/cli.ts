@@ -7,7 +7,7 @@
 import { SDK_VERSION } from "../version.js";
 import { parseCliArgs, usage, UsageError, type CliOptions } from "./cli-args.js";
 import { preflight } from "./cli-preflight.js";
-import { startEmulator, type Emulator, type EngineInfo } from "./index.js";
+import { DataDirError, startEmulator, type Emulator, type EngineInfo } from "./index.js";
 import { DEFAULT_PG_MAJOR } from "./postgres/by-version.js";
 
 const NAME = "lakebase-emulator";
@@ -26,6 +26,13 @@ function versionLines(emulator: Emulator, strict: boolean): string[] {
   ];
 }
 
+/** Where endpoints are reached and which TLS names they serve. */
+function endpointLine(emulator: Emulator): string {
+  const where = emulator.hostNames === "name" ? "ep-<uid>.database.localhost:<port>" : "127.0.0.1:<port>";
+  const kept = emulator.dataDir ? "kept in the data directory" : "this run's own";
+  return `Endpoints are ${where} and serve TLS signed by the CA above (${kept}):`;
+}
+
 function banner(emulator: Emulator, strict: boolean): string {
   const engine = emulator.engines.find((e) => e.engine === emulator.engine && e.pgMajor === DEFAULT_PG_MAJOR) ?? emulator.engines.find((e) => e.engine === emulator.engine);
   return [
@@ -36,7 +43,8 @@ function banner(emulator: Emulator, strict: boolean): string {
     `export DATABRICKS_TOKEN=${emulator.token}`,
     `export LAKEBASE_EMULATOR_CA=${emulator.caCertificatePath}`,
     "",
-    "Endpoints are 127.0.0.1:<port> and serve TLS signed by the CA above (this run's own):",
+    ...(emulator.dataDir ? [`State and databases are kept in ${emulator.dataDir} (the token and CA stay valid across restarts).`] : []),
+    endpointLine(emulator),
     "  pg: ssl: { rejectUnauthorized: true, ca: readFileSync(process.env.LAKEBASE_EMULATOR_CA) }",
     "  libpq: sslmode=verify-full sslrootcert=$LAKEBASE_EMULATOR_CA",
     "Plaintext (sslmode=disable) is still accepted. Ctrl-C to stop.",
@@ -62,11 +70,15 @@ async function run(options: CliOptions): Promise<void> {
       wakeUpMs: options.wakeUpMs,
       token: options.token,
       strictVersions: options.strictVersions,
+      dataDir: options.dataDir,
+      hostNames: options.hostNames,
       log,
       // Path only (a query string may carry a page token) and no header (the token).
       onRequest: log && ((r) => log(`${r.method} ${r.path} ${r.status} ${Math.round(r.durationMs)} ms`)),
     });
   } catch (error) {
+    // A data directory in use or of another layout: its message says what to do.
+    if (error instanceof DataDirError) throw error;
     const inUse = (error as NodeJS.ErrnoException)?.code === "EADDRINUSE";
     throw inUse ? new Error(`port ${options.port} on 127.0.0.1 is in use: pick another with --port (0 for any free port)`) : error;
   }

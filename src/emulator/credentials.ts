@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { errors } from "./http-errors.js";
 import type { Identity } from "./auth.js";
 
-interface Credential {
+export interface Credential {
   readonly endpoint: string;
   readonly identity: Identity;
   readonly expiresAt: number;
@@ -48,6 +48,15 @@ export class CredentialStore {
     const credential = this.#issued.get(password);
     if (!credential) return false;
     return credential.endpoint === endpoint && credential.expiresAt > this.now() && credential.identity.userName === user;
+  }
+
+  /** The unexpired credentials, for a data directory: a pool holding one keeps working across a restart. */
+  exportIssued(): [string, Credential][] {
+    return [...this.#issued].filter(([, c]) => c.expiresAt > this.now());
+  }
+
+  importIssued(entries: readonly [string, Credential][]): void {
+    for (const [token, credential] of entries) this.#issued.set(token, credential);
   }
 
   /** Test hook: make every issued credential expire now. */

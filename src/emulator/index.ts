@@ -10,23 +10,33 @@
  * ```
  *
  * Node-only (HTTP server, child processes); never imported by the core entry. Listens on
- * 127.0.0.1 only. Endpoint hosts are `127.0.0.1:<port>` and serve TLS with a certificate from a
- * CA made at start (`caCertificate`): connect with `ssl: { rejectUnauthorized: true, ca:
- * emulator.caCertificate }` (or `sslmode=verify-full sslrootcert=<caCertificatePath>`), as to a
- * real endpoint. Plaintext (`ssl: false`) stays accepted. Each project runs the Postgres major its
- * `spec.pg_version` asks when an engine here has it, else the nearest one with a `Warning` header and a
- * log line, or not at all with `strictVersions` (docs/api-behaviour.md#pg_version-in-the-emulator).
+ * 127.0.0.1 only.
+ *
+ * - Endpoint hosts look like the service's, `ep-….database.localhost:<port>`, when this machine
+ *   resolves `*.localhost` to loopback, else `127.0.0.1:<port>` (`hostNames`, host-names.ts). They
+ *   serve TLS with a certificate from a local CA (`caCertificate`) valid for either: connect with
+ *   `ssl: { rejectUnauthorized: true, ca: emulator.caCertificate }` (or `sslmode=verify-full
+ *   sslrootcert=<caCertificatePath>`), as to a real endpoint. Plaintext (`ssl: false`) stays accepted.
+ * - Each project runs the Postgres major its `spec.pg_version` asks when an engine here has it, else
+ *   the nearest one with a `Warning` header and a log line, or not at all with `strictVersions`
+ *   (docs/api-behaviour.md#pg_version-in-the-emulator).
+ * - `dataDir` keeps everything across restarts — resources, operations, the PAT and service
+ *   principal, the CA, every branch's Postgres data — see data-dir/index.ts. Without it, everything
+ *   lives in temp directories removed by stop().
  */
 import { writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { EmulatorAuth } from "./auth.js";
 import { CredentialStore } from "./credentials.js";
+import { openDataDir, type DataDir } from "./data-dir/index.js";
+import { restoreState, snapshotState } from "./data-dir/restore.js";
 import { Faults, type FaultSettings } from "./faults.js";
+import { chooseHostNames, type HostLookup, type HostNameChoice, type HostNameMode } from "./host-names.js";
 import { OperationStore } from "./operations.js";
 import { PageTokens } from "./pagination.js";
 import { startVersionedPostgres, type EngineInfo, type EngineKind } from "./postgres/index.js";
-import { createApiServer } from "./server.js";
+import { createApiServer, type RequestRecord } from "./server.js";
 import { Store, type EmulatorContext } from "./state.js";
 import { createLocalCa } from "./tls/ca.js";
 
@@ -60,6 +70,21 @@ export interface EmulatorOptions {
   readonly autoSuspend?: false | { readonly timeScale?: number };
   /** Initial fault injection settings. */
   readonly faults?: Partial<FaultSettings>;
+  /**
+   * Keep state and databases in this directory across restarts (created if missing): every API
+   * resource, finished operations, the PAT and service principal, the CA, and each branch's
+   * Postgres data; endpoints listen again on their old ports when free. One emulator at a time per
+   * directory (a lock holds its pid). Default: none — everything lives in a temp directory removed by stop().
+   */
+  readonly dataDir?: string;
+  /**
+   * Endpoint host names: `"name"` publishes `ep-<uid>.database.localhost:<port>` (like the service's
+   * `ep-….database.<region>.cloud.databricks.com`), `"ip"` publishes `127.0.0.1:<port>`, and `"auto"`
+   * (default) uses names when this machine resolves `*.localhost` to loopback (probed at start), else IPs.
+   */
+  readonly hostNames?: HostNameChoice;
+  /** Tests only: the resolver `"auto"` probes with (default: `dns.promises.lookup`, what pg and libpq use). */
+  readonly hostLookup?: HostLookup;
   /** Postgres engine events and internal errors, one line each. */
   readonly log?: (message: string) => void;
   /**
@@ -82,12 +107,17 @@ export interface Emulator {
   readonly engine: EngineKind;
   /** Every engine this emulator may use, one per Postgres major, and whether it has started (engines start on first use). */
   readonly engines: readonly EngineInfo[];
+  /** How endpoint hosts are published: `"name"` (`ep-….database.localhost:<port>`) or `"ip"` (`127.0.0.1:<port>`). */
+  readonly hostNames: HostNameMode;
+  /** The data directory (absolute) when state is kept across restarts, else undefined. */
+  readonly dataDir: string | undefined;
   /**
-   * PEM of the CA that signed the endpoints' TLS certificate (made at start, for `127.0.0.1` and
-   * `localhost`): `createPool({ …, ssl: { rejectUnauthorized: true, ca: emulator.caCertificate } })`.
+   * PEM of the CA that signed the endpoints' TLS certificate (for `127.0.0.1`, `localhost` and
+   * `*.database.localhost`; made at start, or kept in the data directory):
+   * `createPool({ …, ssl: { rejectUnauthorized: true, ca: emulator.caCertificate } })`.
    */
   readonly caCertificate: string;
-  /** The same CA certificate as a file in the emulator's temp directory (libpq's `sslrootcert`); deleted by stop(). */
+  /** The same CA certificate as a file (libpq's `sslrootcert`): in the temp directory, deleted by stop(); or `<dataDir>/ca.pem`, kept. */
   readonly caCertificatePath: string;
   /** Fault injection, changeable at run time. */
   readonly faults: Faults;
@@ -99,7 +129,7 @@ export interface Emulator {
   expireCredentials(): void;
   /** Runs SQL as superuser on a branch database (for seeding and checks in tests and demos). */
   query(branchName: string, database: string, sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
-  /** Stops the API, every Postgres process and removes temp files. Idempotent. */
+  /** Stops the API and every Postgres process (after running operations finish), saves the data directory if any, removes temp files. Idempotent. */
   stop(): Promise<void>;
   /** Host and engines only: the printed forms never show the token or the service principal's secret. */
   toString(): string;
@@ -107,21 +137,38 @@ export interface Emulator {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  // The lock first: a second emulator on the same directory is refused before it starts anything.
+  const dataDir = options.dataDir === undefined ? undefined : openDataDir(options.dataDir);
+  try {
+    return await startWith(options, dataDir);
+  } catch (error) {
+    await dataDir?.close();
+    throw error;
+  }
+}
+
+async function startWith(options: EmulatorOptions, dataDir: DataDir | undefined): Promise<Emulator> {
   const log = options.log ?? (() => undefined);
   const now = () => Date.now();
   const engine = options.engine ?? (process.env.LAKEBASE_EMULATOR_ENGINE as EmulatorOptions["engine"]) ?? "auto";
-  // Endpoints speak TLS like real ones; the CA's private key never leaves createLocalCa().
-  const ca = createLocalCa();
-  const backend = await startVersionedPostgres({ engine, log, tls: ca.server, strictVersions: options.strictVersions });
-  const caCertificatePath = join(backend.tempDir, "ca.pem");
-  try {
-    await writeFile(caCertificatePath, ca.certificate, { mode: 0o644 });
-  } catch (error) {
-    await backend.close();
-    throw error;
-  }
+  const hostNames = await chooseHostNames(options.hostNames ?? "auto", options.hostLookup);
+  const kept = dataDir?.secrets;
+  // Endpoints speak TLS like real ones. Without a data directory the CA's private key never leaves
+  // createLocalCa(); with one, it is kept in the 0600 secrets file so that ca.pem stays valid.
+  const ca = createLocalCa({ existing: kept?.ca });
+  const backend = await startVersionedPostgres({ engine, log, tls: ca.server, strictVersions: options.strictVersions, dataDir: dataDir?.enginesDir });
+  const caCertificatePath = dataDir ? dataDir.caPath : join(backend.tempDir, "ca.pem");
+  const auth = new EmulatorAuth(
+    {
+      token: options.token ?? kept?.pat,
+      userName: options.userName ?? kept?.userName,
+      userId: kept?.userId,
+      servicePrincipal: kept?.servicePrincipal,
+      oauthTokenTtlSeconds: options.oauthTokenTtlSeconds,
+    },
+    now,
+  );
   const faults = new Faults(options.faults);
-  const auth = new EmulatorAuth({ token: options.token, userName: options.userName, oauthTokenTtlSeconds: options.oauthTokenTtlSeconds }, now);
   const latency = options.operationLatencyMs ?? 300;
   const ctx: EmulatorContext = {
     store: new Store(),
@@ -132,9 +179,33 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     wakeUpMs: options.wakeUpMs ?? 1000,
     now,
+    hostNames,
   };
-  const server = createApiServer(ctx, auth, log, options.onRequest);
+  let saver: { changed(): void } | undefined;
+  let server: ReturnType<typeof createApiServer>;
   try {
+    if (dataDir) {
+      await dataDir.writeCa(ca.certificate);
+      const { servicePrincipal } = auth;
+      await dataDir.keepSecrets({
+        pat: auth.pat,
+        userName: auth.user.userName,
+        userId: auth.user.id,
+        servicePrincipal: { clientId: servicePrincipal.id, clientSecret: servicePrincipal.clientSecret },
+        ca: ca.exportIdentity(),
+      });
+      if (dataDir.state) await restoreState(ctx, auth, backend, dataDir.state, log);
+      saver = dataDir.startSaving(() => snapshotState(ctx, auth, backend), log);
+      ctx.operations.onSettled = () => saver?.changed();
+    } else {
+      await writeFile(caCertificatePath, ca.certificate, { mode: 0o644 });
+    }
+    // Every change to the state comes from a request other than GET, or from an operation finishing.
+    const onRequest = (request: RequestRecord) => {
+      if (request.method !== "GET") saver?.changed();
+      options.onRequest?.(request);
+    };
+    server = createApiServer(ctx, auth, log, onRequest);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
@@ -167,6 +238,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     get engines() {
       return backend.engines();
     },
+    hostNames,
+    dataDir: dataDir?.dir,
     caCertificate: ca.certificate,
     caCertificatePath,
     faults,
@@ -180,7 +253,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         server.closeAllConnections?.();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await ctx.operations.settle();
-        await backend.close();
+        try {
+          await backend.close();
+        } finally {
+          // Saved after the operations settled; unlocked only once the engines are down.
+          await dataDir?.close();
+        }
       })()),
   };
 }
@@ -198,3 +276,5 @@ function suspendIdleEndpoints(ctx: EmulatorContext, timeScale: number): void {
 
 export type { FaultSettings } from "./faults.js";
 export type { EngineInfo, EngineKind } from "./postgres/index.js";
+export type { HostLookup, HostNameChoice, HostNameMode } from "./host-names.js";
+export { DataDirError } from "./data-dir/index.js";

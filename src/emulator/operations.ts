@@ -35,6 +35,9 @@ export class OperationStore {
   readonly #ops = new Map<string, StoredOperation>();
   readonly #pending = new Set<Promise<unknown>>();
 
+  /** Called each time an operation finishes (a data directory saves its state then). */
+  onSettled: () => void = () => {};
+
   constructor(private readonly latencyMs: () => number, private readonly faults: Faults) {}
 
   start(work: OperationWork): StoredOperation {
@@ -62,6 +65,7 @@ export class OperationStore {
       .finally(() => {
         op.done = true;
         this.#pending.delete(task);
+        this.onSettled();
       });
     this.#pending.add(task);
     return { ...op };
@@ -70,6 +74,27 @@ export class OperationStore {
   get(name: string): StoredOperation | undefined {
     const op = this.#ops.get(name);
     return op && structuredClone(op);
+  }
+
+  /** Every operation, finished or not, as plain JSON (a data directory's state file). */
+  exportAll(): StoredOperation[] {
+    return [...this.#ops.values()].map((op) => structuredClone(op));
+  }
+
+  /**
+   * Loads operations saved by an earlier run. One saved unfinished (the emulator was killed while
+   * it ran: a clean stop waits for every operation) is finished now as failed with ABORTED, since
+   * its work died with that process; its resource may be half made (read it, or delete it and retry).
+   */
+  importAll(operations: readonly StoredOperation[]): void {
+    for (const saved of operations) {
+      const op = structuredClone(saved);
+      if (!op.done) {
+        op.done = true;
+        op.error = { error_code: "ABORTED", message: "The emulator stopped before this operation finished; its resource may be incomplete. Read the resource, or delete it and try again." };
+      }
+      this.#ops.set(op.name, op);
+    }
   }
 
   /** Waits for every operation in flight (used on stop). */

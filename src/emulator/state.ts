@@ -1,6 +1,7 @@
 import type { Identity } from "./auth.js";
 import type { CredentialStore } from "./credentials.js";
 import type { Faults } from "./faults.js";
+import type { HostNameMode } from "./host-names.js";
 import { errors } from "./http-errors.js";
 import type { OperationStore } from "./operations.js";
 import type { PageTokens } from "./pagination.js";
@@ -68,6 +69,8 @@ export interface EmulatorContext {
   readonly faults: Faults;
   readonly wakeUpMs: number;
   readonly now: () => number;
+  /** How endpoint hosts are published: `ep-….database.localhost` names, or `127.0.0.1` (host-names.ts). */
+  readonly hostNames: HostNameMode;
 }
 
 export interface HandlerInput {
@@ -133,7 +136,35 @@ export class Store {
   childrenOf<T extends Json>(map: Map<string, T>, parent: string): T[] {
     return [...map.values()].filter((item) => item.parent === parent);
   }
+
+  /** Every resource, internal fields included, as plain JSON in creation order (a data directory's state file). */
+  exportRecords(): StoredRecords {
+    const list = (map: Map<string, Json>) => [...map.values()];
+    return {
+      ...Object.fromEntries(RECORD_MAPS.map((key) => [key, list(this[key])])),
+      collections: Object.fromEntries([...this.#collections].map(([name, map]) => [name, list(map)])),
+    } as StoredRecords;
+  }
+
+  /** Loads what `exportRecords` wrote into this (empty) store; endpoints get empty runtimes (no listener yet). */
+  importRecords(records: StoredRecords): void {
+    for (const key of RECORD_MAPS) {
+      const map = this[key] as Map<string, Json>;
+      for (const record of records[key] ?? []) map.set(record.name, record);
+    }
+    for (const [name, items] of Object.entries(records.collections ?? {})) {
+      const map = this.collection(name);
+      for (const record of items) map.set(record.name, record);
+    }
+    for (const name of this.endpoints.keys()) this.endpointRuntime.set(name, {});
+  }
 }
+
+/** The Store's resource maps, by field name (every one of them is saved in a data directory). */
+const RECORD_MAPS = ["projects", "branches", "endpoints", "databases", "roles", "catalogs", "syncedTables", "dataApis", "cdfConfigs"] as const;
+
+/** What a data directory keeps of the Store: each map's records, and each handler module's collection. */
+export type StoredRecords = { readonly [K in (typeof RECORD_MAPS)[number]]: Json[] } & { readonly collections: Record<string, Json[]> };
 
 export const iso = (ms: number) => new Date(ms).toISOString();
 

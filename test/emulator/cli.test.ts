@@ -4,7 +4,8 @@
  * devDependency; there is no tsx here) next to node_modules so that `pg` and PGlite resolve.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -19,14 +20,17 @@ const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { ve
 
 describe("cli-args: parsing", () => {
   it("defaults, with the environment's engine and token", () => {
-    expect(parseCliArgs([])).toEqual({ port: 0, engine: "auto", latencyMs: 300, wakeUpMs: 1000, token: undefined, strictVersions: false, verbose: false, help: false, version: false });
+    expect(parseCliArgs([])).toEqual({ port: 0, engine: "auto", latencyMs: 300, wakeUpMs: 1000, token: undefined, strictVersions: false, dataDir: undefined, hostNames: "auto", verbose: false, help: false, version: false });
     expect(parseCliArgs([], { LAKEBASE_EMULATOR_ENGINE: "pglite", LAKEBASE_EMULATOR_TOKEN: "dapi-env" })).toMatchObject({ engine: "pglite", token: "dapi-env" });
     expect(parseCliArgs([], { LAKEBASE_EMULATOR_ENGINE: "" }).engine).toBe("auto");
   });
 
   it("flags, in both spellings, win over the environment", () => {
-    const parsed = parseCliArgs(["--port", "8080", "--engine=system", "--latency-ms", "20", "--wake-up-ms=0", "--token", "dapi1", "--strict-versions", "--verbose"], { LAKEBASE_EMULATOR_ENGINE: "pglite" });
-    expect(parsed).toEqual({ port: 8080, engine: "system", latencyMs: 20, wakeUpMs: 0, token: "dapi1", strictVersions: true, verbose: true, help: false, version: false });
+    const parsed = parseCliArgs(
+      ["--port", "8080", "--engine=system", "--latency-ms", "20", "--wake-up-ms=0", "--token", "dapi1", "--strict-versions", "--data-dir", "./state", "--host-names=ip", "--verbose"],
+      { LAKEBASE_EMULATOR_ENGINE: "pglite" },
+    );
+    expect(parsed).toEqual({ port: 8080, engine: "system", latencyMs: 20, wakeUpMs: 0, token: "dapi1", strictVersions: true, dataDir: "./state", hostNames: "ip", verbose: true, help: false, version: false });
     expect(parseCliArgs(["-h"]).help).toBe(true);
     expect(parseCliArgs(["--version"]).version).toBe(true);
   });
@@ -41,7 +45,10 @@ describe("cli-args: parsing", () => {
     [["--token="], '--token must be a non-empty token (got "")'],
     [["--verbose=yes"], '--verbose takes no value (got "yes")'],
     [["--strict-versions=1"], '--strict-versions takes no value (got "1")'],
-    [["--bogus"], "unknown flag --bogus; accepted: --port, --engine, --latency-ms, --wake-up-ms, --token, --strict-versions, --verbose, -h/--help, --version"],
+    [["--data-dir"], "--data-dir needs a value: a non-empty dir"],
+    [["--data-dir="], '--data-dir must be a non-empty dir (got "")'],
+    [["--host-names", "dns"], '--host-names must be one of auto, name, ip (got "dns")'],
+    [["--bogus"], "unknown flag --bogus; accepted: --port, --engine, --latency-ms, --wake-up-ms, --token, --strict-versions, --data-dir, --host-names, --verbose, -h/--help, --version"],
     [["-x"], "unknown flag -x;"],
     [["serve"], 'unexpected argument "serve"'],
   ])("%j is a usage error naming the flag and what is accepted", (argv, message) => {
@@ -236,6 +243,45 @@ describe("the lakebase-emulator process", () => {
     p.child.kill("SIGTERM");
     expect(await p.exited).toBe(0);
   });
+
+  it("--data-dir: the same token, CA file and project after a restart; a second process on the directory exits 1", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lakebase-cli-data-dir-"));
+    chmodSync(dir, 0o755); // reachable by the `postgres` user when the tests run as root
+    try {
+      const first = start(["--data-dir", dir, "--latency-ms", "20"]);
+      const info = JSON.parse(await first.firstLine) as { host: string; token: string; servicePrincipal: unknown };
+      const banner = await first.stderrMatching(/Ctrl-C to stop\.\n/);
+      expect(banner).toContain(`\nexport LAKEBASE_EMULATOR_CA=${join(dir, "ca.pem")}\n`);
+      expect(banner).toContain(`State and databases are kept in ${dir} (the token and CA stay valid across restarts).`);
+      const created = await fetch(`${info.host}/api/2.0/postgres/projects?project_id=cli-kept`, { method: "POST", headers: { authorization: `Bearer ${info.token}` }, body: JSON.stringify({ spec: {} }) });
+      expect(created.status).toBe(200);
+      const operation = ((await created.json()) as { name: string }).name;
+
+      const second = await run(["--data-dir", dir]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(new RegExp(`^lakebase-emulator: ${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is in use by another lakebase emulator \\(pid ${first.child.pid}\\); stop it first, or give another --data-dir\n$`));
+
+      for (let waited = 0; ; waited += 50) {
+        const op = (await (await fetch(`${info.host}/api/2.0/postgres/${operation}`, { headers: { authorization: `Bearer ${info.token}` } })).json()) as { done?: boolean };
+        if (op.done) break;
+        expect(waited).toBeLessThan(20_000);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      first.child.kill("SIGTERM");
+      expect(await first.exited).toBe(0);
+
+      const again = start(["--data-dir", dir]);
+      const info2 = JSON.parse(await again.firstLine) as { host: string; token: string; servicePrincipal: unknown };
+      expect(info2.token).toBe(info.token);
+      expect(info2.servicePrincipal).toEqual(info.servicePrincipal);
+      const project = await fetch(`${info2.host}/api/2.0/postgres/projects/cli-kept`, { headers: { authorization: `Bearer ${info.token}` } });
+      expect(project.status).toBe(200);
+      again.child.kill("SIGTERM");
+      expect(await again.exited).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it("a port in use: exit 1 with a message that says so", async () => {
     const blocker = createServer().listen(0, "127.0.0.1");

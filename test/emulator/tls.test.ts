@@ -227,7 +227,7 @@ describe("emulator endpoints over TLS", () => {
       const ca = new X509Certificate(emulator.caCertificate);
       expect(`CN=${peer.issuer.CN}`).toBe(ca.subject);
       expect(peer.issuerCertificate.fingerprint256).toBe(ca.fingerprint256);
-      expect(peer.subjectaltname).toBe("DNS:localhost, IP Address:127.0.0.1");
+      expect(peer.subjectaltname).toBe("DNS:localhost, DNS:*.database.localhost, IP Address:127.0.0.1");
       expect((await c.query("select current_database() as db")).rows).toEqual([{ db: "databricks_postgres" }]);
     } finally {
       await c.end();

@@ -52,7 +52,7 @@ describe("createLocalCa", () => {
     expect(caCert.toLegacyObject().ext_key_usage).toBeUndefined();
   });
 
-  it("signs a server certificate for 127.0.0.1 and localhost, and nothing else", () => {
+  it("signs a server certificate for 127.0.0.1, localhost and endpoint names (*.database.localhost), and nothing else", () => {
     expect(leaf.ca).toBe(false);
     expect(leaf.verify(caCert.publicKey)).toBe(true);
     expect(leaf.checkIssued(caCert)).toBe(true);
@@ -62,7 +62,7 @@ describe("createLocalCa", () => {
     expect(leaf.checkHost("localhost")).toBe("localhost");
     expect(leaf.checkHost("example.com")).toBeUndefined();
     expect(leaf.checkIP("10.0.0.1")).toBeUndefined();
-    expect(leaf.subjectAltName).toBe("DNS:localhost, IP Address:127.0.0.1");
+    expect(leaf.subjectAltName).toBe("DNS:localhost, DNS:*.database.localhost, IP Address:127.0.0.1"); // endpoint host names: host-names.test.ts
     expect(leaf.keyUsage).toEqual(["1.3.6.1.5.5.7.3.1"]); // Node reports extKeyUsage here: serverAuth
     expect(leaf.serialNumber).not.toBe(caCert.serialNumber);
     expect(leaf.checkPrivateKey(createPrivateKey(ca.server.key))).toBe(true);

@@ -1,3 +1,4 @@
+import { endpointHostName } from "../host-names.js";
 import { errors } from "../http-errors.js";
 import { newUid } from "../ids.js";
 import { branchAt, endpointAt } from "../lookup.js";
@@ -59,7 +60,16 @@ export function createEndpointRecord(ctx: EmulatorContext, branch: BranchRecord,
   return endpoint;
 }
 
-/** Opens the endpoint's Postgres listener (behind the token proxy) and publishes its host. */
+/** The port of a published `host:port`, when there is one (an endpoint restored from a data directory asks for it again). */
+function publishedPort(endpoint: EndpointRecord): number | undefined {
+  const match = /:(\d+)$/.exec(String(endpoint.status.hosts?.host ?? ""));
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Opens the endpoint's Postgres listener (behind the token proxy) and publishes its host: on the
+ * port it had when that is free (restored endpoints), and under the emulator's host-name mode.
+ */
 export async function openEndpointRuntime(ctx: EmulatorContext, endpoint: EndpointRecord): Promise<void> {
   const runtime = ctx.store.endpointRuntime.get(endpoint.name) ?? {};
   if (runtime.listener) return;
@@ -67,10 +77,12 @@ export async function openEndpointRuntime(ctx: EmulatorContext, endpoint: Endpoi
   runtime.listener = await ctx.backend.openEndpoint(branch.uid, {
     authenticate: (user, password) => ctx.credentials.check(endpoint.name, user, password),
     wakeUpMs: ctx.wakeUpMs,
+    port: publishedPort(endpoint),
   });
   ctx.store.endpointRuntime.set(endpoint.name, runtime);
-  // Emulator endpoints are loopback host:port (real ones are DNS names on port 5432).
-  const host = `${runtime.listener.host}:${runtime.listener.port}`;
+  // Real hosts are `ep-….database.<region>.cloud.databricks.com` on 5432; the emulator's are
+  // `ep-….database.localhost:<port>` where that resolves to loopback, else `127.0.0.1:<port>` (host-names.ts).
+  const host = `${endpointHostName(ctx.hostNames, endpoint.uid)}:${runtime.listener.port}`;
   endpoint.status.hosts = endpoint.status.endpoint_type === READ_WRITE ? { host, read_write_pooled_host: host } : { host, read_only_host: host, read_only_pooled_host: host };
   endpoint.status.current_state = "ACTIVE";
   runtime.listener.setDisabled(Boolean(endpoint.status.disabled));

@@ -49,6 +49,13 @@ export interface EngineInfo {
   readonly started: boolean;
 }
 
+/** Where a Postgres branch lives: what a data directory keeps to serve it again after a restart. */
+export interface BranchPlacement {
+  readonly branchId: string;
+  readonly engine: EngineKind;
+  readonly pgMajor: number;
+}
+
 export interface VersionedBackendOptions {
   readonly log: (message: string) => void;
   /** Refuse a major no engine runs, instead of substituting. */
@@ -248,6 +255,43 @@ export class VersionedBackend implements PostgresBackend, Reapable {
 
   processes(): number[] {
     return this.#slots.flatMap((s) => s.backend?.processes() ?? []);
+  }
+
+  /** Every branch and the engine it lives on (a data directory saves this). */
+  placements(): BranchPlacement[] {
+    return [...this.#owners].map(([branchId, slot]) => ({ branchId, engine: slot.candidate.engine, pgMajor: slot.candidate.pgMajor }));
+  }
+
+  /**
+   * Serves again the branches an earlier run left in the data directory, each on the engine that
+   * made it (their files are that engine's). Engines start as needed; branches are restored in
+   * parallel. A branch whose engine is gone from this machine, or whose data are missing, is logged
+   * and left out; the ids left out are returned.
+   */
+  async restore(placements: readonly BranchPlacement[]): Promise<string[]> {
+    this.#assertOpen();
+    const lost: string[] = [];
+    await Promise.all(
+      placements.map(async ({ branchId, engine, pgMajor }) => {
+        const slot = this.#slots.find((s) => s.candidate.engine === engine && s.candidate.pgMajor === pgMajor && !s.failed);
+        if (!slot) {
+          this.#options.log(`branch ${branchId} lives on ${engine} PostgreSQL ${pgMajor}, which this emulator cannot run now: its data stay in the data directory, unserved`);
+          lost.push(branchId);
+          return;
+        }
+        this.#owners.set(branchId, slot);
+        try {
+          const backend = await this.#start(slot);
+          if (!backend.restoreBranch) throw new Error(`the ${engine} engine keeps no data`);
+          await backend.restoreBranch(branchId);
+        } catch (error) {
+          this.#owners.delete(branchId);
+          this.#options.log(`branch ${branchId} could not be restored: ${(error as Error)?.message ?? String(error)}`);
+          lost.push(branchId);
+        }
+      }),
+    );
+    return lost;
   }
 
   close(): Promise<void> {

@@ -57,8 +57,28 @@
  *   - `forkBranch` is `dumpDataDir()` → `new PGlite({ loadDataDir })`. The dump runs under the
  *     query lock, so it holds committed data only.
  *
+ * ## Kept data (`dataDir`: the emulator's `--data-dir`, see src/emulator/data-dir/index.ts)
+ * - Each engine keeps its branches under `<dataDir>/<engine>-<major>/`, named by branch id, and
+ *   `close()` leaves them there; `restoreBranch(id)` serves one again (the router's `restore()` does
+ *   it for every saved branch, each on the engine that made it). Deleting a branch deletes its files.
+ * - system: each cluster's data directory is `<root>/<id>/data` and the initdb template
+ *   `<root>/template` (made once, into a side directory renamed when complete). Sockets stay in a
+ *   short temp directory (unix socket paths are limited to ~100 bytes). Kept clusters run with
+ *   `fsync` and `full_page_writes` on (an OS crash cannot corrupt them; `synchronous_commit` stays
+ *   off). Restart = start the postmaster on the kept directory; a `postmaster.pid` left by a killed
+ *   run is waited for (a postmaster still shutting down) or removed (a reused pid). Exit hooks and
+ *   the watchdog send SIGINT (fast shutdown, completed by the server alone) instead of SIGQUIT.
+ * - pglite: each branch is an on-disk PGlite at `<root>/<id>/` (not a dump at stop: measured here,
+ *   reopening took 130 ms against 360 ms to load a 41 MB dump, writes cost the same, and a killed
+ *   run keeps what it committed), plus `<root>/<id>.json` with its Lakebase database names. New
+ *   branches load the in-memory initdb template into their directory. On SIGTERM or when its parent
+ *   goes away, the worker closes every branch before it exits.
+ * - Measured restart (a start restoring 3 branches and their endpoints, test/emulator/data-dir.test.ts):
+ *   system 0.09–0.27 s, PGlite 1.3–1.5 s (the worker's start plus three opens).
+ *
  * ## Endpoints (the proxy, both engines)
- * - Listens on `127.0.0.1`, on a port the OS picks. Never beyond loopback.
+ * - Listens on `127.0.0.1`, on the port asked (`EndpointOptions.port`: a restored endpoint asks for
+ *   its old one) when free, else on a port the OS picks. Never beyond loopback.
  * - TLS, when the backend is given a server identity (`startPostgresBackend({ tls: { key, cert } })`;
  *   `startEmulator` always gives one, from the local CA in `src/emulator/tls/`):
  *   - SSLRequest → `S`, then the server side of a TLS handshake (TLS ≥ 1.2, ALPN `postgresql` for
@@ -106,7 +126,8 @@
  *   upstream session.
  *
  * ## Lifecycle
- * - `close()` closes the listeners, stops every server or the worker, and deletes the temp directory.
+ * - `close()` closes the listeners, stops every server or the worker, and deletes the temp directory
+ *   (kept data stay, see above).
  *   It is idempotent. The router closes every engine it started (and one still starting, once up), and
  *   deletes its own temp directory (the emulator's CA file); a SIGKILL leaves that small directory behind.
  * - If the process ends without it (`process.exit()`, an uncaught exception, SIGINT, SIGTERM or
@@ -136,7 +157,7 @@
  *   - `createDatabase` with an owner role that does not exist makes a database owned by `postgres`
  *     (and logs it).
  *   - `dropRole` on a role that owns objects first reassigns them to `postgres`, in every database.
- * - Both engines: the data are scratch (durability off) and live only as long as the backend.
+ * - Both engines: without `dataDir` the data are scratch (durability off) and live only as long as the backend.
  *
  * ## Cost, measured on this 2-core machine (PostgreSQL 15.18, PGlite 0.5.14)
  * | | system | pglite |
@@ -176,7 +197,7 @@ export type {
   PostgresBackendOptions,
   VersionPlan,
 } from "./types.js";
-export { DEFAULT_PG_MAJOR, PGLITE_PG_MAJOR, VersionedBackend, type EngineInfo } from "./by-version.js";
+export { DEFAULT_PG_MAJOR, PGLITE_PG_MAJOR, VersionedBackend, type BranchPlacement, type EngineInfo } from "./by-version.js";
 import type { PostgresBackend, PostgresBackendOptions } from "./types.js";
 
 /** One engine, picked as the header says ("auto": system when it starts, else PGlite). */
@@ -190,14 +211,15 @@ export async function startPostgresBackend(options: PostgresBackendOptions = {})
       log(`no usable system PostgreSQL (${found.error}); using PGlite`);
     } else {
       try {
-        return await SystemBackend.start(found, log, options.tls);
+        const major = parsePostgresVersion(found.version)?.major;
+        return await SystemBackend.start(found, log, options.tls, options.dataDir && join(options.dataDir, `system-${major}`));
       } catch (error) {
         if (engine === "system") throw error;
         log(`system PostgreSQL failed to start (${String(error)}); using PGlite`);
       }
     }
   }
-  return PgliteBackend.start(log, options.tls);
+  return PgliteBackend.start(log, options.tls, options.dataDir && join(options.dataDir, `pglite-${PGLITE_PG_MAJOR}`));
 }
 
 /** "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)" → { major: 15, release: "15.18" }. */
@@ -274,7 +296,8 @@ export async function startVersionedPostgres(options: VersionedPostgresOptions =
   if (engine !== "pglite") {
     const system = await detectSystemMajors(options.pgBin);
     for (const pg of system.found) {
-      candidates.push({ engine: "system", pgMajor: pg.major, version: pg.release, start: () => SystemBackend.start(pg, log, options.tls) });
+      const dataRoot = options.dataDir && join(options.dataDir, `system-${pg.major}`);
+      candidates.push({ engine: "system", pgMajor: pg.major, version: pg.release, start: () => SystemBackend.start(pg, log, options.tls, dataRoot) });
     }
     if (system.error) {
       problems.push(`no usable system PostgreSQL (${system.error})`);
@@ -283,7 +306,8 @@ export async function startVersionedPostgres(options: VersionedPostgresOptions =
   }
   if (engine !== "system") {
     const pglite = pgliteAvailability();
-    if ("ok" in pglite) candidates.push({ engine: "pglite", pgMajor: PGLITE_PG_MAJOR, start: () => PgliteBackend.start(log, options.tls) });
+    const dataRoot = options.dataDir && join(options.dataDir, `pglite-${PGLITE_PG_MAJOR}`);
+    if ("ok" in pglite) candidates.push({ engine: "pglite", pgMajor: PGLITE_PG_MAJOR, start: () => PgliteBackend.start(log, options.tls, dataRoot) });
     else {
       problems.push(`PGlite unavailable (${pglite.error}${pglite.missing.length ? `: npm i ${pglite.missing.map((n) => `${n}@${PGLITE_PACKAGES[n as keyof typeof PGLITE_PACKAGES]}`).join(" ")}` : ""})`);
       if (engine === "pglite") throw new Error(`PGlite unavailable: ${pglite.error}`);

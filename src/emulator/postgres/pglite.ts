@@ -5,10 +5,13 @@
  * Identities: the proxy refuses a role that does not exist or cannot log in (28000) itself, then
  * passes the client's `user` to the worker, which runs that connection's messages under
  * `SET SESSION AUTHORIZATION <role>` (see pglite-worker.mjs and proxy.ts for the limits).
+ * Kept data (`dataRoot`, a data directory): each branch is an on-disk PGlite at `<dataRoot>/<id>/`
+ * (the worker explains why on disk), and its Lakebase database names, which PGlite cannot hold
+ * (one database per instance), are kept beside it in `<dataRoot>/<id>.json`.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -18,6 +21,7 @@ import { killPid, removeDirSync, track, untrack, type Reapable } from "./lifecyc
 import { openProxyListener, type ProxyListener } from "./proxy.js";
 import { branchSystemRolesSql, roleFlags, type RoleAttributes } from "./role-sql.js";
 import { quoteIdent, runSql, socketPath, type ServerAddress } from "./sql.js";
+import { writeFileAtomic } from "../data-dir/atomic-write.js";
 
 const DEFAULT_DATABASE = "databricks_postgres";
 /** Client connections admitted per branch; pglite-socket multiplexes them onto one session. */
@@ -93,6 +97,7 @@ export class PgliteBackend implements PostgresBackend, Reapable {
     readonly tempDir: string,
     private readonly log: (message: string) => void,
     private readonly tls: EndpointTls | undefined,
+    private readonly dataRoot: string | undefined,
   ) {
     this.exit = new Promise((resolve) => child.once("exit", () => resolve()));
     child.on("error", (error) => log(`PGlite worker error: ${error.message}`));
@@ -114,17 +119,18 @@ export class PgliteBackend implements PostgresBackend, Reapable {
     });
   }
 
-  static async start(log: (message: string) => void, tls?: EndpointTls): Promise<PgliteBackend> {
+  /** `dataRoot`: keep every branch there across restarts (restoreBranch); else in memory. */
+  static async start(log: (message: string) => void, tls?: EndpointTls, dataRoot?: string): Promise<PgliteBackend> {
     const worker = pgliteWorkerPath();
     const tempDir = await mkdtemp(join(tmpdir(), "lakebase-pglite-"));
     // Unix sockets in a private (0700) directory; Windows has no such sockets: loopback TCP there.
     const socketRoot = process.platform === "win32" ? "" : tempDir;
-    const child = fork(worker, [socketRoot, String(SERVER_MAX_CONNECTIONS)], {
+    const child = fork(worker, [socketRoot, String(SERVER_MAX_CONNECTIONS), dataRoot ?? ""], {
       execArgv: [], // not the parent's flags (inspectors, loaders of a test runner)
       serialization: "advanced",
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
-    const backend = new PgliteBackend(child, tempDir, log, tls);
+    const backend = new PgliteBackend(child, tempDir, log, tls, dataRoot);
     track(backend);
     const forward = (chunk: Buffer): void => {
       for (const line of chunk.toString().split("\n")) if (line.trim()) log(`[pglite] ${line.trim()}`);
@@ -206,8 +212,16 @@ export class PgliteBackend implements PostgresBackend, Reapable {
     if (this.closing) throw new Error("the Postgres backend is closed");
   }
 
-  private register(branchId: string, address: ServerAddress, databases: Iterable<string>): void {
+  private async register(branchId: string, address: ServerAddress, databases: Iterable<string>): Promise<void> {
     this.branches.set(branchId, { address, databases: new Set(databases), active: 0, listeners: new Set() });
+    await this.saveDatabases(branchId);
+  }
+
+  /** Kept data: the branch's Lakebase database names, beside its files. */
+  private async saveDatabases(branchId: string): Promise<void> {
+    const branch = this.branches.get(branchId);
+    if (!this.dataRoot || !branch) return;
+    await writeFileAtomic(join(this.dataRoot, `${branchId}.json`), `${JSON.stringify({ databases: [...branch.databases] })}\n`);
   }
 
   async createBranch(branchId: string): Promise<void> {
@@ -219,7 +233,7 @@ export class PgliteBackend implements PostgresBackend, Reapable {
       await this.call("drop", { branchId }).catch(() => {});
       throw error;
     }
-    this.register(branchId, address, [DEFAULT_DATABASE]);
+    await this.register(branchId, address, [DEFAULT_DATABASE]);
   }
 
   async forkBranch(parentId: string, childId: string): Promise<void> {
@@ -227,7 +241,18 @@ export class PgliteBackend implements PostgresBackend, Reapable {
     const parent = this.branch(parentId);
     const databases = [...parent.databases];
     const address = await this.call<ServerAddress>("fork", { parentId, childId });
-    this.register(childId, address, databases);
+    await this.register(childId, address, databases);
+  }
+
+  /** Kept data only: opens the branch an earlier run left in the data root, with its database names. */
+  async restoreBranch(branchId: string): Promise<void> {
+    this.assertOpen();
+    if (!this.dataRoot) throw new Error("this PGlite engine keeps no data (no data directory)");
+    const saved = await readFile(join(this.dataRoot, `${branchId}.json`), "utf8").then((text) => JSON.parse(text) as { databases?: string[] }, () => ({ databases: undefined }));
+    const started = Date.now();
+    const address = await this.call<ServerAddress>("restore", { branchId });
+    await this.register(branchId, address, saved.databases ?? [DEFAULT_DATABASE]);
+    this.log(`branch ${branchId} restored in ${Date.now() - started} ms`);
   }
 
   async dropBranch(branchId: string): Promise<void> {
@@ -237,6 +262,7 @@ export class PgliteBackend implements PostgresBackend, Reapable {
     this.branches.delete(branchId);
     await Promise.all([...branch.listeners].map((listener) => listener.close()));
     await this.call("drop", { branchId });
+    if (this.dataRoot) await rm(join(this.dataRoot, `${branchId}.json`), { force: true });
   }
 
   // PGlite has one database per instance (`postgres`), so Lakebase databases of a branch are names
@@ -255,10 +281,12 @@ export class PgliteBackend implements PostgresBackend, Reapable {
       }
     }
     branch.databases.add(name);
+    await this.saveDatabases(branchId);
   }
 
   async dropDatabase(branchId: string, name: string): Promise<void> {
     this.branch(branchId).databases.delete(name);
+    await this.saveDatabases(branchId);
   }
 
   async renameDatabase(branchId: string, from: string, to: string): Promise<void> {
@@ -267,6 +295,7 @@ export class PgliteBackend implements PostgresBackend, Reapable {
     if (branch.databases.has(to)) throw sqlError("42P04", `database "${to}" already exists`);
     branch.databases.delete(from);
     branch.databases.add(to);
+    await this.saveDatabases(branchId);
   }
 
   /** A new role can log in (it may stand for an identity); an existing one keeps its LOGIN and gets the attributes. */
@@ -355,7 +384,8 @@ export class PgliteBackend implements PostgresBackend, Reapable {
   }
 
   reapSync(): void {
-    killPid(this.child.pid, "SIGKILL");
+    // Kept data: SIGTERM, on which the worker closes every branch cleanly before it exits.
+    killPid(this.child.pid, this.dataRoot ? "SIGTERM" : "SIGKILL");
     removeDirSync(this.tempDir);
   }
 }

@@ -451,19 +451,31 @@ export class ProxyListener implements EndpointListener {
     this.options.log?.(message);
   }
 
+  /** Binds `options.port` when given and free (an endpoint restored from a data directory keeps its port), else any free port. */
   async listen(): Promise<this> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      // Loopback only, by design: the emulator never listens beyond 127.0.0.1.
-      this.server.listen(0, "127.0.0.1", () => {
-        this.server.off("error", reject);
-        resolve();
-      });
-    });
+    const preferred = this.options.port ?? 0;
+    try {
+      await this.bind(preferred);
+    } catch (error) {
+      if (preferred === 0 || (error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+      this.log(`endpoint port ${preferred} is in use; listening on another`);
+      await this.bind(0);
+    }
     const address = this.server.address();
     if (address === null || typeof address === "string") throw new Error("endpoint listener has no TCP address");
     this.actualPort = address.port;
     return this;
+  }
+
+  private bind(port: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      // Loopback only, by design: the emulator never listens beyond 127.0.0.1.
+      this.server.listen(port, "127.0.0.1", () => {
+        this.server.off("error", reject);
+        resolve();
+      });
+    });
   }
 
   private accept(socket: Socket): void {

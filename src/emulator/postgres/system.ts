@@ -9,15 +9,17 @@
  * `--auth-local=trust`), so the proxy passes the client's `user` through and the server itself
  * answers `role "x" does not exist` / `is not permitted to log in` (28000). The emulator's own work
  * (query(), databases, roles) runs as `postgres`.
+ * With a data root (the emulator's data directory) the clusters and the template are kept there
+ * across restarts and `restoreBranch` starts one again; see index.ts, "Kept data".
  */
 import { spawn, execFile, type ChildProcess } from "node:child_process";
-import { constants, existsSync, readdirSync, realpathSync, type Dirent } from "node:fs";
-import { access, chmod, chown, copyFile, lchown, mkdir, mkdtemp, readdir, readlink, rm, statfs, symlink } from "node:fs/promises";
+import { constants, existsSync, readdirSync, readFileSync, realpathSync, type Dirent } from "node:fs";
+import { access, chmod, chown, copyFile, lchown, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, statfs, symlink } from "node:fs/promises";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, sep } from "node:path";
 import type { EndpointListener, EndpointOptions, EndpointTls, PostgresBackend } from "./types.js";
-import { killPid, removeDirSync, track, untrack, unprivilegedUser, type Reapable, type RunAs } from "./lifecycle.js";
+import { isAlive, killPid, removeDirSync, track, untrack, unprivilegedUser, type Reapable, type RunAs } from "./lifecycle.js";
 import { openProxyListener, type ProxyListener } from "./proxy.js";
 import { branchSystemRolesSql, databaseGrantsSql, roleFlags, type RoleAttributes } from "./role-sql.js";
 import { quoteIdent, runSql, type ServerAddress } from "./sql.js";
@@ -30,16 +32,26 @@ const STOP_TIMEOUT_MS = 10_000;
 /** pg_basebackup --no-manifest and DROP/RENAME semantics need 13+. */
 const MIN_MAJOR = 13;
 
-/** Server settings for every branch cluster: no TCP listener at all, durability off (scratch data), small memory. */
-const SERVER_SETTINGS = [
+/**
+ * Server settings for every branch cluster: no TCP listener at all, small memory, and durability
+ * off for scratch data. Kept data (a data directory) get `fsync` and `full_page_writes` back, so an
+ * OS crash cannot corrupt a cluster; `synchronous_commit` stays off (a crash loses at most the
+ * last few commits, never consistency).
+ */
+const serverSettings = (kept: boolean) => [
   "listen_addresses=",
-  "fsync=off",
+  `fsync=${kept ? "on" : "off"}`,
   "synchronous_commit=off",
-  "full_page_writes=off",
+  `full_page_writes=${kept ? "on" : "off"}`,
   "shared_buffers=16MB",
   "min_wal_size=4MB",
   "max_wal_size=64MB",
-  "max_wal_senders=4",
+  // Each fork (pg_basebackup -X stream) holds two WAL senders of its parent: 16 lets eight forks of
+  // one branch run at once (plan/apply creates sibling branches concurrently); 4 refused the third.
+  "max_wal_senders=16",
+  // Concurrent forks each force a checkpoint (-c fast), which may recycle the WAL another fork's
+  // stream is about to read ("requested WAL segment … has already been removed"): keep 32 segments.
+  "wal_keep_size=32MB",
   "max_worker_processes=4",
   "max_parallel_workers=2",
 ];
@@ -141,8 +153,11 @@ async function scratchParent(): Promise<string> {
 
 interface Cluster {
   readonly branchId: string;
+  /** The cluster's own directory: its data (`data/`), and its socket when the data are scratch. */
   readonly dir: string;
   readonly dataDir: string;
+  /** The unix socket's directory: `dir` for scratch data; a short temp path for kept data (socket paths are limited to ~100 bytes). */
+  readonly socketDir: string;
   readonly address: ServerAddress;
   process: ChildProcess | undefined;
   exited: Promise<void>;
@@ -152,17 +167,43 @@ interface Cluster {
 /**
  * The POSIX watchdog: a lone `sh` whose stdin is a pipe from this process. If this process dies
  * without running its hooks (SIGKILL, OOM), the pipe reaches EOF and the watchdog stops the clusters
- * (pids from their postmaster.pid files) and deletes the directory. It blocks in the `read` builtin,
- * so it has no child process of its own until then.
+ * (pids from their postmaster.pid files under `$2`, with signal `$3`: QUIT for scratch data, INT —
+ * a clean fast shutdown — for kept data) and deletes the temp directory `$1`. It blocks in the
+ * `read` builtin, so it has no child process of its own until then.
  */
 const WATCHDOG = [
   "read _ignored",
-  'for f in "$1"/*/data/postmaster.pid "$1"/template/postmaster.pid; do',
-  '  if [ -f "$f" ]; then kill -QUIT "$(head -n 1 "$f")" 2>/dev/null; fi',
+  'for f in "$2"/*/data/postmaster.pid "$2"/template/postmaster.pid; do',
+  '  if [ -f "$f" ]; then kill -"$3" "$(head -n 1 "$f")" 2>/dev/null; fi',
   "done",
   "sleep 1",
   'rm -rf "$1"',
 ].join("\n");
+
+/**
+ * Before a kept cluster starts again: a `postmaster.pid` left by a killed run. A postmaster still
+ * shutting down (the watchdog's SIGINT) is waited for; a pid now used by another program (pid reuse
+ * after a reboot or in a new container) would make postgres refuse to start, so that file goes.
+ */
+async function clearStalePid(dataDir: string): Promise<void> {
+  const file = join(dataDir, "postmaster.pid");
+  const pid = Number.parseInt((await readFile(file, "utf8").catch(() => "")).split("\n")[0] ?? "", 10);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const isPostgres = () => isAlive(pid) && /postgres/.test(readFileSafe(`/proc/${pid}/cmdline`));
+  for (let waited = 0; isPostgres() && waited < STOP_TIMEOUT_MS; waited += 100) {
+    if (waited === 2000) killPid(pid, "SIGINT");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (!isPostgres()) await rm(file, { force: true });
+}
+
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, "latin1");
+  } catch {
+    return "";
+  }
+}
 
 export class SystemBackend implements PostgresBackend, Reapable {
   readonly engine = "system" as const;
@@ -178,11 +219,19 @@ export class SystemBackend implements PostgresBackend, Reapable {
     readonly tempDir: string,
     private readonly log: (message: string) => void,
     private readonly tls: EndpointTls | undefined,
+    /** Kept data: the clusters and the template live here (`<id>/data`, `template`) and survive close(). */
+    private readonly dataRoot: string | undefined,
   ) {}
 
-  static async start(pg: SystemPostgres, log: (message: string) => void, tls?: EndpointTls): Promise<SystemBackend> {
+  /** Where the clusters and the template live: the data root when data are kept, else the temp directory. */
+  private get clustersRoot(): string {
+    return this.dataRoot ?? this.tempDir;
+  }
+
+  /** `dataRoot`: keep every branch there across restarts (restoreBranch); else scratch data in a temp directory. */
+  static async start(pg: SystemPostgres, log: (message: string) => void, tls?: EndpointTls, dataRoot?: string): Promise<SystemBackend> {
     const root = await mkdtemp(join(await scratchParent(), "lakebase-pg-"));
-    const backend = new SystemBackend(pg, root, log, tls);
+    const backend = new SystemBackend(pg, root, log, tls, dataRoot);
     track(backend);
     try {
       await backend.init();
@@ -196,8 +245,10 @@ export class SystemBackend implements PostgresBackend, Reapable {
   private async init(): Promise<void> {
     const started = Date.now();
     await this.own(this.tempDir);
+    if (this.dataRoot) await this.own(this.dataRoot);
     if (process.platform !== "win32") {
-      this.watchdog = spawn("/bin/sh", ["-c", WATCHDOG, "lakebase-pg-watchdog", this.tempDir], {
+      const signal = this.dataRoot ? "INT" : "QUIT";
+      this.watchdog = spawn("/bin/sh", ["-c", WATCHDOG, "lakebase-pg-watchdog", this.tempDir, this.clustersRoot, signal], {
         detached: true, // its own process group: a Ctrl-C to ours does not stop it before it is needed
         stdio: ["pipe", "ignore", "ignore"],
       });
@@ -206,9 +257,17 @@ export class SystemBackend implements PostgresBackend, Reapable {
       (this.watchdog.stdin as { unref?: () => void } | null)?.unref?.();
       this.watchdog.unref();
     }
+    const template = join(this.clustersRoot, "template");
+    if (this.dataRoot && existsSync(join(template, "PG_VERSION"))) {
+      this.log(`system postgres (${this.pg.version}, ${this.pg.bin}) template kept at ${template}`);
+      return;
+    }
+    // Into a side directory, renamed when complete: a crash never leaves a half-made kept template.
+    const making = `${template}.new`;
+    await rm(making, { recursive: true, force: true });
     await this.run("initdb", [
       "-D",
-      join(this.tempDir, "template"),
+      making,
       "-U",
       "postgres",
       "--auth-local=trust",
@@ -219,6 +278,8 @@ export class SystemBackend implements PostgresBackend, Reapable {
       "UTF8",
       "--wal-segsize=1", // 1 MiB WAL segments instead of 16: less scratch space per branch
     ]);
+    await rm(template, { recursive: true, force: true });
+    await rename(making, template);
     this.log(`system postgres (${this.pg.version}, ${this.pg.bin}) template ready in ${Date.now() - started} ms at ${this.tempDir}`);
   }
 
@@ -295,13 +356,17 @@ export class SystemBackend implements PostgresBackend, Reapable {
 
   private newCluster(branchId: string): Cluster {
     const index = ++this.counter;
-    const dir = join(this.tempDir, `c${index}`);
+    // Kept data are found again by branch id (ids are `br-…` / `snapshot-…`: safe file names).
+    if (this.dataRoot && !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(branchId)) throw new Error(`branch id "${branchId}" cannot name a directory`);
+    const dir = this.dataRoot ? join(this.dataRoot, branchId) : join(this.tempDir, `c${index}`);
+    const socketDir = this.dataRoot ? join(this.tempDir, `s${index}`) : dir;
     return {
       branchId,
       dir,
       dataDir: join(dir, "data"),
-      // Unix socket only: the "port" just names the socket file `<dir>/.s.PGSQL.<port>`.
-      address: { host: dir, port: 5432 },
+      socketDir,
+      // Unix socket only: the "port" just names the socket file `<socketDir>/.s.PGSQL.<port>`.
+      address: { host: socketDir, port: 5432 },
       process: undefined,
       exited: Promise.resolve(),
       listeners: new Set(),
@@ -309,8 +374,8 @@ export class SystemBackend implements PostgresBackend, Reapable {
   }
 
   private startCluster(cluster: Cluster): Promise<void> {
-    const args = ["-D", cluster.dataDir, "-p", String(cluster.address.port), "-k", cluster.dir];
-    for (const setting of SERVER_SETTINGS) args.push("-c", setting);
+    const args = ["-D", cluster.dataDir, "-p", String(cluster.address.port), "-k", cluster.socketDir];
+    for (const setting of serverSettings(Boolean(this.dataRoot))) args.push("-c", setting);
     const child = spawn(join(this.pg.bin, "postgres" + EXE), args, { ...this.spawnOptions(), stdio: ["ignore", "pipe", "pipe"] });
     cluster.process = child;
     cluster.exited = new Promise((resolve) => child.once("exit", () => resolve()));
@@ -352,7 +417,8 @@ export class SystemBackend implements PostgresBackend, Reapable {
     });
   }
 
-  private async stopCluster(cluster: Cluster): Promise<void> {
+  /** Stops the cluster's server; deletes its data too unless `keepData` (close() of kept data). */
+  private async stopCluster(cluster: Cluster, keepData = false): Promise<void> {
     await Promise.all([...cluster.listeners].map((listener) => listener.close()));
     const child = cluster.process;
     if (child && child.exitCode === null && child.signalCode === null) {
@@ -366,7 +432,15 @@ export class SystemBackend implements PostgresBackend, Reapable {
         await Promise.race([done, timeout(2000)]);
       }
     }
-    await rm(cluster.dir, { recursive: true, force: true, maxRetries: 3 });
+    if (cluster.socketDir !== cluster.dir) await rm(cluster.socketDir, { recursive: true, force: true, maxRetries: 3 });
+    if (!keepData) await rm(cluster.dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+
+  /** Makes the cluster's directories (owned by the server user) — a leftover of a crashed create is cleared first. */
+  private async prepareDirs(cluster: Cluster): Promise<void> {
+    if (this.dataRoot) await rm(cluster.dir, { recursive: true, force: true, maxRetries: 3 });
+    await this.own(cluster.dir);
+    if (cluster.socketDir !== cluster.dir) await this.own(cluster.socketDir);
   }
 
   private exclusive<T>(branchId: string, task: () => Promise<T>): Promise<T> {
@@ -397,9 +471,9 @@ export class SystemBackend implements PostgresBackend, Reapable {
       const cluster = this.newCluster(branchId);
       this.clusters.set(branchId, cluster);
       try {
-        await this.own(cluster.dir);
+        await this.prepareDirs(cluster);
         const started = Date.now();
-        await this.copyDataDir(join(this.tempDir, "template"), cluster.dataDir);
+        await this.copyDataDir(join(this.clustersRoot, "template"), cluster.dataDir);
         const copied = Date.now();
         await this.startCluster(cluster);
         const running = Date.now();
@@ -422,7 +496,7 @@ export class SystemBackend implements PostgresBackend, Reapable {
       const cluster = this.newCluster(childId);
       this.clusters.set(childId, cluster);
       try {
-        await this.own(cluster.dir);
+        await this.prepareDirs(cluster);
         // A consistent copy of the live parent: committed data only, parent sessions untouched.
         const started = Date.now();
         await this.run("pg_basebackup", [
@@ -448,6 +522,29 @@ export class SystemBackend implements PostgresBackend, Reapable {
       } catch (error) {
         this.clusters.delete(childId);
         await this.stopCluster(cluster).catch(() => {});
+        throw error;
+      }
+    });
+  }
+
+  /** Kept data only: starts the cluster an earlier run left at `<dataRoot>/<branchId>`. */
+  async restoreBranch(branchId: string): Promise<void> {
+    this.assertOpen();
+    if (!this.dataRoot) throw new Error("this system engine keeps no data (no data directory)");
+    return this.exclusive(branchId, async () => {
+      if (this.clusters.has(branchId)) throw new Error(`branch "${branchId}" already exists in the Postgres backend`);
+      const cluster = this.newCluster(branchId);
+      if (!existsSync(join(cluster.dataDir, "PG_VERSION"))) throw new Error(`no cluster at ${cluster.dataDir}`);
+      this.clusters.set(branchId, cluster);
+      try {
+        await this.own(cluster.socketDir);
+        await clearStalePid(cluster.dataDir);
+        const started = Date.now();
+        await this.startCluster(cluster);
+        this.log(`branch ${branchId} restored in ${Date.now() - started} ms`);
+      } catch (error) {
+        this.clusters.delete(branchId);
+        await this.stopCluster(cluster, true).catch(() => {});
         throw error;
       }
     });
@@ -558,7 +655,8 @@ export class SystemBackend implements PostgresBackend, Reapable {
       await Promise.all([...this.busy.values()].map((task) => task.catch(() => {})));
       const clusters = [...this.clusters.values()];
       this.clusters.clear();
-      await Promise.all(clusters.map((cluster) => this.stopCluster(cluster).catch((error) => this.log(String(error)))));
+      const keep = Boolean(this.dataRoot);
+      await Promise.all(clusters.map((cluster) => this.stopCluster(cluster, keep).catch((error) => this.log(String(error)))));
       await rm(this.tempDir, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
       const watchdog = this.watchdog;
       if (watchdog?.pid && watchdog.exitCode === null && watchdog.signalCode === null) {
@@ -573,7 +671,8 @@ export class SystemBackend implements PostgresBackend, Reapable {
   }
 
   reapSync(): void {
-    for (const cluster of this.clusters.values()) killPid(cluster.process?.pid, "SIGQUIT");
+    // Kept data: SIGINT, a fast shutdown the postmaster completes on its own after this process is gone.
+    for (const cluster of this.clusters.values()) killPid(cluster.process?.pid, this.dataRoot ? "SIGINT" : "SIGQUIT");
     // The watchdog (still running) finishes the job if a dying server is still writing.
     removeDirSync(this.tempDir);
   }

@@ -14,6 +14,12 @@ export interface PostgresBackendOptions {
   log?: (message: string) => void;
   /** The endpoints' TLS identity: given, every endpoint answers SSLRequest with `S` and serves TLS (plaintext stays accepted). */
   tls?: EndpointTls;
+  /**
+   * Keep every branch's data here across restarts (the emulator's `<data dir>/engines`): each engine
+   * uses `<dataDir>/<engine>-<major>/`, close() keeps it, and `restoreBranch` serves a branch again.
+   * Without it, everything lives in temp directories deleted by close().
+   */
+  dataDir?: string;
 }
 
 /** A TLS server identity: PEM private key and certificate (chain). */
@@ -53,6 +59,8 @@ export interface PostgresBackend {
   /** Copy-on-write fork: the child starts with the parent's committed data at this moment (all its databases), then diverges. */
   forkBranch(parentId: string, childId: string): Promise<void>;
   dropBranch(branchId: string): Promise<void>;
+  /** Engines given a data directory: serve again a branch an earlier run left there (its data as they were at that run's stop). */
+  restoreBranch?(branchId: string): Promise<void>;
   /** Lakebase databases inside a branch (system engine: real databases; pglite: one shared database — see Limits). */
   createDatabase(branchId: string, name: string, owner?: string): Promise<void>;
   dropDatabase(branchId: string, name: string): Promise<void>;
@@ -77,6 +85,8 @@ export interface EndpointOptions {
   authenticate(user: string, password: string, database: string): boolean | Promise<boolean>;
   /** How long a suspended endpoint refuses connections after the first attempt wakes it (default 1000 ms). */
   wakeUpMs?: number;
+  /** The port to listen on when free (an endpoint restored from a data directory keeps its port); else, or when 0, any free port. */
+  port?: number;
 }
 
 export interface EndpointListener {
