@@ -117,3 +117,22 @@ describe("typed names in results (issue 10)", () => {
     void handle;
   });
 });
+
+describe("lakebase-sdk/iac: a desired state is checked by the editor", async () => {
+  const { plan } = await import("../src/iac/index.js");
+  const client = createCoreClient({ host: "https://h.example.com", auth: "t" });
+  it("a name of the wrong kind, a misspelled list and an output-only field do not compile; a bundle does", () => {
+    // @ts-expect-error a branch name where an endpoint name is expected
+    void plan(client, { endpoints: [{ name: "projects/p/branches/b" }] });
+    const asConst = { endpoints: [{ name: "projects/p/branches/b" }] } as const;
+    // @ts-expect-error the same, through a variable (as const): neither the typed form nor a bundle
+    void plan(client, asConst);
+    // @ts-expect-error `branchs` is no list of a desired state
+    void plan(client, { branchs: [{ name: "projects/p/branches/b" }] });
+    // @ts-expect-error current_state is output-only
+    void plan(client, { branches: [{ name: "projects/p/branches/b", spec: { current_state: "READY" } }] });
+    void plan(client, { endpoints: [{ name: "projects/p/branches/b/endpoints/e", spec: { endpoint_type: "ENDPOINT_TYPE_READ_ONLY", no_suspension: true } }] });
+    void plan(client, { postgres_projects: { app: { project_id: "app", pg_version: 17 } } });
+    void plan(client, { resources: { postgres_projects: {} } } as { resources: Record<string, unknown> });
+  });
+});

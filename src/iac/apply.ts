@@ -24,6 +24,7 @@ import { ApplyError, RecreateRequiredError } from "./errors.js";
 import { KINDS } from "./kinds.js";
 import { readProjectPermissions, writeProjectPermissions } from "./permissions.js";
 import { readLive } from "./read.js";
+import { forkRanks } from "./order.js";
 import { mapLimited } from "./pool.js";
 import type { AppliedResource, ApplyOptions, ApplyProgress, DesiredResource, Json, Plan, PlannedChange } from "./types.js";
 
@@ -69,12 +70,13 @@ export async function apply(lakebase: Lakebase, plan: Plan, options: ApplyOption
   return done.sort((a, b) => order.get(a.name)! - order.get(b.name)!);
 }
 
-/** The plan cut into steps that may run concurrently: one per level and phase, in plan order. */
+/** The plan cut into steps that may run concurrently: one per phase, level and fork rank (order.ts), in plan order. */
 function steps(resources: readonly PlannedChange[]): PlannedChange[][] {
   const out: PlannedChange[][] = [];
+  const ranks = forkRanks(resources);
   let key = "";
   for (const change of resources) {
-    const next = `${change.action === "delete" ? "d" : "k"}${KINDS[change.kind].level}`;
+    const next = `${change.action === "delete" ? "d" : "k"}${KINDS[change.kind].level}.${ranks.get(change.name)}`;
     if (next !== key) out.push([]);
     key = next;
     out[out.length - 1]!.push(change);

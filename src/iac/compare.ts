@@ -3,6 +3,7 @@
  * members by their effect on `status`: docs/api-behaviour.md#convergence-of-oneof-members), the
  * same change field by field for people, and the immutable fields that differ (a recreate).
  */
+import { ValidationError } from "../ops/errors.js";
 import { diff, sameValue } from "../ops/masks/diff.js";
 import { maskRulesFor } from "../ops/masks/rules.js";
 import { lookup } from "../ops/masks/validate.js";
@@ -52,9 +53,18 @@ function membersOf(members: readonly string[], read: (member: string) => unknown
   return out;
 }
 
-/** Checks a desired body against the resource's field rules (unknown fields, `no_*: false`, two oneof members) before anything is sent. */
-export function checkBody(kind: ResourceKind, body: Json): void {
-  diff(KINDS[kind].mask, { status: {} }, body);
+/**
+ * Checks a desired body against the resource's field rules (unknown fields, `no_*: false`, two
+ * oneof members) before anything is sent; the error names the entry (`branches[0].spec`), since
+ * no update_mask is involved yet.
+ */
+export function checkBody(kind: ResourceKind, body: Json, source: string): void {
+  try {
+    diff(KINDS[kind].mask, { status: {} }, body);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    throw new ValidationError(`${source}.spec`, error.rule.replace(/^spec\.(\S+) is not an updatable field of an? \w+ \(no accepted update_mask path covers it\); accepted paths: .*$/, (_, field: string) => `${field} is not a field this SDK can manage on ${kind === "endpoint" ? "an" : "a"} ${kind} (misspelled, or output-only)`));
+  }
 }
 
 const principalOf = (p: ProjectPermission) => p.user_name ?? p.group_name ?? p.service_principal_name ?? "";

@@ -26,6 +26,11 @@ export function readDesired(input: unknown): DesiredResource[] {
     throw new ValidationError("desired", "must be an object: { projects, branches, … } or a bundle's resources section");
   }
   const state = isBundleShaped(input) ? fromBundle(input as Json) : (input as DesiredState);
+  // A misspelled list (`branchs`) would describe nothing, and with `prune` delete what it meant to keep.
+  const lists = Object.values(LIST_OF) as string[];
+  for (const key of Object.keys(state)) {
+    if (!lists.includes(key)) throw new ValidationError(key, `is not a list of a desired state: expected ${lists.join(", ")} (or a bundle's postgres_* resources)`);
+  }
   const out: DesiredResource[] = [];
   const seen = new Set<string>();
   for (const kind of KIND_ORDER) {

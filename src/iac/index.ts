@@ -27,6 +27,7 @@ export { formatPlan } from "./format.js";
 export { plan } from "./plan.js";
 export type {
   AppliedResource,
+  BundleResources,
   ApplyOptions,
   ApplyProgress,
   DesiredBranch,

@@ -9,9 +9,10 @@ import { RecreateRequiredError } from "./errors.js";
 import { formatPlan } from "./format.js";
 import { childKinds, isImplicit, isMadeWithParent, KINDS } from "./kinds.js";
 import { readProjectPermissions } from "./permissions.js";
+import { forkRanks } from "./order.js";
 import { mapLimited } from "./pool.js";
 import { readLive } from "./read.js";
-import type { DesiredResource, DesiredState, FieldChange, Json, Plan, PlannedChange, PlanOptions } from "./types.js";
+import type { BundleResources, DesiredResource, DesiredState, FieldChange, Json, Plan, PlannedChange, PlanOptions } from "./types.js";
 
 /** How many reads plan runs at once. */
 const READ_CONCURRENCY = 8;
@@ -22,9 +23,12 @@ const READ_CONCURRENCY = 8;
  * `${resources.<kind>.<key>.id}` references resolved). Throws ValidationError for a bad
  * description and RecreateRequiredError for an immutable field that differs (unless `allowRecreate`).
  */
-export async function plan(lakebase: Lakebase, desired: DesiredState | Record<string, unknown>, options: PlanOptions = {}): Promise<Plan> {
+export function plan(lakebase: Lakebase, desired: DesiredState, options?: PlanOptions): Promise<Plan>;
+/** The same, for a bundle's resources section (or the whole parsed bundle). */
+export function plan(lakebase: Lakebase, bundle: BundleResources, options?: PlanOptions): Promise<Plan>;
+export async function plan(lakebase: Lakebase, desired: DesiredState | BundleResources, options: PlanOptions = {}): Promise<Plan> {
   const resources = readDesired(desired);
-  for (const r of resources) if (!r.absent) checkBody(r.kind, r.body);
+  for (const r of resources) if (!r.absent) checkBody(r.kind, r.body, r.source);
   const call = { signal: options.signal };
   const current = new Map<string, Json | undefined>();
   await mapLimited(resources, READ_CONCURRENCY, async (r) => current.set(r.name, await readLive(lakebase, r.kind, r.name, call)));
@@ -110,10 +114,11 @@ async function prunable(
   return out;
 }
 
-/** Creates, updates and no-ops parents first; then deletes, children first. */
+/** Creates, updates and no-ops parents first (a branch after the branch it forks from); then deletes, children first. */
 function orderForApply(changes: readonly PlannedChange[]): PlannedChange[] {
   const level = (c: PlannedChange) => KINDS[c.kind].level;
-  const keep = changes.filter((c) => c.action !== "delete").sort((a, b) => level(a) - level(b));
+  const ranks = forkRanks(changes);
+  const keep = changes.filter((c) => c.action !== "delete").sort((a, b) => level(a) - level(b) || ranks.get(a.name)! - ranks.get(b.name)!);
   const drop = changes.filter((c) => c.action === "delete").sort((a, b) => level(b) - level(a));
   return [...keep, ...drop];
 }

@@ -57,6 +57,17 @@ export interface DesiredState {
   readonly databases?: readonly DesiredDatabase[];
 }
 
+/** The typed lists, which a bundle-shaped input must not have (so a typed state that fails its checks is not taken for a bundle). */
+type NoTypedLists = { readonly [K in keyof DesiredState]?: never };
+
+/**
+ * A bundle parsed from YAML (`{ resources: { postgres_projects: … } }`) or its resources section
+ * (`{ postgres_projects, postgres_branches, … }`): fields flat, `${resources.<kind>.<key>.id}` references.
+ */
+export type BundleResources =
+  | ({ readonly resources: Readonly<Record<string, unknown>> } & NoTypedLists)
+  | ({ readonly [kind: `postgres_${string}`]: unknown } & NoTypedLists);
+
 /** One desired resource, whatever its kind (the form plan and apply work on). */
 export interface DesiredResource {
   readonly kind: ResourceKind;

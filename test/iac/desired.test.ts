@@ -2,7 +2,7 @@ import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createLakebaseClient, ValidationError } from "../../src/index.js";
 import { readDesired } from "../../src/iac/desired.js";
-import { apply, plan } from "../../src/iac/index.js";
+import { apply, plan, type DesiredState } from "../../src/iac/index.js";
 
 /**
  * Reading a desired state (typed, or a bundle's resources section) and refusing a bad one before
@@ -92,6 +92,10 @@ describe("a bundle's resources section", () => {
 
 describe("a typed desired state", () => {
   it("refuses a name of the wrong kind, a child of an absent parent, a duplicate, bad permissions", () => {
+    // a misspelled list would describe nothing (and with prune, delete what it meant to keep)
+    expect(refusal(() => readDesired({ projects: [{ name: "projects/p" }], branchs: [{ name: "projects/p/branches/b" }] })).message).toContain(
+      "branchs: is not a list of a desired state: expected projects, branches, endpoints, roles, databases",
+    );
     expect(refusal(() => readDesired({ branches: [{ name: "projects/p/endpoints/e" }] })).message).toContain("branches[0].name: must be a branch name such as projects/p/branches/b");
     expect(
       refusal(() => readDesired({ projects: [{ name: "projects/p", spec: {} }, { name: "projects/p" }] })).message,
@@ -107,7 +111,7 @@ describe("a typed desired state", () => {
   it("plan refuses bad fields before any request: a typo, no_expiry: false, two oneof members, an absent parent", async () => {
     const client = createLakebaseClient({ host: HOST, auth: "t", retry: false });
     // no nock scope: any request would fail with a network error instead of a ValidationError
-    await expect(plan(client, { branches: [{ name: "projects/p/branches/b", spec: { is_protectd: true } as never }] })).rejects.toThrow(/spec\.is_protectd is not an updatable field of a branch/);
+    await expect(plan(client, { branches: [{ name: "projects/p/branches/b", spec: { is_protectd: true } as never }] })).rejects.toThrow(/branches\[0\]\.spec: is_protectd is not a field this SDK can manage on a branch \(misspelled, or output-only\)/);
     await expect(plan(client, { branches: [{ name: "projects/p/branches/b", spec: { no_expiry: false } }] })).rejects.toThrow(/no_expiry: false is not accepted/);
     await expect(plan(client, { endpoints: [{ name: "projects/p/branches/b/endpoints/e", spec: { endpoint_type: "ENDPOINT_TYPE_READ_ONLY", no_suspension: true, suspend_timeout_duration: "60s" } }] })).rejects.toThrow(
       /mutually exclusive/,
@@ -127,7 +131,7 @@ describe("apply and the endpoint's reconciliation", () => {
       status: { endpoint_type: "ENDPOINT_TYPE_READ_ONLY", autoscaling_limit_max_cu: max, current_state: "ACTIVE", ...(pending ? { pending_state: pending } : {}) },
     });
     const client = createLakebaseClient({ host: HOST, auth: "t", retry: false });
-    const desired = { endpoints: [{ name: EP, spec: { endpoint_type: "ENDPOINT_TYPE_READ_ONLY" as const, autoscaling_limit_max_cu: 2 } }] };
+    const desired = { endpoints: [{ name: EP, spec: { endpoint_type: "ENDPOINT_TYPE_READ_ONLY" as const, autoscaling_limit_max_cu: 2 } }] } satisfies DesiredState;
     nock(HOST).get(`${B}/${EP}`).reply(200, endpoint(1));
     const planned = await plan(client, desired);
     expect(planned.changes.map((c) => c.mask)).toEqual([["spec.autoscaling_limit_max_cu"]]);

@@ -158,7 +158,7 @@ describe("a converged state", () => {
   }, 30_000);
 
   it("switching oneof members: each form converges (no_expiry → ttl → expire_time → no_expiry; timeout ↔ no_suspension)", async () => {
-    const forms = [{ ttl: "3600s" }, { expire_time: "2031-06-01T12:00:00Z" }, { no_expiry: true }];
+    const forms = [{ ttl: "3600s" as const }, { expire_time: "2031-06-01T12:00:00Z" }, { no_expiry: true }];
     for (const expiration of forms) {
       const next = { ...desired, branches: desired.branches.map((b) => (b.name.endsWith("/dev") ? { ...b, spec: { is_protected: false, ...expiration } } : b)) };
       const planned = await plan(client, next);
@@ -166,7 +166,7 @@ describe("a converged state", () => {
       await apply(client, planned, FAST);
       expect((await plan(client, next)).changes).toEqual([]);
     }
-    for (const suspension of [{ suspend_timeout_duration: "300s" }, { no_suspension: true }]) {
+    for (const suspension of [{ suspend_timeout_duration: "300s" as const }, { no_suspension: true }]) {
       const next = {
         ...desired,
         endpoints: desired.endpoints.map((e) => (e.name.endsWith("/replica") ? { ...e, spec: { endpoint_type: "ENDPOINT_TYPE_READ_ONLY" as const, ...suspension } } : e)),
@@ -176,7 +176,7 @@ describe("a converged state", () => {
       await apply(client, planned, FAST);
       expect((await plan(client, next)).changes).toEqual([]);
     }
-    const projectForm = { ...desired, projects: desired.projects.map((p) => ({ ...p, spec: { ...p.spec, default_endpoint_settings: { autoscaling_limit_min_cu: 0.5, autoscaling_limit_max_cu: 2, suspend_timeout_duration: "900s" } } })) };
+    const projectForm = { ...desired, projects: desired.projects.map((p) => ({ ...p, spec: { ...p.spec, default_endpoint_settings: { autoscaling_limit_min_cu: 0.5, autoscaling_limit_max_cu: 2, suspend_timeout_duration: "900s" as const } } })) };
     const planned = await plan(client, projectForm);
     expect(planned.changes.map((c) => c.mask)).toEqual([["spec.default_endpoint_settings.suspension"]]);
     await apply(client, planned, FAST);
@@ -209,7 +209,7 @@ describe("a converged state", () => {
   });
 
   it("allowRecreate plans a delete and create, and the recreated resource converges", async () => {
-    const reporter = (postgres_role: string) => ({ name: `projects/${P}/branches/dev/roles/reporter`, spec: { postgres_role, identity_type: "USER" as const } });
+    const reporter = (postgres_role: string) => ({ name: `projects/${P}/branches/dev/roles/reporter` as const, spec: { postgres_role, identity_type: "USER" as const } });
     const withReporter = { ...desired, roles: [...desired.roles, reporter("reporter")] };
     await apply(client, await plan(client, withReporter), FAST);
     const next = { ...desired, roles: [...desired.roles, reporter("reporter_v2")] };
@@ -245,6 +245,22 @@ describe("failures and retries", () => {
     const before = sent.length;
     await apply(client, rest, FAST);
     expect(sent.slice(before).filter((s) => s.startsWith("POST /api/2.0/postgres/projects?") || s === "POST /api/2.0/postgres/projects")).toEqual([]);
+    expect((await plan(client, desired)).changes).toEqual([]);
+  }, 60_000);
+
+  it("a branch forked from a branch made by the same apply waits for it (fork rank), and carries its data lineage", async () => {
+    const desired = {
+      projects: [{ name: "projects/forks", spec: { pg_version: 17 } }],
+      branches: [
+        { name: "projects/forks/branches/grandchild", spec: { no_expiry: true, source_branch: "projects/forks/branches/child" } },
+        { name: "projects/forks/branches/child", spec: { no_expiry: true, source_branch: "projects/forks/branches/dev" } },
+        { name: "projects/forks/branches/dev", spec: { no_expiry: true } },
+      ],
+    } satisfies DesiredState;
+    const planned = await plan(client, desired);
+    expect(planned.changes.map((c) => c.name)).toEqual(["projects/forks", "projects/forks/branches/dev", "projects/forks/branches/child", "projects/forks/branches/grandchild"]);
+    await apply(client, planned, FAST);
+    expect((await client.branches.get("projects/forks/branches/grandchild")).status?.source_branch).toBe("projects/forks/branches/child");
     expect((await plan(client, desired)).changes).toEqual([]);
   }, 60_000);
 
