@@ -24,6 +24,7 @@
  *   principal, the CA, every branch's Postgres data — see data-dir/index.ts. Without it, everything
  *   lives in temp directories removed by stop().
  */
+import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -206,10 +207,22 @@ async function startWith(options: EmulatorOptions, dataDir: DataDir | undefined)
       options.onRequest?.(request);
     };
     server = createApiServer(ctx, auth, log, onRequest);
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-    });
+    const listen = (port: number) =>
+      new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, "127.0.0.1", () => (server.off("error", reject), resolve()));
+      });
+    // With a data dir, the API keeps its port across restarts when it is free, so the printed
+    // DATABRICKS_HOST stays valid like the token and the CA (an explicit `port` always wins).
+    const keptPort = options.port === undefined && dataDir ? readKeptPort(dataDir.dir) : undefined;
+    try {
+      await listen(options.port ?? keptPort ?? 0);
+    } catch (error) {
+      if (keptPort === undefined || (error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+      log(`API port ${keptPort} of the data directory is in use: listening on another one (DATABRICKS_HOST changes)`);
+      await listen(0);
+    }
+    if (dataDir) await writeFile(join(dataDir.dir, API_PORT_FILE), String((server.address() as AddressInfo).port));
   } catch (error) {
     await backend.close();
     throw error;
@@ -278,3 +291,15 @@ export type { FaultSettings } from "./faults.js";
 export type { EngineInfo, EngineKind } from "./postgres/index.js";
 export type { HostLookup, HostNameChoice, HostNameMode } from "./host-names.js";
 export { DataDirError } from "./data-dir/index.js";
+
+/** The data directory's file holding the API port of the last run. */
+const API_PORT_FILE = "api-port";
+
+function readKeptPort(dir: string): number | undefined {
+  try {
+    const port = Number(readFileSync(join(dir, API_PORT_FILE), "utf8").trim());
+    return Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -120,6 +120,8 @@ describe.each(["system", "pglite"] as const)("a data directory, %s engine", (eng
         console.log(`[data-dir] ${engine}: restart with 3 branches in ${restartMs} ms`);
         // Same credentials: the PAT (raw HTTP with the first run's token), the service principal, the CA file.
         expect(second.token).toBe(first.token);
+        // …and the same API address, so the printed DATABRICKS_HOST still works
+        expect(second.host).toBe(first.host);
         expect(second.servicePrincipal).toEqual(first.servicePrincipal);
         expect(second.caCertificate).toBe(first.caCertificate);
         expect(second.caCertificatePath).toBe(join(dir, "ca.pem"));
