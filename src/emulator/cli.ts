@@ -64,7 +64,8 @@ async function run(options: CliOptions): Promise<void> {
   let emulator: Emulator;
   try {
     emulator = await startEmulator({
-      port: options.port,
+      // 0 (the default) is any free port: left to the emulator, which reuses a data dir's last port when free
+      port: options.port === 0 ? undefined : options.port,
       engine: options.engine,
       operationLatencyMs: options.latencyMs,
       wakeUpMs: options.wakeUpMs,

@@ -283,6 +283,40 @@ describe("the lakebase-emulator process", () => {
     }
   }, 90_000);
 
+  it("SIGINT to the emulator: a fork in flight finishes before the engines stop, and is READY after a restart", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lakebase-cli-sigint-"));
+    chmodSync(dir, 0o755);
+    try {
+      const first = start(["--data-dir", dir, "--latency-ms", "400"]);
+      const info = JSON.parse(await first.firstLine) as { host: string; token: string };
+      const api = (path: string, init: RequestInit = {}) => fetch(`${info.host}/api/2.0/postgres/${path}`, { ...init, headers: { authorization: `Bearer ${info.token}` } });
+      const until = async (operation: string) => {
+        for (let waited = 0; ; waited += 50) {
+          const op = (await (await api(operation)).json()) as { done?: boolean; error?: unknown };
+          if (op.done) return op;
+          expect(waited).toBeLessThan(20_000);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      await until(((await (await api("projects?project_id=sig", { method: "POST", body: JSON.stringify({ spec: {} }) })).json()) as { name: string }).name);
+      const fork = ((await (await api("projects/sig/branches?branch_id=inflight", { method: "POST", body: JSON.stringify({ spec: { no_expiry: true } }) })).json()) as { name: string }).name;
+      first.child.kill("SIGINT"); // the emulator's pid only, as `kill -INT <pid>` or a process manager does
+      expect(await first.exited).toBe(0);
+
+      const again = start(["--data-dir", dir]);
+      // the same API port (kept in the data dir), so the same host
+      expect((JSON.parse(await again.firstLine) as { host: string }).host).toBe(info.host);
+      const op = await until(fork);
+      expect(op.error).toBeUndefined();
+      const branch = (await (await api("projects/sig/branches/inflight")).json()) as { status: { current_state: string } };
+      expect(branch.status.current_state).toBe("READY");
+      again.child.kill("SIGTERM");
+      expect(await again.exited).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
   it("a port in use: exit 1 with a message that says so", async () => {
     const blocker = createServer().listen(0, "127.0.0.1");
     await new Promise((r) => blocker.once("listening", r));

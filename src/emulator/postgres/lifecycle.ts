@@ -1,6 +1,7 @@
 /**
  * Process hygiene shared by both engines: one set of `exit` / signal hooks for every live backend
- * (so a crash, Ctrl-C or `process.exit()` never leaves a server or a temp directory behind), and
+ * (so a crash, Ctrl-C or `process.exit()` never leaves a server or a temp directory behind; a
+ * signal someone else handles is theirs to shut down on), and
  * the helpers to find the unprivileged user that PostgreSQL insists on when we run as root.
  */
 import { readFileSync, rmSync } from "node:fs";
@@ -30,6 +31,10 @@ function onExit(): void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
+  // Someone else handles this signal (the CLI's orderly stop, which lets running operations end
+  // before the engines stop): the shutdown is theirs, and the `exit` hook still reaps whatever
+  // is left when the process ends. Reaping here would kill a fork in the middle of its operation.
+  if (process.listenerCount(signal) > 1) return;
   reapAll();
   unhook();
   // Keep the default meaning of the signal (terminate) unless someone else handles it.
