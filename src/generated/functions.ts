@@ -158,7 +158,7 @@ export function getEndpoint<N extends string>(lakebase: Lakebase, name: N & Vali
  * still in progress (`status.pending_state` set).
  * Also `client.endpoints.update(…)`.
  */
-export function updateEndpoint<N extends string>(lakebase: Lakebase, name: N & ValidEndpointName<N>, endpoint: EndpointInput, params?: UpdateParams<"endpoint">, options?: CallOptions): Handle<"UpdateEndpoint"> {
+export function updateEndpoint<N extends string>(lakebase: Lakebase, name: N & ValidEndpointName<N>, endpoint: EndpointInput, params?: UpdateParams<"endpoint">, options?: ConflictRetryOptions): Handle<"UpdateEndpoint"> {
   return updateResource(lakebase, UpdateEndpoint, "endpoint", name, endpoint, params, options);
 }
 

@@ -135,7 +135,7 @@ export function namespaces(lakebase: Lakebase) {
        * required, is still sent in the body. The operation may complete while internal reconciliation is
        * still in progress (`status.pending_state` set).
        */
-      update<N extends string>(name: N & ValidEndpointName<N>, endpoint: EndpointInput, params?: UpdateParams<"endpoint">, options?: CallOptions): Handle<"UpdateEndpoint"> {
+      update<N extends string>(name: N & ValidEndpointName<N>, endpoint: EndpointInput, params?: UpdateParams<"endpoint">, options?: ConflictRetryOptions): Handle<"UpdateEndpoint"> {
         return updateEndpoint<N>(lakebase, name, endpoint, params, options);
       },
       /**

@@ -8,17 +8,16 @@
  *   since the plan) is resolved by reading the resource and updating it to the desired state; when
  *   the id is held by a soft-deleted project or branch, that one is restored (Undelete) and updated;
  * - an endpoint's operation can be done while reconciliation still runs: apply waits until the
- *   endpoint is ready after each change, and retries an update answered 409 "reconciliation";
+ *   endpoint is ready after each change (a 409 "reconciliation" is retried by UpdateEndpoint itself);
  * - MANAGED_BY_PARENT on a delete is done when the parent is deleted in the same apply;
  * - a recreate deletes with purge (a soft-deleted id stays reserved) and creates again.
  * A failure stops the apply after the level it happened in (ApplyError); plan and apply again to
  * continue from the live state.
  */
 import { waitForEndpointReady } from "../client/endpoints.js";
-import { AlreadyExistsError, ApiError, ConflictError, NotFoundError } from "../ops/errors.js";
+import { AlreadyExistsError, ApiError, NotFoundError } from "../ops/errors.js";
 import type { Lakebase } from "../ops/context.js";
 import type { OperationHandle } from "../ops/lro/operation.js";
-import { sleep } from "../ops/sleep.js";
 import { immutableChanges, samePermissions, updateFor } from "./compare.js";
 import { ApplyError, RecreateRequiredError } from "./errors.js";
 import { KINDS } from "./kinds.js";
@@ -29,8 +28,6 @@ import { mapLimited } from "./pool.js";
 import type { AppliedResource, ApplyOptions, ApplyProgress, DesiredResource, Json, Plan, PlannedChange } from "./types.js";
 
 const DEFAULT_CONCURRENCY = 4;
-/** How long an endpoint update answered 409 "reconciliation" is retried (as DeleteEndpoint's x-retry-conflict). */
-const RECONCILIATION_TIMEOUT_MS = 120_000;
 
 interface Run {
   readonly lakebase: Lakebase;
@@ -96,7 +93,7 @@ async function applyOne(run: Run, change: PlannedChange, waiting: (operation: st
       await remove(run, change, true, waiting);
       return { action: "created", kind, name, resource: await create(run, change.desired!, waiting) };
     case "update":
-      return converge(run, change.desired!, change.current!, waiting, change.mask);
+      return converge(run, change.desired!, change.current!, waiting, change);
     case "create": {
       const desired = change.desired!;
       if (change.implicit) {
@@ -135,33 +132,27 @@ async function create(run: Run, desired: DesiredResource, waiting: (operation: s
  * Brings an existing resource to the desired state: the plan's mask when the plan had one, else the
  * mask derived now (an adopted or already-existing resource). Unchanged when nothing differs.
  */
-async function converge(run: Run, desired: DesiredResource, current: Json, waiting: (operation: string) => void, planned?: readonly string[]): Promise<AppliedResource> {
+async function converge(run: Run, desired: DesiredResource, current: Json, waiting: (operation: string) => void, planned?: PlannedChange): Promise<AppliedResource> {
   const { kind, name } = desired;
-  const immutable = immutableChanges(kind, current, desired.body);
-  if (immutable.length > 0) throw new RecreateRequiredError([{ kind, name, fields: immutable }]);
-  const mask = planned ?? updateFor(kind, current, desired.body).mask;
-  const permissions = desired.permissions && !samePermissions(await readProjectPermissions(run.lakebase, name, { signal: run.options.signal }), desired.permissions);
+  const { mask, permissions } = planned ? { mask: planned.mask ?? [], permissions: planned.permissions !== undefined } : await compareNow(run, desired, current);
   if (mask.length === 0 && !permissions) return { action: "unchanged", kind, name, resource: current };
   let resource = current;
   if (mask.length > 0) {
     if (kind === "endpoint") await endpointReady(run, name);
-    resource = await settle(run, desired, await updateRetryingReconciliation(run, desired, mask, waiting));
+    // UpdateEndpoint retries a 409 "reconciliation" itself (the spec's x-retry-conflict).
+    resource = await settle(run, desired, await wait(run, KINDS[kind].update(run.lakebase, name, desired.body, mask, { signal: run.options.signal }), waiting));
   }
   if (permissions) await writeProjectPermissions(run.lakebase, name, desired.permissions!, { signal: run.options.signal });
   return { action: "updated", kind, name, resource };
 }
 
-async function updateRetryingReconciliation(run: Run, desired: DesiredResource, mask: readonly string[], waiting: (operation: string) => void): Promise<Json> {
-  const deadline = Date.now() + RECONCILIATION_TIMEOUT_MS;
-  for (let delay = 500; ; delay = Math.min(delay * 2, 5_000)) {
-    try {
-      return await wait(run, KINDS[desired.kind].update(run.lakebase, desired.name, desired.body, mask, { signal: run.options.signal }), waiting);
-    } catch (error) {
-      const reconciling = error instanceof ConflictError && /reconciliation/i.test(error.serverMessage);
-      if (!reconciling || Date.now() + delay > deadline) throw error;
-      await sleep(delay, run.options.signal);
-    }
-  }
+/** An existing resource not planned against (adopted, or found on create): compared now, as plan does. */
+async function compareNow(run: Run, desired: DesiredResource, current: Json): Promise<{ mask: readonly string[]; permissions: boolean }> {
+  const immutable = immutableChanges(desired.kind, current, desired.body);
+  if (immutable.length > 0) throw new RecreateRequiredError([{ kind: desired.kind, name: desired.name, fields: immutable }]);
+  const { mask } = updateFor(desired.kind, current, desired.body);
+  const permissions = desired.permissions !== undefined && !samePermissions(await readProjectPermissions(run.lakebase, desired.name, { signal: run.options.signal }), desired.permissions);
+  return { mask, permissions };
 }
 
 async function remove(run: Run, change: PlannedChange, recreate: boolean, waiting: (operation: string) => void): Promise<void> {

@@ -4,19 +4,12 @@
  * same change field by field for people, and the immutable fields that differ (a recreate).
  */
 import { ValidationError } from "../ops/errors.js";
-import { diff, sameValue } from "../ops/masks/diff.js";
+import { diff, readCurrent, sameValue } from "../ops/masks/diff.js";
 import { maskRulesFor } from "../ops/masks/rules.js";
 import { lookup } from "../ops/masks/validate.js";
 import type { FieldChange, Json, ProjectPermission, ResourceKind } from "./types.js";
 import { KINDS } from "./kinds.js";
-
-/** `spec.x` as a GET shows it: `spec.x` when the answer carries a spec, else `status.x`. */
-function shown(current: Json, path: string): unknown {
-  if (!path.startsWith("spec.")) return lookup(current, path).value;
-  const rest = path.slice("spec.".length);
-  const fromSpec = lookup(current.spec, rest).value;
-  return fromSpec !== undefined ? fromSpec : lookup(current.status, rest).value;
-}
+import { PRINCIPALS } from "./permissions.js";
 
 /** Immutable fields the desired state sets to another value than the server shows (a field the server does not show is not compared). */
 export function immutableChanges(kind: ResourceKind, current: Json, body: Json): FieldChange[] {
@@ -25,7 +18,7 @@ export function immutableChanges(kind: ResourceKind, current: Json, body: Json):
   for (const path of rules.immutable) {
     const want = lookup(body, path);
     if (!want.present) continue;
-    const now = shown(current, path);
+    const now = readCurrent(current, path);
     if (now !== undefined && !sameValue(want.value, now)) out.push({ path, current: now, desired: want.value });
   }
   return out;
@@ -37,8 +30,8 @@ export function updateFor(kind: ResourceKind, current: Json, body: Json): { mask
   const mask = diff(KINDS[kind].mask, current, body) as string[];
   const fields = mask.map((path): FieldChange => {
     const members = rules.groups.get(path);
-    if (!members) return { path, current: shown(current, path), desired: lookup(body, path).value };
-    return { path, current: membersOf(members, (m) => shown(current, m)), desired: membersOf(members, (m) => lookup(body, m).value) };
+    if (!members) return { path, current: readCurrent(current, path), desired: lookup(body, path).value };
+    return { path, current: membersOf(members, (m) => readCurrent(current, m)), desired: membersOf(members, (m) => lookup(body, m).value) };
   });
   return { mask, fields };
 }
@@ -67,11 +60,9 @@ export function checkBody(kind: ResourceKind, body: Json, source: string): void 
   }
 }
 
-const principalOf = (p: ProjectPermission) => p.user_name ?? p.group_name ?? p.service_principal_name ?? "";
-
 /** Whether two permission lists grant the same levels to the same principals (order aside). */
 export function samePermissions(a: readonly ProjectPermission[], b: readonly ProjectPermission[]): boolean {
-  const key = (p: ProjectPermission) => `${p.user_name ? "u" : p.group_name ? "g" : "s"}:${principalOf(p)}:${p.level}`;
+  const key = (p: ProjectPermission) => PRINCIPALS.map((k) => p[k] ?? "").join("|") + `|${p.level}`;
   const ka = new Set(a.map(key));
   const kb = new Set(b.map(key));
   return ka.size === kb.size && [...ka].every((k) => kb.has(k));

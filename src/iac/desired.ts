@@ -7,6 +7,7 @@ import { ValidationError } from "../ops/errors.js";
 import { kindOf } from "../ops/names.js";
 import { fromBundle, isBundleShaped } from "./bundle.js";
 import { KIND_ORDER, KINDS } from "./kinds.js";
+import { PRINCIPALS } from "./permissions.js";
 import type { DesiredResource, DesiredState, Json, ProjectPermission, ResourceKind } from "./types.js";
 
 const LIST_OF: Readonly<Record<ResourceKind, keyof DesiredState>> = {
@@ -18,7 +19,6 @@ const LIST_OF: Readonly<Record<ResourceKind, keyof DesiredState>> = {
 };
 
 const PERMISSION_LEVELS = new Set(["CAN_USE", "CAN_MANAGE"]);
-const PRINCIPALS = ["user_name", "group_name", "service_principal_name"] as const;
 
 /** The desired resources, in creation order; throws ValidationError naming the entry at fault. */
 export function readDesired(input: unknown): DesiredResource[] {

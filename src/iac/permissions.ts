@@ -7,7 +7,8 @@ import { getProjectPermissions, setProjectPermissions } from "../generated/funct
 import type { Lakebase } from "../ops/context.js";
 import type { ProjectPermission } from "./types.js";
 
-const PRINCIPALS = ["user_name", "group_name", "service_principal_name"] as const;
+/** The fields that name a permission's principal: exactly one is set. */
+export const PRINCIPALS = ["user_name", "group_name", "service_principal_name"] as const;
 
 /** The project's direct permissions, one entry per principal and level. */
 export async function readProjectPermissions(lakebase: Lakebase, project: string, options: { signal?: AbortSignal }): Promise<ProjectPermission[]> {

@@ -116,7 +116,7 @@ export function updateResource<K extends LroOperationId, R extends MaskResource>
   name: string,
   patch: object,
   params: UpdateParams<R> | undefined,
-  options?: CallOptions,
+  options?: ConflictRetryOptions,
 ): Handle<K> {
   const ctx = contextOf(lakebase);
   return mutation(ctx, op, () => {
@@ -124,14 +124,11 @@ export function updateResource<K extends LroOperationId, R extends MaskResource>
     checkNameAndBody(op, { resource: name, body: patch });
     const explicit = params?.update_mask;
     const mask = explicit === undefined ? fromPatch(resource, patch) : validateMask(resource, explicit, patch);
-    return sendOperation(ctx, prepareCallWithBody(op, { resource: name, body: patch, query: { ...params, update_mask: mask.join(",") } }), options);
+    return sendRetryingConflict(ctx, op, prepareCallWithBody(op, { resource: name, body: patch, query: { ...params, update_mask: mask.join(",") } }), options);
   });
 }
 
-/**
- * A delete. Where the spec marks a conflict as "nothing done yet" (`x-retry-conflict`: the
- * endpoint's reconciliation still running), that 409 is retried with backoff until its timeout.
- */
+/** A delete (conflicts retried as the spec says: sendRetryingConflict). */
 export function deleteResource<K extends LroOperationId>(
   lakebase: Lakebase,
   op: OperationInfo,
@@ -140,17 +137,23 @@ export function deleteResource<K extends LroOperationId>(
   options?: ConflictRetryOptions,
 ): Handle<K> {
   const ctx = contextOf(lakebase);
+  return mutation(ctx, op, () => sendRetryingConflict(ctx, op, prepareCall(op, { resource: name, query: params as Record<string, unknown> | undefined }), options));
+}
+
+/**
+ * Sends a mutation. Where the spec marks a conflict as "nothing done yet" (`x-retry-conflict`: the
+ * endpoint's reconciliation still running, for its update and its delete), that 409 is retried
+ * with backoff until its timeout.
+ */
+function sendRetryingConflict(ctx: CallContext, op: OperationInfo, prepared: PreparedCall, options: ConflictRetryOptions | undefined): Promise<Operation> {
   const { reconciliationTimeoutMs, ...call } = options ?? {};
-  return mutation(ctx, op, () => {
-    const prepared = prepareCall(op, { resource: name, query: params as Record<string, unknown> | undefined });
-    const retry = op.retryConflict;
-    if (!retry) return sendOperation(ctx, prepared, call);
-    const timeoutMs = reconciliationTimeoutMs ?? retry.timeoutMs;
-    if (!(Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
-      throw new ValidationError("reconciliationTimeoutMs", "must be a finite number of milliseconds ≥ 0");
-    }
-    return retryConflict(ctx, () => sendOperation(ctx, prepared, call), retry.message, timeoutMs, call.signal);
-  });
+  const retry = op.retryConflict;
+  if (!retry) return sendOperation(ctx, prepared, call);
+  const timeoutMs = reconciliationTimeoutMs ?? retry.timeoutMs;
+  if (!(Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
+    throw new ValidationError("reconciliationTimeoutMs", "must be a finite number of milliseconds ≥ 0");
+  }
+  return retryConflict(ctx, () => sendOperation(ctx, prepared, call), retry.message, timeoutMs, call.signal);
 }
 
 async function retryConflict<T>(ctx: CallContext, send: () => Promise<T>, message: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {

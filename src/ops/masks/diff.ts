@@ -71,7 +71,7 @@ export function sameValue(a: unknown, b: unknown): boolean {
 // --- reading the current state ----------------------------------------------------------------
 
 /** `spec.X` of a GET result: `current.spec.X` when present, else the effective `current.status.X`. */
-function readCurrent(current: Record<string, unknown>, path: string): unknown {
+export function readCurrent(current: Record<string, unknown>, path: string): unknown {
   if (!path.startsWith("spec.")) return lookup(current, path).value;
   const rest = path.slice("spec.".length);
   const fromSpec = lookup(current.spec, rest).value;
