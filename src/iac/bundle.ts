@@ -5,11 +5,11 @@
  * passed over. Bundle variables (`${var.x}`) are not resolved here: resolve them first.
  */
 import { ValidationError } from "../ops/errors.js";
+import { KINDS } from "./kinds.js";
 import type { DesiredState, Json, ResourceKind } from "./types.js";
 
 interface BundleKind {
   readonly kind: ResourceKind;
-  readonly list: keyof DesiredState;
   /** The field holding the id (`branch_id`). */
   readonly idField: string;
   /** Fields that are not part of the spec. */
@@ -17,14 +17,12 @@ interface BundleKind {
 }
 
 const BUNDLE_KINDS: Readonly<Record<string, BundleKind>> = {
-  postgres_projects: { kind: "project", list: "projects", idField: "project_id", outside: ["project_id", "permissions", "purge_on_delete", "lifecycle"] },
-  postgres_branches: { kind: "branch", list: "branches", idField: "branch_id", outside: ["parent", "branch_id", "replace_existing", "lifecycle"] },
-  postgres_endpoints: { kind: "endpoint", list: "endpoints", idField: "endpoint_id", outside: ["parent", "endpoint_id", "replace_existing", "lifecycle"] },
-  postgres_roles: { kind: "role", list: "roles", idField: "role_id", outside: ["parent", "role_id", "replace_existing", "lifecycle"] },
-  postgres_databases: { kind: "database", list: "databases", idField: "database_id", outside: ["parent", "database_id", "replace_existing", "lifecycle"] },
+  postgres_projects: { kind: "project", idField: "project_id", outside: ["project_id", "permissions", "purge_on_delete", "lifecycle"] },
+  postgres_branches: { kind: "branch", idField: "branch_id", outside: ["parent", "branch_id", "replace_existing", "lifecycle"] },
+  postgres_endpoints: { kind: "endpoint", idField: "endpoint_id", outside: ["parent", "endpoint_id", "replace_existing", "lifecycle"] },
+  postgres_roles: { kind: "role", idField: "role_id", outside: ["parent", "role_id", "replace_existing", "lifecycle"] },
+  postgres_databases: { kind: "database", idField: "database_id", outside: ["parent", "database_id", "replace_existing", "lifecycle"] },
 };
-
-const COLLECTION: Readonly<Record<ResourceKind, string>> = { project: "projects", branch: "branches", endpoint: "endpoints", role: "roles", database: "databases" };
 
 /** A whole bundle (`{ resources: { postgres_projects … } }`) or its resources section. */
 export function isBundleShaped(input: object): boolean {
@@ -59,7 +57,7 @@ export function fromBundle(input: Json): DesiredState {
         if (fields.permissions !== undefined) entry.permissions = fields.permissions;
         if (fields.purge_on_delete === true) entry.purgeOnDelete = true;
       }
-      (out[meta.list] ??= []).push(entry);
+      (out[KINDS[meta.kind].collection] ??= []).push(entry);
     }
   }
   return out as DesiredState;
@@ -93,7 +91,7 @@ function resourceNames(resources: Json): Map<string, string> {
       }
       const parent = resolveReferences(fields.parent, names, `${where}.parent`);
       if (typeof parent !== "string" || parent === "") throw new ValidationError(`${where}.parent`, "is required: the parent's name or ${resources.<kind>.<key>.id}");
-      names.set(where, `${parent}/${COLLECTION[meta.kind]}/${id}`);
+      names.set(where, `${parent}/${KINDS[meta.kind].collection}/${id}`);
     }
   }
   return names;

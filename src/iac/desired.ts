@@ -10,14 +10,6 @@ import { KIND_ORDER, KINDS } from "./kinds.js";
 import { PRINCIPALS } from "./permissions.js";
 import type { DesiredResource, DesiredState, Json, ProjectPermission, ResourceKind } from "./types.js";
 
-const LIST_OF: Readonly<Record<ResourceKind, keyof DesiredState>> = {
-  project: "projects",
-  branch: "branches",
-  endpoint: "endpoints",
-  role: "roles",
-  database: "databases",
-};
-
 const PERMISSION_LEVELS = new Set(["CAN_USE", "CAN_MANAGE"]);
 
 /** The desired resources, in creation order; throws ValidationError naming the entry at fault. */
@@ -27,18 +19,18 @@ export function readDesired(input: unknown): DesiredResource[] {
   }
   const state = isBundleShaped(input) ? fromBundle(input as Json) : (input as DesiredState);
   // A misspelled list (`branchs`) would describe nothing, and with `prune` delete what it meant to keep.
-  const lists = Object.values(LIST_OF) as string[];
+  const lists = KIND_ORDER.map((k) => KINDS[k].collection as string);
   for (const key of Object.keys(state)) {
     if (!lists.includes(key)) throw new ValidationError(key, `is not a list of a desired state: expected ${lists.join(", ")} (or a bundle's postgres_* resources)`);
   }
   const out: DesiredResource[] = [];
   const seen = new Set<string>();
   for (const kind of KIND_ORDER) {
-    const list = (state as Record<string, unknown>)[LIST_OF[kind]];
+    const list = (state as Record<string, unknown>)[KINDS[kind].collection];
     if (list === undefined) continue;
-    if (!Array.isArray(list)) throw new ValidationError(LIST_OF[kind], "must be a list of { name, spec } entries");
+    if (!Array.isArray(list)) throw new ValidationError(KINDS[kind].collection, "must be a list of { name, spec } entries");
     list.forEach((entry: unknown, index) => {
-      const where = (entry as { source?: string } | null)?.source ?? `${LIST_OF[kind]}[${index}]`;
+      const where = (entry as { source?: string } | null)?.source ?? `${KINDS[kind].collection}[${index}]`;
       const resource = readEntry(kind, entry, where);
       if (seen.has(resource.name)) throw new ValidationError(`${where}.name`, `${resource.name} is described twice`);
       seen.add(resource.name);

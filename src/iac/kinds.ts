@@ -35,7 +35,7 @@ import type { CallOptions } from "../ops/call.js";
 import type { Lakebase } from "../ops/context.js";
 import type { OperationHandle } from "../ops/lro/operation.js";
 import type { MaskResource } from "../ops/masks/index.js";
-import type { Json, ResourceKind } from "./types.js";
+import type { DesiredState, Json, ResourceKind } from "./types.js";
 
 type AnyHandle = OperationHandle<unknown, unknown>;
 
@@ -46,8 +46,8 @@ export interface KindCalls {
   readonly level: number;
   /** The kind of its parent (none for projects). */
   readonly parentKind?: ResourceKind;
-  /** The collection segment in names (`branches` in `projects/p/branches/b`). */
-  readonly collection: string;
+  /** The collection segment in names (`branches` in `projects/p/branches/b`), also the kind's list in a DesiredState. */
+  readonly collection: keyof DesiredState;
   readonly mask: MaskResource;
   get(lakebase: Lakebase, name: string, options: CallOptions): Promise<Json>;
   list(lakebase: Lakebase, parent: string, options: CallOptions): AsyncIterable<Json>;
