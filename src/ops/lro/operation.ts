@@ -1,6 +1,6 @@
 import type { Operation } from "../../generated/models.js";
 import { InvalidResponseError } from "../call.js";
-import { apiErrorFromOperation, NetworkError } from "../errors.js";
+import { apiErrorFromOperation, NetworkError, ValidationError } from "../errors.js";
 import { anySignal, raceAbort, sleep, startDeadline } from "../sleep.js";
 import {
   DEFAULT_MAX_POLL_INTERVAL_MS,
@@ -227,9 +227,27 @@ export class OperationHandle<TResult, TMeta = unknown> extends Promise<TResult> 
       throw new InvalidResponseError(`operation ${name} is done but carries neither a response nor an error`, 200);
     }
     const { "@type": type, ...resource } = response;
+    checkResultType(type, this.#kind, name);
     // Without a known result (an operation resumed by name alone), the response says what it is:
     // `google.protobuf.Empty` for deletes and undeletes, else the resource.
     if (!this.#kind.resultSchema && typeof type === "string" && type.endsWith("google.protobuf.Empty")) return undefined as TResult;
     return resource as TResult;
   }
 }
+
+/**
+ * A handle resumed with a `kind` (`operations.resume(name, "CreateBranch")`) types its result from
+ * that kind; an operation that turns out to be of another kind (a response `@type` naming another
+ * resource, or `google.protobuf.Empty` where a resource was expected) would hand back a value of
+ * the wrong type, so it is refused with what the response was.
+ */
+function checkResultType(type: unknown, kind: OperationKind, name: string): void {
+  if (!kind.kind || !kind.resultSchema || typeof type !== "string") return;
+  const sent = type.slice(type.lastIndexOf(".") + 1);
+  if (sent === "" || sent === kind.resultSchema) return;
+  throw new ValidationError(
+    "kind",
+    `operation ${name} finished with ${sent === "Empty" ? "no resource (google.protobuf.Empty)" : `a ${sent}`}, but was resumed as ${kind.kind} (which yields a ${kind.resultSchema}); resume it with the kind that started it, or without a kind`,
+  );
+}
+

@@ -9,6 +9,7 @@ import {
   OperationTimeoutError,
   ConflictError,
   WaitTimeoutError,
+  ValidationError,
   type OperationProgress,
 } from "../../../src/index.js";
 
@@ -158,6 +159,19 @@ describe("long-running operations", () => {
     expect(await client().operations.resume(OP).wait(FAST)).toEqual(branch);
     pollReturns({ name: OP, done: true, response: { "@type": "type.googleapis.com/google.protobuf.Empty" } });
     expect(await client().operations.resume(OP).wait(FAST)).toBeUndefined();
+  });
+
+  it("resume with a kind refuses an operation that turns out to be of another kind, naming what it was", async () => {
+    const endpoint = { name: `${BR}/endpoints/primary`, parent: BR };
+    pollReturns({ name: OP, done: true, response: { "@type": "type.googleapis.com/databricks.postgres.v1.Endpoint", ...endpoint } });
+    const wrong = await client().operations.resume(OP, "CreateBranch").wait(FAST).catch((e: unknown) => e);
+    expect(wrong).toBeInstanceOf(ValidationError);
+    expect((wrong as Error).message).toMatch(/finished with a Endpoint, but was resumed as CreateBranch \(which yields a Branch\)/);
+    pollReturns({ name: OP, done: true, response: { "@type": "type.googleapis.com/google.protobuf.Empty" } });
+    await expect(client().operations.resume(OP, "UpdateBranch").wait(FAST)).rejects.toThrow(/finished with no resource \(google.protobuf.Empty\)/);
+    // The same resource from another mutation of it (an update resumed as a create) is a Branch all the same.
+    pollReturns({ name: OP, done: true, response: { "@type": "type.googleapis.com/databricks.postgres.v1.Branch", ...branch } });
+    expect(await client().operations.resume(OP, "CreateBranch").wait(FAST)).toEqual(branch);
   });
 
   it("resume refuses a bad name or a kind that is not a mutation", () => {
