@@ -22,6 +22,14 @@ export const binEntries = {
 
 export const entries = { ...publicEntries, ...binEntries };
 
+/**
+ * Built with the root entry but not a subpath: what the other entries use of the core, so that
+ * they import the core's one copy (tsup.config.ts, scripts/core-external.mjs).
+ */
+export const coreEntries = {
+  internal: "src/internal.ts",
+};
+
 /** The package.json "exports" subpath of a public entry. */
 export function subpathOf(name) {
   return name === "index" ? "." : `./${name}`;
