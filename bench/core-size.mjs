@@ -5,7 +5,7 @@
 //   node bench/core-size.mjs [--runs 10] [--peers] [--json]
 // Bundles: the three programs of test/budgets/entries/ (the budgets of `npm run test:budgets`)
 // and the same programs written by hand in bench/entries/; esbuild --bundle --minify
-// --format=esm --target=es2022, gzip -9, as in shared/reference/peers.md. (a) and (b) are built
+// --format=esm --target=es2022, gzip -9, the method of the peer measurements the issue tables quote. (a) and (b) are built
 // for the neutral platform (edge), (c) for node with `pg` external; a peer that cannot build for
 // neutral is built for the platform it supports, and the row says which.
 // Import: a fresh `node` process per run; the table reports the median process time and its

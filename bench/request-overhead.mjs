@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Sequential list GET on loopback: the SDK against plain fetch and openapi-fetch (and the peers
 // when installed), in one run. The server runs in a separate process and answers every GET with
-// a fixed JSON page (10 branches, ~2.7 KB, keep-alive), as in shared/reference/peers.md. Rounds
+// a fixed JSON page (10 branches, ~2.7 KB, keep-alive), as the peer measurements the issue tables quote. Rounds
 // alternate between clients to spread noise; the figure is the median round.
 //   npm run build && node bench/request-overhead.mjs [--requests 2000] [--rounds 5] [--peers] [--json]
 import { fork } from "node:child_process";

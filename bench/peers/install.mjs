@@ -1,4 +1,4 @@
-// The peers of shared/reference/peers.md, installed on demand for `npm run bench -- --peers`
+// The peer SDKs (Neon's API client, @databricks/sdk-experimental), installed on demand for `npm run bench -- --peers`
 // into a scratch directory outside the repository, so they never enter package.json or the
 // lockfile (they are only compared against, never used).
 //

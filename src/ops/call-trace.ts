@@ -42,6 +42,7 @@ export function startCall(sink: EventSink, op: OperationInfo, url: string, body:
         ...base,
         status: reply?.status,
         requestId: (reply && requestIdOf(reply.headers)) || undefined,
+        warning: reply?.headers.get("warning") ?? undefined,
         durationMs: Date.now() - started,
         attempt,
         error: reply ? undefined : errorLabel(error),

@@ -35,6 +35,12 @@ export interface ResponseEvent extends CallEventBase {
   readonly status?: number;
   /** The server's `x-request-id` (or `x-databricks-request-id`), for a support ticket. */
   readonly requestId?: string;
+  /**
+   * The answer's `Warning` header, when it has one (RFC 7234 form, `299 - "…"`): how a server says
+   * it did something other than asked without failing the call, such as the emulator running a
+   * project on another PostgreSQL major than its `pg_version` (docs/api-behaviour.md).
+   */
+  readonly warning?: string;
   /** From the `request` event to the end of the last answer's body, retry sleeps included. */
   readonly durationMs: number;
   /** How many attempts the call took (1 without retries). */

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Bundle budgets: what three typical user programs (test/budgets/entries/*.mjs) cost once bundled
 // against the built package (dist/, through package.json "exports", as a user's bundler sees it).
-// esbuild --bundle --minify --format=esm --target=es2022, then gzip -9: the method of
-// shared/reference/peers.md, so the figures compare with the peers measured there.
+// esbuild --bundle --minify --format=esm --target=es2022, then gzip -9: the method of the
+// peer measurements, so the figures compare with the peers measured that way.
 //
 //   npm run build && node test/budgets/bundle-budgets.mjs [--enforce] [--why] [--json]
 //     --enforce  exit 1 when an entry is over its gzip ceiling (npm run test:budgets, in npm test)

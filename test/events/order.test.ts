@@ -24,6 +24,18 @@ describe("event order", () => {
     expect(response.body).toBeUndefined();
   });
 
+  it("a server's Warning header reaches the response event (e.g. a substituted pg_version)", async () => {
+    const warning = '299 - "pg_version 17 is not available in this emulator: the project runs PostgreSQL 15 instead"';
+    nock(HOST).get(`${BASE}/projects/p`).reply(200, { name: "projects/p" }, { warning });
+    nock(HOST).get(`${BASE}/projects/q`).reply(200, { name: "projects/q" });
+    const { client, events } = recordingClient();
+    await client.projects.get("projects/p");
+    await client.projects.get("projects/q");
+    const [first, second] = events.filter((e): e is ResponseEvent => e.type === "response");
+    expect(first?.warning).toBe(warning);
+    expect(second?.warning).toBeUndefined();
+  });
+
   it("a retried call (429 then 200): request, retry with reason, delay and budget, response on attempt 2", async () => {
     nock(HOST).get(`${BASE}/projects/p`).reply(429, { error_code: "RESOURCE_EXHAUSTED", message: "slow down" });
     nock(HOST).get(`${BASE}/projects/p`).reply(200, { name: "projects/p" });
