@@ -22,6 +22,8 @@ export interface CliOptions {
   /** undefined: everything in a temp directory removed on exit. */
   dataDir: string | undefined;
   hostNames: HostNamesChoice;
+  /** Serve no dashboard at `/`. */
+  noUi: boolean;
   verbose: boolean;
   help: boolean;
   version: boolean;
@@ -96,6 +98,7 @@ export const FLAGS: readonly Flag[] = [
     defaultText: "auto: names when *.localhost resolves to loopback, else ip",
     help: "endpoint hosts: name (ep-<uid>.database.localhost:<port>, like the service's) or ip (127.0.0.1:<port>)",
   }),
+  flag({ name: "no-ui", key: "noUi", value: { kind: "boolean" }, default: false, defaultText: "off: the dashboard is served", help: "serve no dashboard at / (the dashboard shows branch trees, endpoints, operations and fault knobs, live; its data takes the token)" }),
   flag({ name: "verbose", key: "verbose", value: { kind: "boolean" }, default: false, defaultText: "off", help: "log each API request (method, path, status, ms) and Postgres events to stderr" }),
   flag({ name: "help", short: "h", key: "help", value: { kind: "boolean" }, default: false, help: "print this help and exit" }),
   flag({ name: "version", key: "version", value: { kind: "boolean" }, default: false, help: "print the version and exit" }),

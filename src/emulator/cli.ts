@@ -43,6 +43,8 @@ function banner(emulator: Emulator, strict: boolean): string {
     `export DATABRICKS_TOKEN=${emulator.token}`,
     `export LAKEBASE_EMULATOR_CA=${emulator.caCertificatePath}`,
     "",
+    // The token rides in the fragment, which the browser never sends; the page then removes it from the address bar.
+    ...(emulator.dashboardUrl ? [`Dashboard: ${emulator.dashboardUrl}#token=${encodeURIComponent(emulator.token)}`, ""] : []),
     ...(emulator.dataDir ? [`State and databases are kept in ${emulator.dataDir} (the token and CA stay valid across restarts).`] : []),
     endpointLine(emulator),
     "  pg: ssl: { rejectUnauthorized: true, ca: readFileSync(process.env.LAKEBASE_EMULATOR_CA) }",
@@ -73,6 +75,7 @@ async function run(options: CliOptions): Promise<void> {
       strictVersions: options.strictVersions,
       dataDir: options.dataDir,
       hostNames: options.hostNames,
+      ui: !options.noUi,
       log,
       // Path only (a query string may carry a page token) and no header (the token).
       onRequest: log && ((r) => log(`${r.method} ${r.path} ${r.status} ${Math.round(r.durationMs)} ms`)),

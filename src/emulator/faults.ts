@@ -1,7 +1,7 @@
 /**
  * Fault injection for tests and demos: added latency, a rate of 429/503 answers with Retry-After,
- * failing operations, dropping Postgres connections. Change them at run time through
- * `emulator.faults.set(...)` or `POST /emulator/faults`.
+ * the next N answers 429/503, failing operations, dropping Postgres connections. Change them at run
+ * time through `emulator.faults.set(...)`, `POST /emulator/faults` or the dashboard's knobs.
  */
 export interface FaultSettings {
   /** Extra latency added to every API answer, in milliseconds. */
@@ -16,6 +16,12 @@ export interface FaultSettings {
   operationFailureRate: number;
   /** Operation kinds ("Branch", "Endpoint", …) that always fail. */
   failOperationKinds: string[];
+  /** The next this many API requests are answered 429 (counts down; before the rates). */
+  next429: number;
+  /** The next this many API requests are answered 503 (counts down; after `next429`). */
+  next503: number;
+  /** The next this many long-running operations finish with an error (counts down). */
+  failNextOperations: number;
 }
 
 export const DEFAULT_FAULTS: FaultSettings = {
@@ -25,6 +31,9 @@ export const DEFAULT_FAULTS: FaultSettings = {
   retryAfterSeconds: 1,
   operationFailureRate: 0,
   failOperationKinds: [],
+  next429: 0,
+  next503: 0,
+  failNextOperations: 0,
 };
 
 export class Faults {
@@ -47,6 +56,8 @@ export class Faults {
 
   /** The injected HTTP failure for this request, if any. */
   httpFailure(): 429 | 503 | undefined {
+    if (this.settings.next429 > 0) return (this.settings.next429--, 429);
+    if (this.settings.next503 > 0) return (this.settings.next503--, 503);
     const roll = this.random();
     if (roll < this.settings.rate429) return 429;
     if (roll < this.settings.rate429 + this.settings.rate503) return 503;
@@ -54,6 +65,10 @@ export class Faults {
   }
 
   operationFailure(work: { kind: string }): { error_code: string; message: string } | undefined {
+    if (this.settings.failNextOperations > 0) {
+      this.settings.failNextOperations--;
+      return { error_code: "INTERNAL_ERROR", message: `The ${work.kind} operation failed (emulator fault injection: fail the next operation).` };
+    }
     if (this.settings.failOperationKinds.includes(work.kind) || this.random() < this.settings.operationFailureRate) {
       return { error_code: "INTERNAL_ERROR", message: `The ${work.kind} operation failed (emulator fault injection).` };
     }

@@ -40,6 +40,7 @@ import { startVersionedPostgres, type EngineInfo, type EngineKind } from "./post
 import { createApiServer, type RequestRecord } from "./server.js";
 import { Store, type EmulatorContext } from "./state.js";
 import { createLocalCa } from "./tls/ca.js";
+import { createDashboard, RequestLog, type Dashboard } from "./ui/index.js";
 
 export interface EmulatorOptions {
   /** Port of the API on 127.0.0.1 (default: any free port). */
@@ -86,6 +87,12 @@ export interface EmulatorOptions {
   readonly hostNames?: HostNameChoice;
   /** Tests only: the resolver `"auto"` probes with (default: `dns.promises.lookup`, what pg and libpq use). */
   readonly hostLookup?: HostLookup;
+  /**
+   * The dashboard at `{host}/` (default true): branch trees, endpoints, operations, credentials,
+   * recent requests and fault knobs, live. Its data takes the same token as the API (open
+   * `emulator.dashboardUrl` + `#token=…`, or enter the token on the page). `false` (`--no-ui`) serves nothing at `/`.
+   */
+  readonly ui?: boolean;
   /** Postgres engine events and internal errors, one line each. */
   readonly log?: (message: string) => void;
   /**
@@ -120,6 +127,8 @@ export interface Emulator {
   readonly caCertificate: string;
   /** The same CA certificate as a file (libpq's `sslrootcert`): in the temp directory, deleted by stop(); or `<dataDir>/ca.pem`, kept. */
   readonly caCertificatePath: string;
+  /** The dashboard's address (`{host}/`), or undefined when started with `ui: false`. Add `#token=…` to open it signed in: the fragment never reaches the server. */
+  readonly dashboardUrl: string | undefined;
   /** Fault injection, changeable at run time. */
   readonly faults: Faults;
   /** Scale an endpoint to zero: it shows IDLE and refuses connections for `wakeUpMs` on the next attempt. */
@@ -184,6 +193,10 @@ async function startWith(options: EmulatorOptions, dataDir: DataDir | undefined)
   };
   let saver: { changed(): void } | undefined;
   let server: ReturnType<typeof createApiServer>;
+  const timeScale = options.autoSuspend === false ? undefined : options.autoSuspend?.timeScale ?? 1;
+  const requests = new RequestLog();
+  const dashboard: Dashboard | undefined =
+    options.ui === false ? undefined : createDashboard({ ctx, auth, requests, engines: () => backend.engines(), autoSuspendScale: timeScale });
   try {
     if (dataDir) {
       await dataDir.writeCa(ca.certificate);
@@ -204,9 +217,10 @@ async function startWith(options: EmulatorOptions, dataDir: DataDir | undefined)
     // Every change to the state comes from a request other than GET, or from an operation finishing.
     const onRequest = (request: RequestRecord) => {
       if (request.method !== "GET") saver?.changed();
+      if (dashboard) requests.add(request);
       options.onRequest?.(request);
     };
-    server = createApiServer(ctx, auth, log, onRequest);
+    server = createApiServer(ctx, auth, log, onRequest, dashboard);
     const listen = (port: number) =>
       new Promise<void>((resolve, reject) => {
         server.once("error", reject);
@@ -233,7 +247,7 @@ async function startWith(options: EmulatorOptions, dataDir: DataDir | undefined)
     if (!listener) throw new Error(`endpoint ${name} has no running listener`);
     return listener;
   };
-  const autoSuspend = options.autoSuspend === false ? undefined : setInterval(() => suspendIdleEndpoints(ctx, options.autoSuspend ? options.autoSuspend.timeScale ?? 1 : 1), 200);
+  const autoSuspend = timeScale === undefined ? undefined : setInterval(() => suspendIdleEndpoints(ctx, timeScale), 200);
   autoSuspend?.unref();
   let stopping: Promise<void> | undefined;
   const versions = () => backend.engines().map((e) => `${e.engine} ${e.version ?? e.pgMajor}`).join(", ");
@@ -255,6 +269,7 @@ async function startWith(options: EmulatorOptions, dataDir: DataDir | undefined)
     dataDir: dataDir?.dir,
     caCertificate: ca.certificate,
     caCertificatePath,
+    dashboardUrl: dashboard ? `http://127.0.0.1:${port}/` : undefined,
     faults,
     suspendEndpoint: (name) => listenerOf(name).suspend(),
     dropConnections: (name) => listenerOf(name).dropConnections(),
@@ -263,6 +278,7 @@ async function startWith(options: EmulatorOptions, dataDir: DataDir | undefined)
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(autoSuspend);
+        dashboard?.close();
         server.closeAllConnections?.();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await ctx.operations.settle();

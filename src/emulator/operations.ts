@@ -20,6 +20,24 @@ export interface OperationWork {
 
 const TYPE = "type.googleapis.com/databricks.postgres.v1.";
 
+/**
+ * When and on what an operation ran, kept beside it for the dashboard's timeline: not part of the
+ * API's Operation (GetOperation answers only name, done, metadata, response or error).
+ */
+export interface OperationTiming {
+  readonly name: string;
+  /** Proto message name of the resource kind ("Branch"). */
+  readonly kind: string;
+  /** The resource the operation works on. */
+  readonly resource: string;
+  /** The API method that started it ("CreateBranch"), when the server said (see `label`). */
+  method?: string;
+  /** Epoch ms. */
+  readonly submittedAt: number;
+  /** Epoch ms, once done. */
+  finishedAt?: number;
+}
+
 /** Thrown by an operation's work to fail it with this `error_code` and message as they are (any other error is INTERNAL_ERROR). */
 export class OperationError extends Error {
   constructor(readonly errorCode: string, message: string) {
@@ -34,6 +52,7 @@ export class OperationError extends Error {
 export class OperationStore {
   readonly #ops = new Map<string, StoredOperation>();
   readonly #pending = new Set<Promise<unknown>>();
+  readonly #timings = new Map<string, OperationTiming>();
 
   /** Called each time an operation finishes (a data directory saves its state then). */
   onSettled: () => void = () => {};
@@ -47,6 +66,8 @@ export class OperationStore {
       metadata: { "@type": `${TYPE}${work.kind}OperationMetadata` },
     };
     this.#ops.set(op.name, op);
+    const timing: OperationTiming = { name: op.name, kind: work.kind, resource: work.resource, submittedAt: Date.now() };
+    this.#timings.set(op.name, timing);
     const failure = this.faults.operationFailure(work);
     const task = Promise.all([work.run(), new Promise((r) => setTimeout(r, this.latencyMs()).unref?.())])
       .then(([resource]) => {
@@ -64,11 +85,27 @@ export class OperationStore {
       })
       .finally(() => {
         op.done = true;
+        timing.finishedAt = Date.now();
         this.#pending.delete(task);
         this.onSettled();
       });
     this.#pending.add(task);
     return { ...op };
+  }
+
+  /**
+   * Names the API method that started operation `name` (the server knows it; the handler's work
+   * does not). The first answer carrying the operation is the one that started it: later ones
+   * (GetOperation) are ignored.
+   */
+  label(name: string, method: string): void {
+    const timing = this.#timings.get(name);
+    if (timing && timing.method === undefined) timing.method = method;
+  }
+
+  /** The last `limit` operations started by this run, oldest first, each with its timing (the dashboard's timeline). */
+  recent(limit: number): { operation: StoredOperation; timing: OperationTiming }[] {
+    return [...this.#timings.values()].slice(-limit).map((timing) => ({ operation: structuredClone(this.#ops.get(timing.name)!), timing: { ...timing } }));
   }
 
   get(name: string): StoredOperation | undefined {

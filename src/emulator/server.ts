@@ -5,10 +5,13 @@ import { errors, HttpError } from "./http-errors.js";
 import { Reply } from "./reply.js";
 import { handlerFor, route } from "./router.js";
 import type { EmulatorContext } from "./state.js";
+import { isDashboardPath } from "./ui/request-log.js";
+import type { Dashboard } from "./ui/index.js";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/** A request's body as text, refused (413) past 1 MiB. */
+export async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -42,15 +45,16 @@ function pathOf(req: IncomingMessage): string {
 }
 
 /**
- * The emulator's HTTP front: OAuth endpoints, the current-user API, fault controls and every
- * `/api/2.0/postgres/…` operation of the spec. Loopback only. `onRequest` hears of each response
- * once it is sent.
+ * The emulator's HTTP front: OAuth endpoints, the current-user API, fault controls, every
+ * `/api/2.0/postgres/…` operation of the spec, and the dashboard (`/` and `/emulator/ui/…`) when
+ * given one. Loopback only. `onRequest` hears of each response once it is sent.
  */
 export function createApiServer(
   ctx: EmulatorContext,
   auth: EmulatorAuth,
   log: (message: string) => void,
   onRequest?: (request: RequestRecord) => void,
+  dashboard?: Dashboard,
 ): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://emulator");
@@ -72,6 +76,8 @@ export function createApiServer(
         const form = new URLSearchParams(await readBody(req));
         return send(res, 200, auth.issueToken(req.headers.authorization, form), { "Cache-Control": "no-store" });
       }
+      // The dashboard authenticates its data routes itself: its page and assets are served without a token.
+      if (dashboard && isDashboardPath(url.pathname)) return await dashboard.handle(req, res, url);
       const identity = auth.authenticate(req.headers.authorization);
       if (url.pathname === "/api/2.0/preview/scim/v2/Me" && method === "GET") {
         return send(res, 200, { id: identity.id, userName: identity.userName, active: true, ...(identity.kind === "service-principal" ? { applicationId: identity.userName } : {}) });
@@ -100,6 +106,9 @@ export function createApiServer(
         }
       }
       const result = await handler(ctx, { params: matched.params, query: url.searchParams, body, identity });
+      // A long-running operation's timeline entry learns which method started it (the dashboard shows it).
+      const operationName = ((result instanceof Reply ? result.body : result) as { name?: unknown } | undefined)?.name;
+      if (typeof operationName === "string" && operationName.includes("/operations/")) ctx.operations.label(operationName, matched.id);
       if (result instanceof Reply) send(res, 200, result.body, result.headers);
       else send(res, 200, result);
     } catch (error) {

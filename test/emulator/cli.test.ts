@@ -20,7 +20,7 @@ const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { ve
 
 describe("cli-args: parsing", () => {
   it("defaults, with the environment's engine and token", () => {
-    expect(parseCliArgs([])).toEqual({ port: 0, engine: "auto", latencyMs: 300, wakeUpMs: 1000, token: undefined, strictVersions: false, dataDir: undefined, hostNames: "auto", verbose: false, help: false, version: false });
+    expect(parseCliArgs([])).toEqual({ port: 0, engine: "auto", latencyMs: 300, wakeUpMs: 1000, token: undefined, strictVersions: false, dataDir: undefined, hostNames: "auto", noUi: false, verbose: false, help: false, version: false });
     expect(parseCliArgs([], { LAKEBASE_EMULATOR_ENGINE: "pglite", LAKEBASE_EMULATOR_TOKEN: "dapi-env" })).toMatchObject({ engine: "pglite", token: "dapi-env" });
     expect(parseCliArgs([], { LAKEBASE_EMULATOR_ENGINE: "" }).engine).toBe("auto");
   });
@@ -30,7 +30,7 @@ describe("cli-args: parsing", () => {
       ["--port", "8080", "--engine=system", "--latency-ms", "20", "--wake-up-ms=0", "--token", "dapi1", "--strict-versions", "--data-dir", "./state", "--host-names=ip", "--verbose"],
       { LAKEBASE_EMULATOR_ENGINE: "pglite" },
     );
-    expect(parsed).toEqual({ port: 8080, engine: "system", latencyMs: 20, wakeUpMs: 0, token: "dapi1", strictVersions: true, dataDir: "./state", hostNames: "ip", verbose: true, help: false, version: false });
+    expect(parsed).toEqual({ port: 8080, engine: "system", latencyMs: 20, wakeUpMs: 0, token: "dapi1", strictVersions: true, dataDir: "./state", hostNames: "ip", noUi: false, verbose: true, help: false, version: false });
     expect(parseCliArgs(["-h"]).help).toBe(true);
     expect(parseCliArgs(["--version"]).version).toBe(true);
   });
@@ -48,7 +48,7 @@ describe("cli-args: parsing", () => {
     [["--data-dir"], "--data-dir needs a value: a non-empty dir"],
     [["--data-dir="], '--data-dir must be a non-empty dir (got "")'],
     [["--host-names", "dns"], '--host-names must be one of auto, name, ip (got "dns")'],
-    [["--bogus"], "unknown flag --bogus; accepted: --port, --engine, --latency-ms, --wake-up-ms, --token, --strict-versions, --data-dir, --host-names, --verbose, -h/--help, --version"],
+    [["--bogus"], "unknown flag --bogus; accepted: --port, --engine, --latency-ms, --wake-up-ms, --token, --strict-versions, --data-dir, --host-names, --no-ui, --verbose, -h/--help, --version"],
     [["-x"], "unknown flag -x;"],
     [["serve"], 'unexpected argument "serve"'],
   ])("%j is a usage error naming the flag and what is accepted", (argv, message) => {

@@ -435,6 +435,16 @@ export class ProxyListener implements EndpointListener {
 
   private idleSinceMs: number | undefined = Date.now();
 
+  /** Client connections open now (those still in their startup phase too): the dashboard shows them. */
+  get openConnections(): number {
+    return this.connections.size;
+  }
+
+  /** Suspended, and a connection attempt has started the wake-up clock. */
+  get waking(): boolean {
+    return this.wakeTimer !== undefined;
+  }
+
   /** Since when no client connection has been open (epoch ms), or undefined while one is. */
   get idleSince(): number | undefined {
     return this.connections.size === 0 ? this.idleSinceMs : undefined;

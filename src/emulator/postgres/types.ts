@@ -101,5 +101,9 @@ export interface EndpointListener {
   setDisabled(disabled: boolean): void;
   /** Fault injection: close every open client connection abruptly. */
   dropConnections(): void;
+  /** Client connections open now (the dashboard shows them); absent on listeners that do not count. */
+  readonly openConnections?: number;
+  /** Suspended and waking up: a connection attempt started the wake-up clock. */
+  readonly waking?: boolean;
   close(): Promise<void>;
 }
