@@ -150,8 +150,9 @@ describe("the lakebase-emulator process", () => {
     for (const child of children) child.kill("SIGKILL");
   });
 
-  function start(args: string[], extraEnv: Record<string, string> = {}) {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+  /** `group`: the emulator leads a process group of its own, as a terminal's foreground job does (Ctrl-C signals the whole group). */
+  function start(args: string[], extraEnv: Record<string, string> = {}, { group = false } = {}) {
+    const child = spawn(process.execPath, [cli, ...args], { env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"], detached: group });
     children.add(child);
     let stdout = "";
     let stderr = "";
@@ -283,11 +284,14 @@ describe("the lakebase-emulator process", () => {
     }
   }, 90_000);
 
-  it("SIGINT to the emulator: a fork in flight finishes before the engines stop, and is READY after a restart", async () => {
+  it.each([
+    ["SIGINT to the emulator", false],
+    ["Ctrl-C in a terminal (SIGINT to the whole process group, Postgres included unless it has a group of its own)", true],
+  ])("%s: a fork in flight finishes before the engines stop, and is READY after a restart", async (_, wholeGroup) => {
     const dir = mkdtempSync(join(tmpdir(), "lakebase-cli-sigint-"));
     chmodSync(dir, 0o755);
     try {
-      const first = start(["--data-dir", dir, "--latency-ms", "400"]);
+      const first = start(["--data-dir", dir, "--latency-ms", "400"], {}, { group: wholeGroup });
       const info = JSON.parse(await first.firstLine) as { host: string; token: string };
       const api = (path: string, init: RequestInit = {}) => fetch(`${info.host}/api/2.0/postgres/${path}`, { ...init, headers: { authorization: `Bearer ${info.token}` } });
       const until = async (operation: string) => {
@@ -300,7 +304,8 @@ describe("the lakebase-emulator process", () => {
       };
       await until(((await (await api("projects?project_id=sig", { method: "POST", body: JSON.stringify({ spec: {} }) })).json()) as { name: string }).name);
       const fork = ((await (await api("projects/sig/branches?branch_id=inflight", { method: "POST", body: JSON.stringify({ spec: { no_expiry: true } }) })).json()) as { name: string }).name;
-      first.child.kill("SIGINT"); // the emulator's pid only, as `kill -INT <pid>` or a process manager does
+      if (wholeGroup) process.kill(-first.child.pid!, "SIGINT"); // what a terminal's Ctrl-C does to its foreground job
+      else first.child.kill("SIGINT"); // the emulator's pid only, as `kill -INT <pid>` or a process manager does
       expect(await first.exited).toBe(0);
 
       const again = start(["--data-dir", dir]);

@@ -127,6 +127,9 @@ export class PgliteBackend implements PostgresBackend, Reapable {
     const socketRoot = process.platform === "win32" ? "" : tempDir;
     const child = fork(worker, [socketRoot, String(SERVER_MAX_CONNECTIONS), dataRoot ?? ""], {
       execArgv: [], // not the parent's flags (inspectors, loaders of a test runner)
+      // Its own process group: a terminal's Ctrl-C goes to the emulator alone, which finishes its
+      // operations before it stops the worker (the worker also leaves when the IPC channel closes).
+      detached: true,
       serialization: "advanced",
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });

@@ -294,6 +294,10 @@ export class SystemBackend implements PostgresBackend, Reapable {
   private spawnOptions() {
     const runAs = this.pg.runAs;
     return {
+      // Its own process group, as the watchdog's: Ctrl-C in a terminal signals the whole foreground
+      // group, and a postmaster (or pg_basebackup mid-fork) that got it would stop under operations
+      // the emulator is still finishing. The emulator stops them itself; the watchdog if it dies.
+      detached: true,
       cwd: this.tempDir,
       env: { ...process.env, LC_ALL: "C", LANG: "C" },
       ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
