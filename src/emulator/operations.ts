@@ -16,6 +16,11 @@ export interface OperationWork {
   readonly kind: string;
   /** The change itself; returns the resource for create/update, undefined for delete. */
   readonly run: () => Promise<Record<string, unknown> | undefined>;
+  /**
+   * Undoes what the handler did before the operation finished, when it fails (its work threw, or a
+   * fault was injected): a create whose operation failed leaves no resource behind.
+   */
+  readonly rollback?: () => Promise<void> | void;
 }
 
 const TYPE = "type.googleapis.com/databricks.postgres.v1.";
@@ -83,6 +88,9 @@ export class OperationStore {
             ? { error_code: error.errorCode, message: error.message }
             : { error_code: "INTERNAL_ERROR", message: `operation failed: ${(error as Error)?.message ?? String(error)}` };
       })
+      // Before `done`: whoever sees the failure sees the state without the failed change.
+      .then(() => (op.error ? work.rollback?.() : undefined))
+      .catch(() => undefined)
       .finally(() => {
         op.done = true;
         timing.finishedAt = Date.now();

@@ -308,6 +308,21 @@ describe("auth, operations and faults", () => {
     }
   });
 
+  it("a create whose operation fails leaves nothing behind: the id reads 404 and can be created again", async () => {
+    for (const [create, read] of [
+      [() => client.branches.create(P, "half-made", { spec: { no_expiry: true } }), () => client.branches.get(`${P}/branches/half-made`)],
+      [() => client.projects.create("half-made", { spec: {} }), () => client.projects.get("projects/half-made")],
+    ] as const) {
+      emulator.faults.set({ failNextOperations: 1 });
+      await expect(create().wait(FAST)).rejects.toThrow(/fault injection/);
+      expect(emulator.faults.settings.failNextOperations).toBe(0);
+      await expect(read()).rejects.toBeInstanceOf(NotFoundError);
+      const made = await create().wait(FAST);
+      expect(made.status?.current_state ?? "READY").toBe("READY");
+    }
+    await client.projects.delete("projects/half-made").wait(FAST);
+  });
+
   it("injected 429 and 503 answers carry the Retry-After they were given (header, RetryInfo, and the SDK's retryAfterMs)", async () => {
     const noRetry = createLakebaseClient({ host: emulator.host, auth: emulator.token, retry: false });
     try {

@@ -142,6 +142,21 @@ export function createBranchRecords(ctx: EmulatorContext, project: ProjectRecord
   return { branch, ready };
 }
 
+/**
+ * The rollback of a branch's create (operations.ts): a failed create leaves no resource, so
+ * GetBranch answers 404 and the same id can be created again, instead of a record stuck in INIT
+ * that a plan would take for an existing branch. What the backend made of it goes too.
+ */
+export async function forgetBranch(ctx: EmulatorContext, branch: BranchRecord): Promise<void> {
+  ctx.store.branches.delete(branch.name);
+  // A fork that failed half-way may have left nothing for the backend to drop: its refusal is moot.
+  for (const endpoint of ctx.store.childrenOf(ctx.store.endpoints, branch.name)) await closeEndpointRuntime(ctx, endpoint).catch(() => undefined);
+  await ctx.backend.dropBranch(branch.uid).catch(() => undefined);
+  for (const map of [ctx.store.endpoints, ctx.store.databases, ctx.store.roles] as Map<string, Json>[]) {
+    for (const [key, item] of map) if (item.parent === branch.name) map.delete(key);
+  }
+}
+
 /** Closes a branch's endpoints; with `purge`, drops its Postgres data and its child records. */
 export async function dropBranchRuntime(ctx: EmulatorContext, branch: BranchRecord, options: { purge: boolean }): Promise<void> {
   for (const endpoint of ctx.store.childrenOf(ctx.store.endpoints, branch.name)) await closeEndpointRuntime(ctx, endpoint);
@@ -204,6 +219,7 @@ export const createBranch: Handler = validated("CreateBranch", (ctx, { params, q
       await ready;
       return view(branch);
     },
+    rollback: () => forgetBranch(ctx, branch),
   });
 });
 

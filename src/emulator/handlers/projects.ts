@@ -10,7 +10,7 @@ import { startUpdate } from "./update.js";
 import { iso, listPage, queryFlag, view, type EmulatorContext, type Handler, type Json, type ProjectRecord } from "../state.js";
 import { checkComputeUnits, checkGroup } from "../validate/compute.js";
 import { validated } from "../validate/index.js";
-import { createBranchRecords, dropBranchRuntime, reopenBranchRuntime } from "./branches.js";
+import { createBranchRecords, dropBranchRuntime, forgetBranch, reopenBranchRuntime } from "./branches.js";
 
 const DEFAULT_BRANCH_ID = "production";
 const RETENTION_MS = 7 * 24 * 3600_000;
@@ -108,6 +108,11 @@ export const createProject: Handler = validated("CreateProject", (ctx, { query, 
     run: async () => {
       await root.ready;
       return view(ctx.store.project(name));
+    },
+    // A project whose create failed is not left behind either (see forgetBranch).
+    rollback: async () => {
+      ctx.store.projects.delete(name);
+      await forgetBranch(ctx, root.branch);
     },
   });
   return plan?.substitution ? new Reply(operation, { Warning: warningHeader(plan.substitution) }) : operation;

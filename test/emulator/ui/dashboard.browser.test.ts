@@ -171,9 +171,9 @@ describe.each(["system", "pglite"] as const)("the dashboard in Chromium, %s engi
     await textShows(page, "#fault-status", "the next operation fails");
     await expect(client.branches.create(P, "doomed", { spec: { source_branch: PROD, no_expiry: true } }).wait(FAST)).rejects.toThrow(/fault injection/);
     await textShows(page, '.op[data-state="failed"] .err', "fault injection");
-    // The failed CreateBranch left its branch (as the service may): delete it, and the tree redraws without it.
-    await client.branches.delete(`${P}/branches/doomed`).wait(FAST);
-    await until(page, "the tree without the deleted branch", () => document.querySelectorAll("svg.tree .node").length === 4);
+    // A failed create leaves no branch behind (the emulator's rollback): the tree stays as it was.
+    await expect(client.branches.get(`${P}/branches/doomed`)).rejects.toThrow(/not found/);
+    await until(page, "the tree without the failed branch", () => document.querySelectorAll("svg.tree .node").length === 4);
 
     await page.screenshot({ path: join(ARTIFACTS, `${engine}-dashboard.png`), fullPage: true });
     // The first screen, branch unselected: what the README shows (docs/images/dashboard.png).
