@@ -4,7 +4,7 @@ import { buildTypes } from "./scripts/build-types.mjs";
 import { coreAsExternal } from "./scripts/core-external.mjs";
 // A new subpath: add it to scripts/entries.mjs and to package.json "exports", then run
 // `node scripts/types-versions.mjs --write`; `npm run lint:package` checks all three agree.
-import { coreEntries, entries } from "./scripts/entries.mjs";
+import { coreEntries, entries, nodeEntries } from "./scripts/entries.mjs";
 
 // Options both builds share.
 const common: Options = {
@@ -46,7 +46,8 @@ export default defineConfig((cli) => {
     { ...common, entry: { index, ...coreEntries } },
     {
       ...common,
-      entry: others,
+      // `index.node` (nodeEntries) is built with the auth code it loads, and imports the root entry.
+      entry: { ...others, ...nodeEntries },
       esbuildPlugins: [coreAsExternal(coreEntries.internal)],
       onSuccess: async () => {
         checkCoreImports();
@@ -82,3 +83,4 @@ function checkCoreImports(): void {
     if (fixed !== text) writeFileSync(file, fixed);
   }
 }
+

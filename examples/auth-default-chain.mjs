@@ -57,7 +57,7 @@ token = dapi-from-profile   # inline comments need a space before them
   if (!(error instanceof NoCredentialsError)) throw error;
   assert.deepEqual(
     error.attempts.map((a) => a.provider),
-    ["pat", "oauth-m2m", "databricks-cli", "metadata-service", "github-oidc", "env-oidc", "file-oidc", "azure-client-secret"],
+    ["pat", "oauth-m2m", "databricks-cli", "metadata-service", "github-oidc", "azure-devops-oidc", "env-oidc", "file-oidc", "github-oidc-azure", "azure-msi", "azure-client-secret", "azure-cli", "google-credentials", "google-id"],
   );
   console.log(`3. with nothing configured, one error:\n${error.message.replace(/^/gm, "   ")}`);
   console.log("\nauth-default-chain: ok");

@@ -25,15 +25,20 @@ export function coreAsExternal(internalEntry) {
     async setup(b) {
       const core = await moduleGraph("src/index.ts");
       const shared = reExported(internalEntry);
-      const builtName = b.initialOptions.format === "cjs" ? "./internal.cjs" : "./internal.js";
+      // tsup builds its CJS with splitting as ESM first, so `format` says "esm" for both; its
+      // TSUP_FORMAT define tells them apart.
+      const extension = b.initialOptions.define?.TSUP_FORMAT === '"cjs"' ? "cjs" : "js";
+      const rootEntry = resolve("src/index.ts");
       b.onResolve({ filter: /^\.\.?\// }, (args) => {
         if (args.kind === "entry-point") return undefined;
         const target = resolve(args.resolveDir, args.path.replace(/\.js$/, ".ts"));
+        // The root entry itself (what src/index.node.ts re-exports) is its built file.
+        if (target === rootEntry) return { path: `./index.${extension}`, external: true };
         if (!core.has(target)) return undefined;
         if (!shared.has(target)) {
           return { errors: [{ text: `${args.importer} imports ${target}, a module of the core: add it to ${internalEntry} so that every entry shares the core's one copy` }] };
         }
-        return { path: builtName, external: true };
+        return { path: `./internal.${extension}`, external: true };
       });
     },
   };

@@ -30,6 +30,16 @@ export const coreEntries = {
   internal: "src/internal.ts",
 };
 
+/**
+ * The root entry's Node build, behind the `node` condition of "." in package.json "exports"
+ * (src/index.node.ts: `createLakebaseClient()` defaults to the full credential chain). Built with
+ * the other entries: it imports the root entry's built file, and the chain's code it loads on
+ * first use is shared with `lakebase-sdk/auth/node`.
+ */
+export const nodeEntries = {
+  "index.node": "src/index.node.ts",
+};
+
 /** The package.json "exports" subpath of a public entry. */
 export function subpathOf(name) {
   return name === "index" ? "." : `./${name}`;

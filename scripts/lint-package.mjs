@@ -56,9 +56,11 @@ try {
     for (const name of Object.keys(publicEntries)) {
       const subpath = subpathOf(name);
       expected.add(subpath);
+      // The root entry's Node build sits behind a `node` condition (tsup.config.ts, src/index.node.ts).
+      const node = (ext) => (name === "index" ? { node: `./dist/index.node.${ext}` } : {});
       const want = {
-        import: { types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` },
-        require: { types: `./dist/${name}.d.cts`, default: `./dist/${name}.cjs` },
+        import: { types: `./dist/${name}.d.ts`, ...node("js"), default: `./dist/${name}.js` },
+        require: { types: `./dist/${name}.d.cts`, ...node("cjs"), default: `./dist/${name}.cjs` },
       };
       const got = pkg.exports?.[subpath];
       if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`exports["${subpath}"] should be ${JSON.stringify(want)}`);

@@ -6,11 +6,14 @@ import type { ReadinessOptions } from "./ops/lro/readiness.js";
 import type { LroOperationId } from "./ops/lro/types.js";
 import type { ValidEndpointName } from "./ops/names.js";
 import { createCoreClient, type LakebaseClientOptions } from "./client/core.js";
+import { envDefaults } from "./client/env-defaults.js";
+import type { AuthOption } from "./ops/token-provider.js";
 import { currentUser } from "./client/current-user.js";
 import { waitForEndpointReady } from "./client/endpoints.js";
 import { resumeOperation } from "./client/operations.js";
 
 export { createCoreClient, normaliseHost, type LakebaseClientOptions } from "./client/core.js";
+export { idsFromHostQuery } from "./auth/host-query.js";
 
 /**
  * A client with one namespace per resource kind and one method per API method
@@ -18,7 +21,31 @@ export { createCoreClient, normaliseHost, type LakebaseClientOptions } from "./c
  * function of the same operation (`createBranch(client, …)`), plus what the spec cannot say:
  * `endpoints.waitForReady`, `operations.resume` and `currentUser`.
  */
-export function createLakebaseClient(options: LakebaseClientOptions) {
+export function createLakebaseClient(options?: LakebaseClientInit) {
+  return clientWith(options, envDefaults);
+}
+
+/**
+ * What `createLakebaseClient` takes: the client options, where `host` and `auth` may be left to the
+ * environment (docs/auth.md#zero-argument-client). Under Node that is the default credential chain
+ * (`DATABRICKS_*` variables, a `~/.databrickscfg` profile, CLI logins, cloud identities) and the host
+ * it names; elsewhere `DATABRICKS_HOST` and `DATABRICKS_TOKEN`. Either way `DATABRICKS_WORKSPACE_ID`
+ * (or `?o=` in the host) and the knobs `DATABRICKS_HTTP_TIMEOUT_SECONDS`,
+ * `DATABRICKS_RETRY_TIMEOUT_SECONDS`, `DATABRICKS_RATE_LIMIT` and `DATABRICKS_DEBUG_HEADERS` are
+ * followed when host or auth come from there.
+ */
+export type LakebaseClientInit = Omit<LakebaseClientOptions, "host" | "auth"> & {
+  /** The workspace URL; default from the environment / profile. */
+  readonly host?: string;
+  /** A token provider or a static token; default from the environment / the default chain. */
+  readonly auth?: AuthOption;
+  /** Under Node: the `~/.databrickscfg` profile to read (default `DATABRICKS_CONFIG_PROFILE`, then `DEFAULT`). */
+  readonly profile?: string;
+};
+
+/** `createLakebaseClient` with the defaults of one runtime (env-defaults.ts, node-defaults.ts). */
+export function clientWith(init: LakebaseClientInit = {}, defaults: (init: LakebaseClientInit) => LakebaseClientOptions) {
+  const options = init.host !== undefined && init.auth !== undefined ? (init as LakebaseClientOptions) : defaults(init);
   const core = createCoreClient(options);
   const api = namespaces(core);
   const client = {
@@ -48,7 +75,7 @@ export function createLakebaseClient(options: LakebaseClientOptions) {
   return client as typeof client & Lakebase;
 }
 
-export type LakebaseClient = ReturnType<typeof createLakebaseClient>;
+export type LakebaseClient = ReturnType<typeof clientWith>;
 
 /** `client.operations.resume`, with both forms of resumeOperation. */
 function resumeBound(core: Lakebase): { <K extends LroOperationId>(name: string, kind: K): ReturnType<typeof resumeOperation<K>>; (name: string): ReturnType<typeof resumeOperation> } {

@@ -8,7 +8,7 @@
  */
 
 // Clients: the namespaced one, and the smallest one the generated functions take.
-export { createCoreClient, createLakebaseClient, type LakebaseClient, type LakebaseClientOptions } from "./client.js";
+export { createCoreClient, createLakebaseClient, type LakebaseClient, type LakebaseClientInit, type LakebaseClientOptions } from "./client.js";
 export type { Lakebase } from "./ops/context.js";
 // One function per operation (`createBranch(client, parent, id, body)`), generated from the spec.
 export * from "./generated/functions.js";

@@ -10,6 +10,7 @@
  */
 import { raceAbort } from "../ops/sleep.js";
 import { CredentialUnavailableError, NoCredentialsError, type SkippedProvider } from "./errors.js";
+import { extraHeadersOf, withExtraHeaders } from "./extra-headers.js";
 import type { AccessToken, GetTokenOptions, NamedTokenProvider, TokenProvider } from "./token-provider.js";
 import { canRefresh } from "./token-provider.js";
 
@@ -131,6 +132,8 @@ export function chainCredentials(links: readonly CredentialLink[], options: Chai
       return outcome.selected.provider.getToken(opts);
     },
   };
+  // The winner's own headers besides Authorization (Azure, GCP): asked after its token, so it is known.
+  withExtraHeaders(chained, async ({ signal }) => extraHeadersOf((selected ?? (await resolveOnce(signal)).selected).provider, signal ? { signal } : {}));
   const text = () => `ChainedTokenProvider(${selected?.name ?? "unresolved"})`;
   Object.defineProperties(chained, {
     toString: { value: text, enumerable: false, configurable: true },

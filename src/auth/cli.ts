@@ -11,12 +11,12 @@
  * legacy Python CLI and are ignored) unless a path is given. Only the profile/host go on the
  * command line; the token is read from stdout and never logged. Node-only.
  */
-import { execFile } from "node:child_process";
 import { statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { cachedTokenProvider, type CachedTokenProviderOptions } from "./cache.js";
 import { AuthenticationFailedError, CredentialUnavailableError, InvalidTokenResponseError } from "./errors.js";
 import { isAccountHost, requireHost } from "./host.js";
+import { runCommand } from "./run-command.js";
 import { accessToken, describeProvider, scrub } from "./secrets.js";
 import type { NamedTokenProvider } from "./token-provider.js";
 
@@ -146,7 +146,7 @@ function cliVersion(cli: string, env: Readonly<Record<string, string | undefined
   return pending;
 }
 
-function run(
+async function run(
   name: string,
   cli: string,
   args: string[],
@@ -154,28 +154,14 @@ function run(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<{ stdout: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      cli,
-      args,
-      { env: env as NodeJS.ProcessEnv, timeout: timeoutMs, maxBuffer: 1024 * 1024, windowsHide: true, ...(signal ? { signal } : {}) },
-      (error, stdout, stderr) => {
-        if (!error) return resolve({ stdout: String(stdout) });
-        const code = (error as { code?: unknown }).code;
-        if (code === "ENOENT" || code === "EACCES") {
-          return reject(new CredentialUnavailableError(name, `cannot run the databricks CLI (${String(code)})`));
-        }
-        if (signal?.aborted) return reject(signal.reason ?? error);
-        const text = String(stderr).trim() || String(error.message);
-        if (text.includes(NOT_CONFIGURED)) {
-          return reject(new CredentialUnavailableError(name, `the CLI has no login for this host (run \`databricks auth login\`)`));
-        }
-        // stderr is the CLI's own message; scrub anything token-shaped before quoting it.
-        const stdoutText = String(stdout);
-        reject(new AuthenticationFailedError(name, `\`databricks ${args.join(" ")}\` failed: ${scrub(text, [stdoutText])}`));
-      },
-    );
-  });
+  const result = await runCommand(cli, args, { env, timeoutMs, signal });
+  if (result.startError) throw new CredentialUnavailableError(name, `cannot run the databricks CLI (${result.startError})`);
+  if (result.ok) return { stdout: result.stdout };
+  if (result.stderr.includes(NOT_CONFIGURED)) {
+    throw new CredentialUnavailableError(name, `the CLI has no login for this host (run \`databricks auth login\`)`);
+  }
+  // stderr is the CLI's own message; scrub anything token-shaped before quoting it.
+  throw new AuthenticationFailedError(name, `\`databricks ${args.join(" ")}\` failed: ${scrub(result.stderr, [result.stdout])}`);
 }
 
 /** The `databricks` executable on PATH that is not the legacy Python CLI (< 1 MiB). */

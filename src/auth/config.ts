@@ -13,7 +13,11 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseDatabricksConfig, selectProfile } from "./config-file.js";
 import { AuthConfigError } from "./errors.js";
+// From the core (src/client.ts): the core client reads the same query (env-defaults.ts).
+import { idsFromHostQuery } from "./host-query.js";
 import { REDACTED } from "./secrets.js";
+
+export { idsFromHostQuery };
 
 /** Every attribute this SDK understands, with its file key(s) and environment variable(s). */
 export interface DatabricksConfigAttributes {
@@ -34,6 +38,7 @@ export interface DatabricksConfigAttributes {
   tokenAudience?: string;
   discoveryUrl?: string;
   azureWorkspaceResourceId?: string;
+  azureUseMsi?: string;
   azureClientId?: string;
   azureClientSecret?: string;
   azureTenantId?: string;
@@ -42,6 +47,14 @@ export interface DatabricksConfigAttributes {
   actionsIdTokenRequestToken?: string;
   oauthCallbackPort?: string;
   disableOauthRefreshToken?: string;
+  googleServiceAccount?: string;
+  googleCredentials?: string;
+  cloud?: string;
+  disableAsyncTokenRefresh?: string;
+  httpTimeoutSeconds?: string;
+  retryTimeoutSeconds?: string;
+  debugHeaders?: string;
+  rateLimit?: string;
 }
 
 export type AttributeName = keyof DatabricksConfigAttributes;
@@ -69,11 +82,12 @@ export const ATTRIBUTES: readonly AttributeSpec[] = Object.freeze([
   { name: "authType", file: ["auth_type"], env: ["DATABRICKS_AUTH_TYPE"] },
   { name: "databricksCliPath", file: ["databricks_cli_path"], env: ["DATABRICKS_CLI_PATH"] },
   { name: "metadataServiceUrl", file: ["metadata_service_url"], env: ["DATABRICKS_METADATA_SERVICE_URL"], family: "metadata-service", sensitive: true },
-  { name: "oidcTokenEnv", file: ["oidc_token_env"], env: ["DATABRICKS_OIDC_TOKEN_ENV"] },
-  { name: "oidcTokenFilepath", file: ["databricks_id_token_filepath", "oidc_token_filepath"], env: ["DATABRICKS_OIDC_TOKEN_FILEPATH", "DATABRICKS_OIDC_TOKEN_FILE"] },
+  { name: "oidcTokenEnv", file: ["oidc_token_env"], env: ["DATABRICKS_OIDC_TOKEN_ENV"], family: "env-oidc" },
+  { name: "oidcTokenFilepath", file: ["databricks_id_token_filepath", "oidc_token_filepath"], env: ["DATABRICKS_OIDC_TOKEN_FILEPATH", "DATABRICKS_OIDC_TOKEN_FILE"], family: "file-oidc" },
   { name: "tokenAudience", file: ["token_audience", "audience"], env: ["DATABRICKS_TOKEN_AUDIENCE"] },
   { name: "discoveryUrl", file: ["discovery_url"], env: ["DATABRICKS_DISCOVERY_URL"] },
-  { name: "azureWorkspaceResourceId", file: ["azure_workspace_resource_id"], env: ["DATABRICKS_AZURE_RESOURCE_ID"] },
+  { name: "azureWorkspaceResourceId", file: ["azure_workspace_resource_id"], env: ["DATABRICKS_AZURE_RESOURCE_ID"], family: "azure" },
+  { name: "azureUseMsi", file: ["azure_use_msi"], env: ["ARM_USE_MSI"], family: "azure" },
   { name: "azureClientId", file: ["azure_client_id"], env: ["ARM_CLIENT_ID"], family: "azure" },
   { name: "azureClientSecret", file: ["azure_client_secret"], env: ["ARM_CLIENT_SECRET"], family: "azure", sensitive: true },
   { name: "azureTenantId", file: ["azure_tenant_id"], env: ["ARM_TENANT_ID"], family: "azure" },
@@ -82,6 +96,16 @@ export const ATTRIBUTES: readonly AttributeSpec[] = Object.freeze([
   { name: "actionsIdTokenRequestToken", file: ["actions_id_token_request_token"], env: ["ACTIONS_ID_TOKEN_REQUEST_TOKEN"], sensitive: true },
   { name: "oauthCallbackPort", file: ["oauth_callback_port"], env: ["DATABRICKS_OAUTH_CALLBACK_PORT"] },
   { name: "disableOauthRefreshToken", file: ["disable_oauth_refresh_token"], env: ["DATABRICKS_DISABLE_OAUTH_REFRESH_TOKEN"] },
+  { name: "googleServiceAccount", file: ["google_service_account"], env: ["DATABRICKS_GOOGLE_SERVICE_ACCOUNT"], family: "google" },
+  { name: "googleCredentials", file: ["google_credentials"], env: ["GOOGLE_CREDENTIALS"], family: "google", sensitive: true },
+  { name: "cloud", file: ["cloud"], env: ["DATABRICKS_CLOUD"] },
+  // Knobs (docs/auth.md#knobs): the Python SDK's env var for the first; the Go SDK reads the
+  // timeouts from files and code only, this SDK also from the two variables named here.
+  { name: "disableAsyncTokenRefresh", file: ["disable_async_token_refresh"], env: ["DATABRICKS_DISABLE_ASYNC_TOKEN_REFRESH"] },
+  { name: "httpTimeoutSeconds", file: ["http_timeout_seconds"], env: ["DATABRICKS_HTTP_TIMEOUT_SECONDS"] },
+  { name: "retryTimeoutSeconds", file: ["retry_timeout_seconds"], env: ["DATABRICKS_RETRY_TIMEOUT_SECONDS"] },
+  { name: "debugHeaders", file: ["debug_headers"], env: ["DATABRICKS_DEBUG_HEADERS"] },
+  { name: "rateLimit", file: ["rate_limit"], env: ["DATABRICKS_RATE_LIMIT"] },
 ] satisfies AttributeSpec[]);
 
 /** Inputs of {@link loadDatabricksConfig}: explicit attributes plus where to look. */
@@ -192,8 +216,9 @@ function canonicalHost(host: string): string {
 }
 
 /**
- * The auth families that have attributes set (`pat`, `basic`, `oauth`, `azure`,
- * `metadata-service`): more than one, without `auth_type`, is ambiguous.
+ * The auth families that have attributes set (the Go SDK's `auth:` tags: `pat`, `basic`,
+ * `oauth`, `azure`, `google`, `metadata-service`, `env-oidc`, `file-oidc`): more than one,
+ * without `auth_type`, is ambiguous.
  */
 export function configuredFamilies(config: DatabricksConfig): string[] {
   const families = new Set<string>();
@@ -217,16 +242,34 @@ function redactedValues(values: DatabricksConfigAttributes): Record<string, stri
 
 function freezeConfig(config: DatabricksConfig): DatabricksConfig {
   const values = { ...config.values };
-  if (values.host) values.host = canonicalHost(values.host);
+  const sources = { ...config.sources };
+  if (values.host) {
+    // Unified hosts (docs/auth.md#unified-hosts): a URL copied from the browser names the workspace
+    // (`?o=` / `?workspace_id=` / `?w=`) or the account (`?a=` / `?account_id=`); as in the Go SDK,
+    // they fill `workspace_id` / `account_id` when those are not set, before the query is dropped.
+    const ids = idsFromHostQuery(values.host);
+    for (const key of ["workspaceId", "accountId"] as const) {
+      if (ids[key] && values[key] === undefined) {
+        values[key] = ids[key];
+        sources[key] = `the query of host (${sources.host ?? "explicit"})`;
+      }
+    }
+    values.host = canonicalHost(values.host);
+  }
   const shown = () => ({ ...config, values: redactedValues(values) });
   Object.defineProperties(values, {
     toJSON: { value: () => redactedValues(values), enumerable: false },
     [Symbol.for("nodejs.util.inspect.custom")]: { value: () => redactedValues(values), enumerable: false },
   });
-  const out = { ...config, values: Object.freeze(values), sources: Object.freeze({ ...config.sources }) };
+  const out = { ...config, values: Object.freeze(values), sources: Object.freeze(sources) };
   Object.defineProperties(out, {
     toJSON: { value: shown, enumerable: false },
     [Symbol.for("nodejs.util.inspect.custom")]: { value: shown, enumerable: false },
   });
   return Object.freeze(out);
+}
+
+/** A boolean attribute as the SDKs read one: `1`, `true` or `yes`, any case. */
+export function isTrue(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes)$/i.test(value.trim());
 }

@@ -46,3 +46,8 @@ export function isLoopbackUrl(url: string): boolean {
     return false;
   }
 }
+
+/** Databricks on Google Cloud workspace hosts (`*.gcp.databricks.com`). */
+export function isGcpHost(host: string | undefined): boolean {
+  return typeof host === "string" && /\.gcp\.databricks\.com(:\d+)?\/?$/i.test(host.replace(/\/+$/, ""));
+}

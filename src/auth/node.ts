@@ -9,6 +9,7 @@
  * const auth = defaultCredentials();
  * const client = createLakebaseClient({ host: auth.host!, auth });
  */
+export { AuthConfigError } from "./errors.js";
 export {
   defaultCredentials,
   DEFAULT_CHAIN_ORDER,
@@ -31,3 +32,6 @@ export { externalBrowserCredentials, type ExternalBrowserOptions } from "./u2m.j
 export { DEFAULT_CALLBACK_PORTS, type CallbackPorts } from "./callback-server.js";
 export { defaultTokenCachePath, readTokenFile, writeTokenFile, type StoredToken } from "./token-file.js";
 export { idTokenFromFile } from "./id-token-file.js";
+export { azureCliCredentials, parseAzureCliToken, type AzureCliOptions } from "./azure-cli.js";
+export { googleApplicationDefaultCredentials, type GoogleAdcOptions } from "./google-adc.js";
+export { idsFromHostQuery } from "./config.js";

@@ -87,9 +87,12 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 export function createCoreClient(options: LakebaseClientOptions): Lakebase {
   const baseUrl = normaliseHost(options.host);
   const events = eventSinkOf(options);
+  const tokenProvider = toTokenProvider(options.auth);
   const transport = createTransport({
-    fetch: options.fetch,
-    tokenProvider: toTokenProvider(options.auth),
+    // A credential with headers besides Authorization (Azure, GCP, unified hosts) wraps the fetch:
+    // docs/auth.md#secondary-headers.
+    fetch: (tokenProvider as { wrapFetch?: (f?: FetchLike) => FetchLike }).wrapFetch?.(options.fetch) ?? options.fetch,
+    tokenProvider,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     retry: options.retry ?? {},
     onRefresh: events,

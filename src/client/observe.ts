@@ -4,10 +4,10 @@
  * `LAKEBASE_SDK_DEBUG`. The environment is read through `globalThis.process?.env` so that the
  * core entry stays fetch-only (no `node:` import) and runs where there is no `process`.
  *
- * Of the Databricks SDKs' debug variables (/work/shared/reference/auth.md, "HTTP debug logs"),
- * `DATABRICKS_DEBUG_TRUNCATE_BYTES` fits and is followed; `DATABRICKS_DEBUG_HEADERS` does not:
- * the one header worth logging, the request id, is always in the `response` event, and the
- * others are the SDK's own (Accept, User-Agent) or `Authorization`, which is never logged.
+ * Of the Databricks SDKs' debug variables, `DATABRICKS_DEBUG_TRUNCATE_BYTES` is followed here;
+ * `DATABRICKS_DEBUG_HEADERS` is a knob of clients created from the environment (knobs.ts,
+ * debug-headers.ts: every credential-bearing header shown as `***`), since events carry no
+ * headers besides the request id of the `response` event.
  */
 import type { OperationId } from "../generated/operations.js";
 import type { RequestInfo } from "../ops/call.js";

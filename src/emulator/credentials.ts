@@ -6,6 +6,12 @@ export interface Credential {
   readonly endpoint: string;
   readonly identity: Identity;
   readonly expiresAt: number;
+  /**
+   * The request's `group_name`: the credential logs in as that group's Postgres role instead of
+   * the caller's. The emulator has no workspace groups, so membership is not checked [inference:
+   * the service refuses a caller outside the group]; the role must exist on the branch (Roles API).
+   */
+  readonly group?: string;
 }
 
 const MIN_TTL_S = 300;
@@ -17,7 +23,7 @@ export class CredentialStore {
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Issues a token for `endpoint`: `ttl` ("300s"…"3600s") or `expire_time` (5 min … 1 h from now); default 1 h. */
-  issue(endpoint: string, identity: Identity, request: { ttl?: unknown; expire_time?: unknown }): { token: string; expire_time: string } {
+  issue(endpoint: string, identity: Identity, request: { ttl?: unknown; expire_time?: unknown; group_name?: string }): { token: string; expire_time: string } {
     let ttlMs = MAX_TTL_S * 1000;
     if (request.ttl !== undefined && request.expire_time !== undefined) {
       throw errors.invalid("Only one of ttl and expire_time may be set");
@@ -39,15 +45,15 @@ export class CredentialStore {
     }
     const token = `lbpw_${randomBytes(24).toString("base64url")}`;
     const expiresAt = this.now() + ttlMs;
-    this.#issued.set(token, { endpoint, identity, expiresAt });
+    this.#issued.set(token, { endpoint, identity, expiresAt, ...(request.group_name ? { group: request.group_name } : {}) });
     return { token, expire_time: new Date(expiresAt).toISOString() };
   }
 
-  /** Whether `password` is an unexpired credential issued for `endpoint` to the identity named `user`. */
+  /** Whether `password` is an unexpired credential issued for `endpoint` to log in as `user` (the caller, or the group it named). */
   check(endpoint: string, user: string, password: string): boolean {
     const credential = this.#issued.get(password);
     if (!credential) return false;
-    return credential.endpoint === endpoint && credential.expiresAt > this.now() && credential.identity.userName === user;
+    return credential.endpoint === endpoint && credential.expiresAt > this.now() && (credential.group ?? credential.identity.userName) === user;
   }
 
   /** The unexpired credentials, for a data directory: a pool holding one keeps working across a restart. */

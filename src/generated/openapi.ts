@@ -1367,6 +1367,8 @@ export interface components {
             expire_time?: components["schemas"]["Timestamp"];
             /** @description The requested time-to-live for the generated credential token. Must be at least 300 seconds (5 minutes) and at most 3600 seconds (1 hour). */
             ttl?: components["schemas"]["Duration"];
+            /** @description The display name of a Databricks workspace group. When set, the returned credential is scoped to this group, so the caller connects directly as the group's Postgres role. The caller must be a member of the group. (Sent by the Python SDK; not yet in the Go SDK.) */
+            group_name?: string;
         };
         /** @description A set of UC tables and the permissions the credential is scoped to. */
         RequestedClaims: {

@@ -1,5 +1,5 @@
 import { generateDatabaseCredential } from "../generated/functions.js";
-import type { DatabaseCredential } from "../generated/models.js";
+import type { DatabaseCredential, RequestedClaims } from "../generated/models.js";
 import { GenerateDatabaseCredential } from "../generated/operations.js";
 import type { Lakebase } from "../ops/context.js";
 import { checkDuration } from "../ops/durations.js";
@@ -18,6 +18,17 @@ export interface DatabaseCredentialOptions {
   readonly endpoint: EndpointName | string;
   /** Requested lifetime, "300s"…"3600s" (default "3600s"). */
   readonly ttl?: `${number}s`;
+  /**
+   * Scope each credential to Unity Catalog tables with a permission set (the request's `claims`,
+   * spec GenerateDatabaseCredentialRequest): e.g.
+   * `[{ permission_set: "READ_ONLY", resources: [{ table_name: "main.sales.orders" }] }]`.
+   */
+  readonly claims?: readonly RequestedClaims[];
+  /**
+   * Connect as a workspace group's Postgres role: the request's `group_name` (the group's display
+   * name; the caller must be a member). Only the Python SDK sends it so far.
+   */
+  readonly groupName?: string;
   /** Refresh this long before `expire_time` (default 2 minutes, capped at half the lifetime). */
   readonly refreshMarginMs?: number;
   /** Clock, injectable for tests. */
@@ -69,7 +80,12 @@ export function databaseCredentialProvider(options: DatabaseCredentialOptions): 
     let credential: DatabaseCredential;
     try {
       credential = await deadline.race(
-        generateDatabaseCredential(options.client, { endpoint: options.endpoint, ttl: options.ttl ?? "3600s" }, { signal: deadline.signal }),
+        generateDatabaseCredential(
+          options.client,
+          // JSON drops the unset ones.
+          { endpoint: options.endpoint, ttl: options.ttl ?? "3600s", claims: options.claims && [...options.claims], group_name: options.groupName },
+          { signal: deadline.signal },
+        ),
       );
     } finally {
       deadline.clear();

@@ -3,9 +3,10 @@ import { getEndpoint, getProject, listEndpoints } from "../generated/functions.j
 import type { Endpoint } from "../generated/models.js";
 import type { Lakebase } from "../ops/context.js";
 import { ValidationError } from "../ops/errors.js";
-import { databaseCredentialProvider, type DatabaseCredentialProvider } from "./credential-provider.js";
+import { databaseCredentialProvider, type DatabaseCredentialOptions, type DatabaseCredentialProvider } from "./credential-provider.js";
+import { staticPassword } from "./static-password.js";
 
-export interface PgConfigOptions {
+export interface PgConfigOptions extends Pick<DatabaseCredentialOptions, "claims" | "groupName" | "mintTimeoutMs"> {
   /**
    * Any client: `createCoreClient()` (the generated functions this calls are all a bundle gets)
    * or `createLakebaseClient()`.
@@ -19,8 +20,17 @@ export interface PgConfigOptions {
   readonly branch?: string;
   /** Postgres database (default: `PGDATABASE` inside Databricks Apps, else `databricks_postgres`). */
   readonly database?: string;
-  /** Postgres user (default: `PGUSER` inside Databricks Apps, else the caller: a user's email or a service principal's application id). */
+  /**
+   * Postgres user (default: `groupName` when given, else `PGUSER` inside Databricks Apps, else the
+   * caller: a user's email or a service principal's application id).
+   */
   readonly user?: string;
+  /**
+   * A native Postgres password (projects with `enable_pg_native_login`, a role with
+   * `auth_method: PG_PASSWORD_SCRAM_SHA_256`): used as is, no database credential is minted.
+   * Give `user` with it (the role the password belongs to).
+   */
+  readonly password?: string;
   /** Lifetime of each database credential (default "3600s"). */
   readonly ttl?: `${number}s`;
   /** Refresh a credential this long before it expires (default 2 minutes, at most half its lifetime). */
@@ -77,7 +87,7 @@ function processEnv(): Readonly<Record<string, string | undefined>> {
  * `DATABRICKS_APP_NAME` into every app); elsewhere only `LAKEBASE_ENDPOINT`, which names nothing
  * but a Lakebase endpoint.
  */
-function defaultEnv(): Readonly<Record<string, string | undefined>> {
+export function defaultEnv(): Readonly<Record<string, string | undefined>> {
   const env = processEnv();
   return env.DATABRICKS_APP_NAME ? env : { LAKEBASE_ENDPOINT: env.LAKEBASE_ENDPOINT };
 }
@@ -158,7 +168,9 @@ export async function getPgConfig(options: PgConfigOptions): Promise<LakebasePgC
   const { host, port } = splitHost(hostPort);
   const [user, userSource] = options.user
     ? [options.user, "option user"]
-    : env.PGUSER
+    : options.groupName
+      ? [options.groupName, "option groupName"]
+      : env.PGUSER
       ? [env.PGUSER, "PGUSER"]
       : [(await currentUser(options.client)).userName, "the caller's identity (SCIM Me)"];
   if (!user) throw new ValidationError("user", "could not be resolved: the workspace returned no userName for the caller; pass user");
@@ -167,13 +179,7 @@ export async function getPgConfig(options: PgConfigOptions): Promise<LakebasePgC
     : env.PGDATABASE
       ? [env.PGDATABASE, "PGDATABASE"]
       : [DEFAULT_DATABASE, "default"];
-  const credentials = databaseCredentialProvider({
-    client: options.client,
-    endpoint: endpointName,
-    ttl: options.ttl,
-    refreshMarginMs: options.refreshMarginMs,
-    now: options.now,
-  });
+  const credentials = options.password ? staticPassword(options.password) : databaseCredentialProvider({ ...options, endpoint: endpointName });
   return {
     host,
     port: port ?? (env.PGPORT ? Number(env.PGPORT) : 5432),

@@ -117,8 +117,34 @@ export class LakebasePool extends pg.Pool {
   }
 }
 
-/** Resolves the endpoint and returns a ready `pg.Pool` (a LakebasePool). */
-export async function createPool(options: PoolOptions): Promise<LakebasePool> {
-  const config = await getPgConfig(options);
-  return new LakebasePool(config, options);
+/**
+ * Where `createPool()` without a client finds the Databricks Apps form: the package's own
+ * `lakebase-sdk/postgres` (its `createLakebasePool`), loaded at run time by a name bundlers leave
+ * alone, so that a pool given its client carries none of the OAuth M2M code that form needs.
+ */
+const APPS_MODULE = "lakebase-sdk/postgres";
+
+/**
+ * Resolves the endpoint and returns a ready `pg.Pool` (a LakebasePool). Without a `client`, as
+ * inside Databricks Apps: the app's service principal and the injected `LAKEBASE_ENDPOINT`/`PG*`
+ * variables (`createLakebasePool()` is the synchronous form, and the one to use in a bundle
+ * without `node_modules`).
+ *
+ * @example
+ * const pool = await createPool({ client: createCoreClient({ host, auth }), project: "my-app" });
+ * const inApp = await createPool(); // inside Databricks Apps
+ * const { rows } = await pool.query("select now()");
+ */
+export async function createPool(options: Omit<PoolOptions, "client"> & { readonly client?: PoolOptions["client"] } = {}): Promise<LakebasePool> {
+  if (!options.client) {
+    const apps: typeof import("./apps-pool.js") = await import(/* @vite-ignore */ /* webpackIgnore: true */ APPS_MODULE);
+    const pool = apps.createLakebasePool(options);
+    await pool.ready().catch(async (error: unknown) => {
+      await pool.end();
+      throw error;
+    });
+    return pool;
+  }
+  const config = await getPgConfig(options as PoolOptions);
+  return new LakebasePool(config, options as PoolOptions);
 }

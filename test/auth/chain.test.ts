@@ -65,7 +65,7 @@ describe("default credentials: selection", () => {
     expect((await auth.getToken()).accessToken).toBe("federated");
     expect(auth.name).toBe("env-oidc");
     expect(selected).toEqual(["env-oidc"]);
-    expect(skipped.map((s) => s.provider)).toEqual(["pat", "oauth-m2m", "databricks-cli", "metadata-service", "github-oidc"]);
+    expect(skipped.map((s) => s.provider)).toEqual(["pat", "oauth-m2m", "databricks-cli", "metadata-service", "github-oidc", "azure-devops-oidc"]);
     expect(String(auth)).toBe("ChainedTokenProvider(env-oidc)");
   });
 
@@ -154,7 +154,7 @@ describe("default credentials: auth_type", () => {
 
   it("unknown and unsupported types are refused up front", () => {
     expect(() => chain({ authType: "magic" })).toThrow(/auth type "magic" not found/);
-    expect(() => chain({ authType: "azure-cli" })).toThrow(/not supported/);
+    expect(() => chain({ authType: "runtime" })).toThrow(/not supported/);
   });
 
   it("more than one method without auth_type is an error naming the sources", () => {
@@ -355,6 +355,6 @@ describe("default credentials: every chained type is reachable", () => {
     expect(auth.name).toBe("azure-client-secret");
     const aws = chain({ env: { DATABRICKS_HOST: HOST, ARM_CLIENT_ID: "a", ARM_CLIENT_SECRET: "s" } });
     const error = (await Promise.resolve(aws.getToken()).catch((e: unknown) => e)) as NoCredentialsError;
-    expect(error.attempts.at(-1)).toEqual({ provider: "azure-client-secret", reason: "the host is not an Azure Databricks workspace" });
+    expect(error.attempts.find((a) => a.provider === "azure-client-secret")).toEqual({ provider: "azure-client-secret", reason: "the host is not an Azure Databricks workspace" });
   });
 });

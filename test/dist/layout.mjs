@@ -44,5 +44,14 @@ for (const extension of [".js", ".cjs"]) {
   const copied = [...builtIn].filter(([, files]) => files.size > 1).map(([source, files]) => `${source} (${[...files].join(", ")})`);
   assert.deepEqual(copied, [], `source modules built into more than one ${extension} file`);
   passed += 1;
+
+  // Each format loads only its own files: a CommonJS file that required an ESM one would load a
+  // second copy of the core (and fail outright on Node before 20.19).
+  const other = extension === ".js" ? /\.cjs$/ : /\.js$/;
+  const crossing = builtFiles(extension).flatMap((file) =>
+    [...graph(file)].filter((loaded) => other.test(loaded)).map((loaded) => `${relative(DIST, file)} → ${relative(DIST, loaded)}`),
+  );
+  assert.deepEqual([...new Set(crossing)], [], `${extension} files that load files of the other format`);
+  passed += 1;
 }
-console.log(`dist layout: ${passed} passed, 0 failed (the root entry loads at most ${MAX_ROOT_MODULES} files; no module built twice)`);
+console.log(`dist layout: ${passed} passed, 0 failed (the root entry loads at most ${MAX_ROOT_MODULES} files; no module built twice; no format loads the other's files)`);

@@ -210,7 +210,7 @@ export const generateDatabaseCredential: Handler = validated("GenerateDatabaseCr
   if (!body?.endpoint) throw errors.required("endpoint");
   if (body.expire_time !== undefined && body.expire_time !== null) checkCredentialExpiry(body.expire_time, ctx.now());
   const endpoint = endpointNamed(ctx, body.endpoint);
-  return ctx.credentials.issue(endpoint.name, identity, { ttl: body.ttl ?? undefined, expire_time: body.expire_time ?? undefined });
+  return ctx.credentials.issue(endpoint.name, identity, { ttl: body.ttl ?? undefined, expire_time: body.expire_time ?? undefined, group_name: body.group_name || undefined });
 });
 
 export const getOperation: Handler = (ctx, { params }) => {

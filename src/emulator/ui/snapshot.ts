@@ -177,7 +177,7 @@ function credentials(ctx: EmulatorContext): CredentialView[] {
   return ctx.credentials
     .exportIssued()
     .slice(-LIST_LIMIT)
-    .map(([, c]) => ({ subject: c.identity.userName, subjectKind: c.identity.kind, endpoint: c.endpoint, expiresAt: c.expiresAt }));
+    .map(([, c]) => ({ subject: c.group ?? c.identity.userName, subjectKind: c.group ? `group (for ${c.identity.userName})` : c.identity.kind, endpoint: c.endpoint, expiresAt: c.expiresAt }));
 }
 
 /** The dashboard's JSON: projects and branch trees, endpoints, operations, credentials, requests, faults. */
