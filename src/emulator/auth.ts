@@ -51,7 +51,24 @@ export class EmulatorAuth {
 
   /** Tokens an earlier run issued, still valid for their lifetime; those of another service principal are dropped. */
   importOAuthTokens(entries: readonly [string, IssuedToken][]): void {
-    for (const [token, issued] of entries) if (issued.identity.id === this.servicePrincipal.id) this.#tokens.set(token, { identity: this.servicePrincipal, expiresAt: issued.expiresAt });
+    for (const [token, issued] of entries) {
+      if (issued.identity.id === this.servicePrincipal.id) this.#tokens.set(token, { identity: this.servicePrincipal, expiresAt: issued.expiresAt });
+      else if (issued.identity.kind === "user") this.#tokens.set(token, issued);
+    }
+  }
+
+  /**
+   * An OAuth access token of another workspace user, as Databricks Apps forward a signed-in
+   * user's in `x-forwarded-access-token`: the emulator's workspace gets that user (same name,
+   * same id every time). Its Postgres role is made like any other (Roles API, identity_type USER).
+   */
+  issueUserToken(userName: string, ttlSeconds = this.oauthTtlSeconds): string {
+    if (typeof userName !== "string" || userName.trim() === "") throw new TypeError("userToken: a user name (an email) is required");
+    const known = userName === this.user.userName ? this.user : [...this.#tokens.values()].find((t) => t.identity.kind === "user" && t.identity.userName === userName)?.identity;
+    const identity: Identity = known ?? { userName, id: String(10_000 + this.#tokens.size), kind: "user" };
+    const accessToken = `eyJ${randomBytes(24).toString("base64url")}`;
+    this.#tokens.set(accessToken, { identity, expiresAt: this.now() + ttlSeconds * 1000 });
+    return accessToken;
   }
 
   /** The caller of an API request, from its Authorization header. */

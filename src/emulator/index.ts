@@ -129,6 +129,13 @@ export interface Emulator {
   readonly caCertificatePath: string;
   /** The dashboard's address (`{host}/`), or undefined when started with `ui: false`. Add `#token=…` to open it signed in: the fragment never reaches the server. */
   readonly dashboardUrl: string | undefined;
+  /**
+   * An OAuth access token for another workspace user (made on first use; the same name is the
+   * same user), as Databricks Apps forward a signed-in user's token: for per-user pools and
+   * row-level security with several users. Give the user a Postgres role with the Roles API
+   * (`identity_type: "USER"`, `postgres_role: userName`) before it connects.
+   */
+  userToken(userName: string, options?: { readonly ttlSeconds?: number }): string;
   /** Fault injection, changeable at run time. */
   readonly faults: Faults;
   /** Scale an endpoint to zero: it shows IDLE and refuses connections for `wakeUpMs` on the next attempt. */
@@ -271,6 +278,11 @@ async function startWith(options: EmulatorOptions, dataDir: DataDir | undefined)
     caCertificatePath,
     dashboardUrl: dashboard ? `http://127.0.0.1:${port}/` : undefined,
     faults,
+    userToken: (userName, tokenOptions) => {
+      const token = auth.issueUserToken(userName, tokenOptions?.ttlSeconds);
+      saver?.changed();
+      return token;
+    },
     suspendEndpoint: (name) => listenerOf(name).suspend(),
     dropConnections: (name) => listenerOf(name).dropConnections(),
     expireCredentials: () => ctx.credentials.expireAll(),

@@ -1,10 +1,11 @@
 // Per-user pools (on-behalf-of): each user's forwarded token gets a pool connecting as that user's
-// role, so row-level security applies per user. The emulator's two identities stand in for two
-// users: its user (the PAT) and its service principal (an OAuth token).
+// role, so row-level security applies per user. Two workspace users (alice and bob, OAuth tokens
+// from `emulator.userToken`, as Apps forward them), and the emulator's own user (its PAT) and
+// service principal (an OAuth token) as two more identities.
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUserPools, FORWARDED_TOKEN_HEADER, type UserPools } from "../../src/postgres/index.js";
-import { createServicePrincipalRole, servicePrincipalToken, startWithProject, type Setup } from "./emulator-setup.js";
+import { createServicePrincipalRole, FAST, servicePrincipalToken, startWithProject, type Setup } from "./emulator-setup.js";
 
 let setup: Setup;
 let spName: string;
@@ -16,9 +17,13 @@ const userPools = (options: Parameters<typeof createUserPools>[0] = {}) => {
 };
 const bodies = async (pool: { query(sql: string): Promise<{ rows: { body: string }[] }> }) => (await pool.query("select body from notes order by body")).rows.map((r) => r.body);
 
+const ALICE = "alice@example.com";
+const BOB = "bob@example.com";
+
 beforeAll(async () => {
   setup = await startWithProject("obo");
   spName = await createServicePrincipalRole(setup);
+  for (const user of [ALICE, BOB]) await setup.owner.roles.create(setup.branch, user.split("@")[0]!, { spec: { postgres_role: user, identity_type: "USER" } }).wait(FAST);
   // A table no user owns (the emulator's superuser made it), so the policy applies to both users.
   await setup.emulator.query(
     setup.branch,
@@ -26,8 +31,9 @@ beforeAll(async () => {
     `create table notes (owner text not null default current_user, body text not null);
      alter table notes enable row level security;
      create policy own_rows on notes using (owner = current_user) with check (owner = current_user);
-     grant select, insert on notes to "${setup.emulator.userName}", "${spName}";
-     insert into notes values ('${setup.emulator.userName}', 'user 1'), ('${setup.emulator.userName}', 'user 2'), ('${spName}', 'sp 1')`,
+     grant select, insert on notes to "${setup.emulator.userName}", "${spName}", "${ALICE}", "${BOB}";
+     insert into notes values ('${setup.emulator.userName}', 'user 1'), ('${setup.emulator.userName}', 'user 2'), ('${spName}', 'sp 1'),
+       ('${ALICE}', 'alice 1'), ('${BOB}', 'bob 1'), ('${BOB}', 'bob 2')`,
   );
 }, 60_000);
 
@@ -37,6 +43,23 @@ afterAll(async () => {
 }, 30_000);
 
 describe("createUserPools", () => {
+  it("two workspace users, each through their forwarded token, see only their own rows under row-level security", async () => {
+    const pools = userPools();
+    const alice = await pools.asUser({ headers: { [FORWARDED_TOKEN_HEADER]: setup.emulator.userToken(ALICE) } });
+    const bob = await pools.asUser(new Request("http://app.local/notes", { headers: { [FORWARDED_TOKEN_HEADER]: setup.emulator.userToken(BOB) } }));
+    expect([alice.lakebase.user, bob.lakebase.user]).toEqual([ALICE, BOB]);
+    expect((await alice.query("select current_user as u")).rows[0].u).toBe(ALICE);
+    expect((await bob.query("select current_user as u")).rows[0].u).toBe(BOB);
+    expect(await bodies(alice)).toEqual(["alice 1"]);
+    expect(await bodies(bob)).toEqual(["bob 1", "bob 2"]);
+    await expect(alice.query(`insert into notes values ('${BOB}', 'forged')`)).rejects.toMatchObject({ code: "42501" });
+    // A user's next token (tokens are refreshed) is the same user: the pool is replaced, not added.
+    const aliceAgain = await pools.forUser(setup.emulator.userToken(ALICE));
+    expect(aliceAgain).not.toBe(alice);
+    expect(await bodies(aliceAgain)).toEqual(["alice 1"]);
+    expect(pools.size).toBe(2);
+  });
+
   it("two users' pools connect as their own roles and see only their own rows under row-level security", async () => {
     const pools = userPools();
     const userPool = await pools.forUser(setup.emulator.token);
