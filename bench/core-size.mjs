@@ -110,7 +110,10 @@ export function importTimes({ runs = 10, peers = {} } = {}) {
   const cases = [
     ["bare node (`node -e \"\"`)", {}],
     ["openapi-fetch (import)", { specifier: "openapi-fetch" }],
+    // Under Node `lakebase-sdk` resolves to its Node build (the `node` condition: the zero-argument
+    // client's configuration reader on top); the fetch-only build is what every other runtime loads.
     ["lakebase-sdk core (import)", { specifier: "lakebase-sdk" }],
+    ["lakebase-sdk core, fetch-only build (import)", { specifier: "./dist/index.js" }],
     ["lakebase-sdk core (require)", { specifier: "lakebase-sdk", cjs: true }],
     ["lakebase-sdk/schemas (zod, import)", { specifier: "lakebase-sdk/schemas" }],
   ];

@@ -103,7 +103,7 @@ const rows = [
     // The import measured inside the fresh process (wall / CPU): steadier than the difference of
     // two whole-process times when the machine is busy; the process figures are in the table below.
     "cold import of the core, over bare node (import alone: wall / CPU)",
-    importCell(importOf("lakebase-sdk core (import)")),
+    `Node build ${importCell(importOf("lakebase-sdk core (import)"))}; fetch-only build ${importCell(importOf("lakebase-sdk core, fetch-only"))}`,
     importCell(importOf("openapi-fetch")),
     "0",
     peerNames.map((n) => `${n.split("/")[1]} ${importCell(importOf(n))}`).join("; ") || "—",
