@@ -12,10 +12,10 @@
  * principal needs a federation policy for it. `SYSTEM_ACCESSTOKEN` must be mapped into the step's
  * environment (`env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)`).
  */
-import { AuthConfigError, CredentialUnavailableError, InvalidTokenResponseError } from "./errors.js";
+import { AuthConfigError, CredentialUnavailableError } from "./errors.js";
 import { isSafeUrl } from "./host.js";
 import { processEnv } from "./pat.js";
-import { failedResponse, sendTokenRequest, type TokenHttpOptions } from "./token-http.js";
+import { readTokenField, sendTokenRequest, type TokenHttpOptions } from "./token-http.js";
 import type { IdTokenSource } from "./wif.js";
 
 /** The pipeline variables the ID token request needs, in the order they are checked. */
@@ -47,15 +47,6 @@ export function azureDevOpsIdToken(options: AzureDevOpsIdTokenOptions = {}): IdT
       ctx,
       options,
     );
-    const text = await response.text().catch(() => "");
-    if (!response.ok) throw failedResponse(response.status, text, ctx);
-    let value: unknown;
-    try {
-      value = (JSON.parse(text) as { oidcToken?: unknown }).oidcToken;
-    } catch {
-      throw new InvalidTokenResponseError(provider, "the Azure DevOps ID token response is not JSON", { status: response.status });
-    }
-    if (typeof value !== "string" || value === "") throw new InvalidTokenResponseError(provider, "the Azure DevOps ID token response has no oidcToken", { status: response.status });
-    return value;
+    return readTokenField(response, ctx, "oidcToken", "the Azure DevOps ID token response");
   };
 }

@@ -6,11 +6,11 @@
  *   - an ID token for an audience (claim `target_audience`) → `{"id_token": "<jwt>"}`
  *   - an access token for scopes (claim `scope`)           → `{"access_token": "…", "expires_in": 3600}`
  */
-import { AuthConfigError, InvalidTokenResponseError } from "./errors.js";
+import { AuthConfigError } from "./errors.js";
 import { isSafeUrl } from "./host.js";
 import { jwtExpiry, signJwtRs256 } from "./jwt-sign.js";
 import { accessToken } from "./secrets.js";
-import { failedResponse, formBody, readTokenResponse, sendTokenRequest, type TokenHttpOptions } from "./token-http.js";
+import { formBody, readTokenField, readTokenResponse, sendTokenRequest, type TokenHttpOptions } from "./token-http.js";
 import type { AccessToken } from "./token-provider.js";
 
 /** The fields of a service-account key this SDK reads. */
@@ -72,14 +72,6 @@ export async function serviceAccountToken(
     const token = await readTokenResponse(response, ctx, http.clock);
     return accessToken(token.accessToken, token.expiresAt);
   }
-  const text = await response.text().catch(() => "");
-  if (!response.ok) throw failedResponse(response.status, text, ctx, tokenUri);
-  let idToken: unknown;
-  try {
-    idToken = (JSON.parse(text) as { id_token?: unknown }).id_token;
-  } catch {
-    throw new InvalidTokenResponseError(provider, "the Google token response is not JSON", { status: response.status });
-  }
-  if (typeof idToken !== "string" || idToken === "") throw new InvalidTokenResponseError(provider, "the Google token response has no id_token", { status: response.status });
+  const idToken = await readTokenField(response, ctx, "id_token", "the Google token response", tokenUri);
   return accessToken(idToken, jwtExpiry(idToken));
 }

@@ -202,6 +202,25 @@ export async function readTokenResponse(response: Response, ctx: RequestContext,
   };
 }
 
+/**
+ * The string in `field` of a JSON token-like answer that is not an OAuth token response: an ID
+ * token from a CI service (GitHub Actions `value`, Azure DevOps `oidcToken`) or Google's `id_token`.
+ * Non-2xx → `AuthenticationFailedError`; not JSON or no such string → `InvalidTokenResponseError`
+ * naming `what` ("the GitHub ID token response").
+ */
+export async function readTokenField(response: Response, ctx: RequestContext, field: string, what: string, endpoint?: string): Promise<string> {
+  const text = await response.text().catch(() => "");
+  if (!response.ok) throw failedResponse(response.status, text, ctx, endpoint);
+  let value: unknown;
+  try {
+    value = (JSON.parse(text) as Record<string, unknown> | null)?.[field];
+  } catch {
+    throw new InvalidTokenResponseError(ctx.provider, `${what} is not JSON`, { status: response.status });
+  }
+  if (typeof value !== "string" || value === "") throw new InvalidTokenResponseError(ctx.provider, `${what} has no ${field}`, { status: response.status });
+  return value;
+}
+
 /** The typed error for a non-2xx token response. */
 export function failedResponse(status: number, text: string, ctx: RequestContext, endpoint?: string): AuthenticationFailedError {
   let oauthError: string | undefined;

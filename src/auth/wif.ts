@@ -15,13 +15,13 @@
  * Every refresh reads a fresh ID token.
  */
 import { cachedTokenProvider, type CachedTokenProviderOptions } from "./cache.js";
-import { AuthConfigError, AuthenticationFailedError, CredentialUnavailableError, InvalidTokenResponseError } from "./errors.js";
+import { AuthConfigError, AuthenticationFailedError, CredentialUnavailableError } from "./errors.js";
 import { isAccountHost, isSafeUrl, requireHost } from "./host.js";
 import { memoizeEndpoints, resolveOidcEndpoints } from "./oidc-endpoints.js";
 import { processEnv } from "./pat.js";
 import { normaliseScopes } from "./scopes.js";
 import { accessToken, describeProvider } from "./secrets.js";
-import { failedResponse, formBody, readTokenResponse, sendTokenRequest, type TokenHttpOptions } from "./token-http.js";
+import { formBody, readTokenField, readTokenResponse, sendTokenRequest, type TokenHttpOptions } from "./token-http.js";
 import type { NamedTokenProvider } from "./token-provider.js";
 
 /** Where an ID token comes from. Called for every exchange; the audience is the one to request. */
@@ -143,15 +143,6 @@ export function githubActionsIdToken(options: GitHubActionsIdTokenOptions = {}):
       ctx,
       options,
     );
-    const text = await response.text().catch(() => "");
-    if (!response.ok) throw failedResponse(response.status, text, ctx);
-    let value: unknown;
-    try {
-      value = (JSON.parse(text) as { value?: unknown }).value;
-    } catch {
-      throw new InvalidTokenResponseError(provider, "the GitHub ID token response is not JSON", { status: response.status });
-    }
-    if (typeof value !== "string" || value === "") throw new InvalidTokenResponseError(provider, "the GitHub ID token response has no value", { status: response.status });
-    return value;
+    return readTokenField(response, ctx, "value", "the GitHub ID token response");
   };
 }
