@@ -23,7 +23,8 @@ export function coreAsExternal(internalEntry) {
   return {
     name: "core-as-external",
     async setup(b) {
-      const core = await moduleGraph("src/index.ts");
+      // The core build's modules: the root entry's graph and whatever the internal file adds.
+      const core = new Set([...(await moduleGraph("src/index.ts")), ...(await moduleGraph(internalEntry))]);
       const shared = reExported(internalEntry);
       // tsup builds its CJS with splitting as ESM first, so `format` says "esm" for both; its
       // TSUP_FORMAT define tells them apart.

@@ -8,6 +8,8 @@ export * from "./client.js";
 export * from "./client/core.js";
 export * from "./client/knobs.js";
 export * from "./auth/host-query.js";
+export * from "./auth/errors.js";
+export * from "./auth/secrets.js";
 export * from "./client/current-user.js";
 export * from "./client/endpoints.js";
 export * from "./generated/functions.js";
