@@ -55,6 +55,9 @@ export {
   type ErrorDetail,
 } from "./ops/errors.js";
 export { InvalidResponseError } from "./ops/call.js";
+// What `createLakebaseClient()` throws when it fills in host and auth (no host; no credentials or
+// two methods configured, on the first request): catchable without importing lakebase-sdk/auth.
+export { AuthError, AuthConfigError, NoCredentialsError } from "./auth/errors.js";
 export { OperationTimeoutError, PaginationLoopError, WaitTimeoutError } from "./ops/lro/errors.js";
 
 // Long-running operations and lists.

@@ -368,6 +368,21 @@ describe("the per-attempt timeout (timeoutMs)", () => {
     expect(elapsed).toBeGreaterThanOrEqual(140);
     expect(elapsed).toBeLessThan(1_000);
     expect(api.isDone()).toBe(false); // nothing was sent without a token
+    expect((outcome as RequestTimeoutError).outcomeUnknown).toBe(false);
+  });
+
+  it("a mutation that timed out after it was sent has an unknown outcome, says so, and is not re-sent; a read is known", async () => {
+    const create = nock(HOST).post("/api/2.0/postgres/projects").query(true).delay(1_000).reply(200, { name: "projects/p/operations/x" });
+    const error = await client({ timeoutMs: 100 }).projects.create("p", { spec: {} }).submitted().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestTimeoutError);
+    expect((error as RequestTimeoutError).outcomeUnknown).toBe(true);
+    expect((error as Error).message).toMatch(/^POST \/api\/2\.0\/postgres\/projects timed out after 100 ms; the request was sent and not retried: the server may have done the work/);
+    expect(create.isDone()).toBe(true);
+    nock.abortPendingRequests();
+    nock(HOST).get("/api/2.0/postgres/projects/p").delay(1_000).reply(200, {}).persist();
+    const read = await client({ timeoutMs: 100, retry: false }).projects.get("projects/p").catch((e: unknown) => e);
+    expect((read as RequestTimeoutError).outcomeUnknown).toBe(false);
+    nock.cleanAll();
   });
 
   it("hands the provider a signal that aborts at the timeout", async () => {

@@ -57,6 +57,21 @@ export const DEFAULT_CHAIN_ORDER = Object.freeze([
   "google-id",
 ] as const);
 
+/**
+ * The `auth_type` values that use a family's attributes (config.ts ATTRIBUTES), named in the
+ * "more than one method" error so that its advice is a value `auth_type` accepts.
+ */
+const AUTH_TYPES_OF_FAMILY: Readonly<Record<string, readonly string[]>> = {
+  pat: ["pat"],
+  basic: ["basic"],
+  oauth: ["oauth-m2m", "github-oidc", "azure-devops-oidc", "external-browser"],
+  "metadata-service": ["metadata-service"],
+  "env-oidc": ["env-oidc"],
+  "file-oidc": ["file-oidc"],
+  azure: ["azure-client-secret", "azure-msi", "azure-cli", "github-oidc-azure"],
+  google: ["google-credentials", "google-id"],
+};
+
 /** Types accepted by `auth_type`: the chain's, plus `external-browser`. */
 export const SUPPORTED_AUTH_TYPES = Object.freeze([...DEFAULT_CHAIN_ORDER, "external-browser"] as const);
 
@@ -120,7 +135,9 @@ export function defaultCredentials(options: DefaultCredentialsOptions = {}): Def
 
   if (authType) {
     if (UNSUPPORTED.has(authType)) throw new AuthConfigError("default", `auth type "${authType}" is not supported by lakebase-sdk (supported: ${SUPPORTED_AUTH_TYPES.join(", ")})`);
-    if (!(SUPPORTED_AUTH_TYPES as readonly string[]).includes(authType)) throw new AuthConfigError("default", `auth type "${authType}" not found`);
+    if (!(SUPPORTED_AUTH_TYPES as readonly string[]).includes(authType)) {
+      throw new AuthConfigError("default", `auth type "${authType}" not found; the types: ${SUPPORTED_AUTH_TYPES.join(", ")}`);
+    }
   } else {
     const families = configuredFamilies(config);
     if (families.length > 1) {
@@ -128,7 +145,8 @@ export function defaultCredentials(options: DefaultCredentialsOptions = {}): Def
         const attrs = ATTRIBUTES.filter((a) => a.family === family && v[a.name] !== undefined).map((a) => `${a.name} from ${config.sources[a.name]}`);
         return `${family} (${attrs.join(", ")})`;
       });
-      throw new AuthConfigError("default", `more than one authorization method configured: ${where.join(" and ")}; set auth_type (DATABRICKS_AUTH_TYPE) to choose one`);
+      const types = families.flatMap((family) => AUTH_TYPES_OF_FAMILY[family] ?? []).filter((t) => (SUPPORTED_AUTH_TYPES as readonly string[]).includes(t));
+      throw new AuthConfigError("default", `more than one authorization method configured: ${where.join(" and ")}; set auth_type (DATABRICKS_AUTH_TYPE) to choose one: ${types.join(", ")}`);
     }
   }
 

@@ -457,14 +457,27 @@ export function isMissing(e: unknown): boolean {
   return e instanceof ApiError && e.isMissing;
 }
 
-/** A request attempt ran past `timeoutMs` (headers or body). */
+/** What a mutation that may have reached the server tells its caller to do (timeouts, broken connections). */
+const OUTCOME_UNKNOWN = "; the request was sent and not retried: the server may have done the work — read the resource (or resume its operation) before trying again";
+
+/**
+ * A request attempt ran past `timeoutMs` (headers or body). As with `NetworkError`,
+ * `outcomeUnknown` is true for a mutation: it was sent and not retried, and the server may have
+ * done the work — read the resource, or resume its operation, before trying again.
+ */
 export class RequestTimeoutError extends LakebaseError {
   static override readonly typeName: string = "RequestTimeoutError";
 
   readonly timeoutMs: number;
-  constructor(timeoutMs: number, method: string, path: string) {
-    super(`${method} ${path} timed out after ${timeoutMs} ms`);
+  /** True when a mutation may have reached the server: its outcome is unknown. */
+  readonly outcomeUnknown: boolean;
+  /** @param outcomeUnknown default: the method is a mutation (not GET, HEAD or OPTIONS). */
+  constructor(timeoutMs: number, method: string, path: string, outcomeUnknown = !/^(GET|HEAD|OPTIONS)$/i.test(method)) {
+    super(
+`${method} ${path} timed out after ${timeoutMs} ms${outcomeUnknown ? OUTCOME_UNKNOWN : ""}`,
+    );
     this.timeoutMs = timeoutMs;
+    this.outcomeUnknown = outcomeUnknown;
   }
 }
 
@@ -496,7 +509,7 @@ export class NetworkError extends LakebaseError {
     const advice = init.operationName
       ? `; operation ${init.operationName} may still be running — resume the wait with client.operations.resume(${JSON.stringify(init.operationName)})`
       : init.outcomeUnknown
-        ? "; the request was sent and not retried: the server may have done the work — read the resource (or resume its operation) before trying again"
+        ? OUTCOME_UNKNOWN
         : "";
     super(`${init.method} ${init.path}: ${what}${advice}`, { cause: init.cause });
     this.host = init.host;

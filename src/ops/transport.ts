@@ -34,9 +34,11 @@ export function createTransport(options: TransportOptions): Transport {
   const attempt = async (outgoing: Outgoing): Promise<Reply> => {
     // The call's own timeout (CallOptions.timeoutMs) wins over the client's.
     const timeoutMs = outgoing.timeoutMs ?? clientTimeoutMs;
+    // Until the token is there nothing has been sent: a mutation timed out before then has a known outcome.
+    let sent = false;
     const deadline =
       Number.isFinite(timeoutMs) && timeoutMs > 0
-        ? startDeadline(timeoutMs, () => new RequestTimeoutError(timeoutMs, outgoing.method, requestPath(outgoing.url) ?? ""), outgoing.signal)
+        ? startDeadline(timeoutMs, () => new RequestTimeoutError(timeoutMs, outgoing.method, requestPath(outgoing.url) ?? "", sent && !SAFE_METHODS.has(outgoing.method.toUpperCase())), outgoing.signal)
         : undefined;
     // Aborted by the deadline or by the caller's signal (linked inside startDeadline); the race
     // ends the attempt even where the runtime's fetch has dropped its signal (see startDeadline).
@@ -44,6 +46,7 @@ export function createTransport(options: TransportOptions): Transport {
     const race = deadline ? <T>(promise: Promise<T>) => deadline.race(promise) : <T>(promise: Promise<T>) => raceAbort(promise, signal);
     try {
       const token = await authorize.current(signal, race);
+      sent = true;
       const reply = await exchange(fetchImpl, outgoing, token, signal, race);
       if (!authorize.rejects(reply)) return reply;
       // One replay after a rejected token, with a token the provider must not answer from its cache.

@@ -167,7 +167,12 @@ describe("default credentials: auth_type", () => {
     })();
     expect(error).toBeInstanceOf(AuthConfigError);
     expect(error!.message).toMatch(/more than one authorization method configured: oauth .* and pat \(token from explicit\)/);
+    // The advice names values auth_type accepts, and each of them is accepted.
+    expect(error!.message).toMatch(/set auth_type \(DATABRICKS_AUTH_TYPE\) to choose one: oauth-m2m, github-oidc, azure-devops-oidc, external-browser, pat$/);
+    for (const authType of ["oauth-m2m", "pat"]) expect(() => chain({ token: "dapi-explicit", authType, env: { DATABRICKS_CLIENT_ID: "id", DATABRICKS_CLIENT_SECRET: "s3cr3t-value" } })).not.toThrow();
     expect(error!.message).not.toMatch(/dapi-explicit|s3cr3t-value/);
+    // An auth_type that does not exist lists the ones that do.
+    expect(() => chain({ authType: "oauth", env: {} })).toThrow(/auth type "oauth" not found; the types: pat, oauth-m2m, databricks-cli, .*external-browser/);
   });
 });
 

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
-import { createLakebaseClient as createForEdge } from "../../src/index.js";
+import { AuthConfigError as AuthConfigErrorFromRoot, createLakebaseClient as createForEdge } from "../../src/index.js";
 import { createLakebaseClient as createForNode } from "../../src/index.node.js";
 import { AuthConfigError, staticToken, withExtraHeaders } from "../../src/auth/index.js";
 
@@ -84,6 +84,7 @@ describe("createLakebaseClient() under Node: the default chain", () => {
   it("nothing configured: a typed error that names what to set", () => {
     useEnv({});
     expect(() => createForNode()).toThrow(AuthConfigError);
+    expect(() => createForNode()).toThrow(AuthConfigErrorFromRoot); // catchable from the entry that threw it
     expect(() => createForNode()).toThrow(/DATABRICKS_HOST/);
   });
 });
