@@ -501,11 +501,15 @@ export class NetworkError extends LakebaseError {
   readonly outcomeUnknown: boolean;
   /** Set when the failure ended a wait on a long-running operation: resume it by this name. */
   declare readonly operationName?: string;
+  /** The HTTP status of an answer whose body broke off (its headers had arrived). */
+  declare readonly status?: number;
 
-  constructor(init: { host: string; method: string; path: string; cause: unknown; outcomeUnknown: boolean; operationName?: string }) {
+  constructor(init: { host: string; method: string; path: string; cause: unknown; outcomeUnknown: boolean; operationName?: string; status?: number }) {
     const codes = networkErrorCodes(init.cause);
     const code = codes.find((c) => PRE_SEND_ERROR_CODES.has(c)) ?? codes[0] ?? errorNameOf(init.cause);
-    const what = PRE_SEND_ERROR_CODES.has(code) ? `could not connect to ${init.host} (${code})` : `the connection to ${init.host} failed (${code})`;
+    const what = PRE_SEND_ERROR_CODES.has(code)
+      ? `could not connect to ${init.host} (${code})`
+      : `the connection to ${init.host} failed (${code})${init.status === undefined ? "" : ` in the body of an HTTP ${init.status} answer`}`;
     const advice = init.operationName
       ? `; operation ${init.operationName} may still be running — resume the wait with client.operations.resume(${JSON.stringify(init.operationName)})`
       : init.outcomeUnknown
@@ -518,6 +522,7 @@ export class NetworkError extends LakebaseError {
     this.code = code;
     this.outcomeUnknown = init.outcomeUnknown;
     if (init.operationName !== undefined) this.operationName = init.operationName;
+    if (init.status !== undefined) this.status = init.status;
   }
 }
 

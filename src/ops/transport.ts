@@ -59,13 +59,13 @@ export function createTransport(options: TransportOptions): Transport {
 }
 
 /** A failure of fetch itself (refused, DNS, reset) as a NetworkError; the SDK's own errors and aborts stay as they are. */
-function toNetworkError(error: unknown, outgoing: Outgoing, signal: AbortSignal | undefined): unknown {
+function toNetworkError(error: unknown, outgoing: Outgoing, signal: AbortSignal | undefined, status?: number): unknown {
   if (error instanceof LakebaseError || signal?.aborted) return error;
   if (error instanceof DOMException && error.name === "AbortError") return error;
   const url = new URL(outgoing.url);
   const preSend = networkErrorCodes(error).some((code) => PRE_SEND_ERROR_CODES.has(code));
   const method = outgoing.method.toUpperCase();
-  return new NetworkError({ host: url.host, method, path: url.pathname, cause: error, outcomeUnknown: !preSend && !SAFE_METHODS.has(method) });
+  return new NetworkError({ host: url.host, method, path: url.pathname, cause: error, outcomeUnknown: !preSend && !SAFE_METHODS.has(method), ...(status === undefined ? {} : { status }) });
 }
 
 /**
@@ -93,8 +93,8 @@ async function exchange(
   } catch (error) {
     // Free the connection of a body nobody will read.
     response.body?.cancel().catch(() => {});
-    // The headers came and the body broke off: a network failure, typed like fetch's.
-    throw toNetworkError(error, outgoing, signal);
+    // The headers came and the body broke off: a network failure, typed like fetch's, with the status it had.
+    throw toNetworkError(error, outgoing, signal, response.status);
   }
 }
 

@@ -57,6 +57,20 @@ describe("network failures are typed", () => {
     expect(calls).toBe(2);
   });
 
+  it("a 500 whose body breaks off keeps its status on the NetworkError (a POST: sent once, outcome unknown)", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(500, { "content-type": "application/json", "content-length": "100" });
+      res.write('{"error_code":"INTERNAL_ERROR","mess');
+      setTimeout(() => res.socket?.destroy(), 10);
+    });
+    const client = createLakebaseClient({ host: server.url, auth: "t", retry: fastRetry });
+    const error = await client.projects.create("p", { spec: {} }).submitted().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error).toMatchObject({ status: 500, outcomeUnknown: true });
+    expect((error as Error).message).toMatch(/in the body of an HTTP 500 answer/);
+    expect(server.requests.filter((r) => r.startsWith("POST"))).toHaveLength(1);
+  });
+
   it("a host given with /api/2.0/postgres (or /api/2.0) is normalised, not doubled", async () => {
     const server = await serve((req, res) => json(res, { name: "projects/p", path: req.url }));
     for (const suffix of ["/api/2.0/postgres", "/api/2.0/postgres/", "/api/2.0"]) {
