@@ -19,7 +19,7 @@ import { readTokenField, sendTokenRequest, type TokenHttpOptions } from "./token
 import type { IdTokenSource } from "./wif.js";
 
 /** The pipeline variables the ID token request needs, in the order they are checked. */
-export const AZURE_DEVOPS_VARIABLES = Object.freeze(["SYSTEM_ACCESSTOKEN", "SYSTEM_TEAMFOUNDATIONCOLLECTIONURI", "SYSTEM_TEAMPROJECTID", "SYSTEM_HOSTTYPE", "SYSTEM_PLANID", "SYSTEM_JOBID"] as const);
+export const AZURE_DEVOPS_VARIABLES = /* @__PURE__ */ Object.freeze(["SYSTEM_ACCESSTOKEN", "SYSTEM_TEAMFOUNDATIONCOLLECTIONURI", "SYSTEM_TEAMPROJECTID", "SYSTEM_HOSTTYPE", "SYSTEM_PLANID", "SYSTEM_JOBID"] as const);
 
 export interface AzureDevOpsIdTokenOptions extends Pick<TokenHttpOptions, "fetch" | "retry" | "timeoutMs"> {
   /** Default `process.env`. */

@@ -20,10 +20,16 @@ import type { TokenHttpOptions } from "./token-http.js";
 
 export { AZURE_DATABRICKS_RESOURCE_ID } from "./azure-resource-id.js";
 
-/** Entra login endpoints per `ARM_ENVIRONMENT`. */
-export const AZURE_LOGIN_ENDPOINTS: Readonly<Record<string, string>> = /* @__PURE__ */ Object.freeze(
-  /* @__PURE__ */ Object.fromEntries(Object.entries(AZURE_CLOUDS).map(([name, cloud]) => [name, cloud.login])),
-);
+/**
+ * Entra login endpoints per `ARM_ENVIRONMENT`. Built by a function marked pure: a table built in
+ * place (`Object.entries(…).map(…)`) would be kept by every bundle that loads this module's chunk,
+ * the OAuth M2M one included.
+ */
+export const AZURE_LOGIN_ENDPOINTS: Readonly<Record<string, string>> = /* @__PURE__ */ loginEndpoints();
+
+function loginEndpoints(): Readonly<Record<string, string>> {
+  return Object.freeze(Object.fromEntries(Object.entries(AZURE_CLOUDS).map(([name, cloud]) => [name, cloud.login])));
+}
 
 export interface AzureClientSecretOptions extends TokenHttpOptions {
   /** The Azure Databricks workspace URL (`https://adb-….azuredatabricks.net`); or give `workspaceResourceId`. */

@@ -10,7 +10,7 @@ import { scrub } from "./secrets.js";
 /** A fixed port, or a range tried in order. */
 export type CallbackPorts = number | { readonly first: number; readonly last: number };
 
-export const DEFAULT_CALLBACK_PORTS = Object.freeze({ first: 8020, last: 8040 });
+export const DEFAULT_CALLBACK_PORTS = /* @__PURE__ */ Object.freeze({ first: 8020, last: 8040 });
 
 export interface CallbackResult {
   readonly code: string;

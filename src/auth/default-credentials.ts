@@ -40,7 +40,7 @@ import { externalBrowserCredentials } from "./u2m.js";
 import { githubActionsIdToken, idTokenFromEnv, workloadIdentityCredentials } from "./wif.js";
 
 /** Provider names in the order the chain tries them. */
-export const DEFAULT_CHAIN_ORDER = Object.freeze([
+export const DEFAULT_CHAIN_ORDER = /* @__PURE__ */ Object.freeze([
   "pat",
   "oauth-m2m",
   "databricks-cli",
@@ -73,7 +73,7 @@ const AUTH_TYPES_OF_FAMILY: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Types accepted by `auth_type`: the chain's, plus `external-browser`. */
-export const SUPPORTED_AUTH_TYPES = Object.freeze([...DEFAULT_CHAIN_ORDER, "external-browser"] as const);
+export const SUPPORTED_AUTH_TYPES = /* @__PURE__ */ Object.freeze([...DEFAULT_CHAIN_ORDER, "external-browser"] as const);
 
 /** Auth types of the official SDKs this SDK does not implement (named in the error). */
 const UNSUPPORTED = new Set(["basic", "runtime", "runtime-oauth", "model-serving"]);

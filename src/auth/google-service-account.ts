@@ -25,7 +25,7 @@ export interface GoogleServiceAccountKey {
 /** Google's OAuth token endpoint. */
 export const GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token";
 /** The scopes of the `X-Databricks-GCP-SA-Access-Token` token. */
-export const GCP_SA_SCOPES = Object.freeze(["https://www.googleapis.com/auth/cloud-platform", "https://www.googleapis.com/auth/compute"]);
+export const GCP_SA_SCOPES = /* @__PURE__ */ Object.freeze(["https://www.googleapis.com/auth/cloud-platform", "https://www.googleapis.com/auth/compute"]);
 
 /** Parse and check a service-account key (JSON text or object). Errors never quote the key. */
 export function parseServiceAccountKey(provider: string, key: string | object): GoogleServiceAccountKey {

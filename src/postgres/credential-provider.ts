@@ -76,7 +76,8 @@ export function databaseCredentialProvider(options: DatabaseCredentialOptions): 
     const issuedAt = now();
     // The SDK's own timer (see startDeadline), not only the client's per-attempt timeout: the
     // slot for "one request in flight" must free itself whatever the request does.
-    const deadline = startDeadline(mintTimeoutMs, () => new RequestTimeoutError(mintTimeoutMs, "POST", "/api/2.0/postgres/credentials"));
+    // A credential that may have been minted is harmless to mint again: no outcome to read back.
+    const deadline = startDeadline(mintTimeoutMs, () => new RequestTimeoutError(mintTimeoutMs, "POST", "/api/2.0/postgres/credentials", false));
     let credential: DatabaseCredential;
     try {
       credential = await deadline.race(

@@ -11,4 +11,5 @@ export type { FlatConnectionConfig, FlatConnectionValues, SequelizeConfig, TypeO
 export { createLakebasePool, getLakebaseOrmConfig, getLakebasePgConfig, type LakebasePoolOptions } from "./apps-pool.js";
 export { LazyLakebasePool } from "./lazy-pool.js";
 export { createUserPools, FORWARDED_TOKEN_HEADER, type RequestWithHeaders, type UserPools, type UserPoolsOptions } from "./user-pools.js";
+export { PostgresConnectionError } from "./connect-errors.js";
 export { isWakeUpError, isAuthenticationError, type WakeUpRetryOptions } from "./wake-up.js";

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { getEndpoint } from "../generated/functions.js";
 import { ApiError } from "../ops/errors.js";
+import { isMissingRoleError, missingRoleError, wakeUpGaveUpError } from "./connect-errors.js";
 import { describeConnection, getPgConfig, type LakebasePgConfig, type PgConfigOptions } from "./pg-config.js";
 import { hideConnectionPasswords } from "./redact.js";
 import { isAuthenticationError, isWakeUpError, wakeUpDelay, type WakeUpRetryOptions } from "./wake-up.js";
@@ -34,6 +35,8 @@ const DEFAULTS = { max: 10, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 
  * A `pg.Pool` for a Lakebase endpoint: every new connection gets a fresh-enough credential
  * (open ones stay open as tokens rotate); connections refused while the endpoint wakes from scale
  * to zero are retried with bounded backoff; a credential Postgres refuses (28P01) is replaced once.
+ * An identity without a Postgres role, or retries that ran out, fail with a
+ * `PostgresConnectionError` that says what to do (the original error as its `cause`, its `code` kept).
  */
 export class LakebasePool extends pg.Pool {
   readonly lakebase: LakebasePgConfig;
@@ -79,6 +82,8 @@ export class LakebasePool extends pg.Pool {
       try {
         return await super.connect();
       } catch (error) {
+        // Final, and the usual first-deployment mistake: the identity was never given a role.
+        if (isMissingRoleError(error)) throw missingRoleError(error, this.lakebase);
         if (isAuthenticationError(error)) {
           if (!replacedCredential) {
             // The cached credential may have been revoked or expired early: mint a new one once.
@@ -96,7 +101,7 @@ export class LakebasePool extends pg.Pool {
           await this.#failIfEndpointCannotWake(error);
         }
         const delay = wakeUpDelay(attempt, this.#wakeUp);
-        if (Date.now() - start + delay > maxWaitMs) throw error;
+        if (Date.now() - start + delay > maxWaitMs) throw wakeUpGaveUpError(error, this.lakebase, attempt + 1, Date.now() - start);
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
@@ -118,21 +123,23 @@ export class LakebasePool extends pg.Pool {
 }
 
 /**
- * Where `createPool()` without a client finds the Databricks Apps form: the package's own
+ * Where `createPool()` without a client finds the zero-argument form: the package's own
  * `lakebase-sdk/postgres` (its `createLakebasePool`), loaded at run time by a name bundlers leave
- * alone, so that a pool given its client carries none of the OAuth M2M code that form needs.
+ * alone, so that a pool given its client carries none of the OAuth M2M and credential-chain code
+ * that form needs.
  */
 const APPS_MODULE = "lakebase-sdk/postgres";
 
 /**
- * Resolves the endpoint and returns a ready `pg.Pool` (a LakebasePool). Without a `client`, as
- * inside Databricks Apps: the app's service principal and the injected `LAKEBASE_ENDPOINT`/`PG*`
- * variables (`createLakebasePool()` is the synchronous form, and the one to use in a bundle
- * without `node_modules`).
+ * Resolves the endpoint and returns a ready `pg.Pool` (a LakebasePool). Without a `client`: inside
+ * Databricks Apps the app's service principal and the injected `LAKEBASE_ENDPOINT`/`PG*`
+ * variables; elsewhere the default credential chain (`DATABRICKS_HOST` + a token, a
+ * `~/.databrickscfg` profile, …) and `LAKEBASE_ENDPOINT` (`createLakebasePool()` is the synchronous
+ * form, and the one to use in a bundle without `node_modules`).
  *
  * @example
  * const pool = await createPool({ client: createCoreClient({ host, auth }), project: "my-app" });
- * const inApp = await createPool(); // inside Databricks Apps
+ * const inApp = await createPool(); // inside Databricks Apps, or locally with a profile + LAKEBASE_ENDPOINT
  * const { rows } = await pool.query("select now()");
  */
 export async function createPool(options: Omit<PoolOptions, "client"> & { readonly client?: PoolOptions["client"] } = {}): Promise<LakebasePool> {

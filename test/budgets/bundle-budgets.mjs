@@ -44,11 +44,18 @@ const pgPoolBudget = 12 * KiB;
  * +115 B; the client's hook for credentials that add headers (Azure, GCP) +19 B; the two-build
  * layout that loads the root entry as two files (tsup.config.ts) +68 B of gzip from module order
  * alone (the minified size moved by 1 byte). (c) 15.7 KiB after.
+ * Raised again the same day after the outside-in check of the packed package: (b) by ¼ KiB for a
+ * timed-out mutation's `outcomeUnknown` and the status kept on a body that broke off (+109 B; the
+ * auth chunk's Azure/GCP tables, kept by (b) once the Apps pool shared that chunk, were made
+ * tree-shakeable instead: −315 B); (c) by ¾ KiB for the pool's errors that say what to do — the
+ * identity without a Postgres role (with the Roles API call to make one) and the wake-up retries
+ * that ran out (with where host and port came from) — +459 B, and the core's +109 B.
+ * After: (a) 12.4, (b) 18.6, (c) 16.2 KiB.
  */
 export const budgets = [
   { entry: "pat-list.mjs", label: "(a) PAT + list branches", platform: "neutral", budget: 8 * KiB, ceiling: 12.5 * KiB },
-  { entry: "m2m-list-create.mjs", label: "(b) OAuth M2M + list + create/await", platform: "neutral", budget: 12 * KiB, ceiling: 18.5 * KiB },
-  { entry: "pg-pool.mjs", label: "(c) pg pool (createPool + query)", platform: "node", budget: pgPoolBudget, ceiling: 15.75 * KiB, external: ["pg", "pg-native"] },
+  { entry: "m2m-list-create.mjs", label: "(b) OAuth M2M + list + create/await", platform: "neutral", budget: 12 * KiB, ceiling: 18.75 * KiB },
+  { entry: "pg-pool.mjs", label: "(c) pg pool (createPool + query)", platform: "node", budget: pgPoolBudget, ceiling: 16.5 * KiB, external: ["pg", "pg-native"] },
 ];
 
 /** esbuild resolves `lakebase-sdk[/sub]` through the package's own "exports" (import condition). */

@@ -1,6 +1,9 @@
 // The zero-argument forms inside a simulated Databricks Apps environment: the variables an app
 // with a Lakebase database resource gets (DATABRICKS_HOST + the app's service principal, and
 // LAKEBASE_ENDPOINT / PGHOST / PGPORT / PGUSER / PGDATABASE / PGSSLMODE), pointed at the emulator.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLakebasePool, createPool, getLakebaseOrmConfig, getOrmConfig, getLakebasePgConfig, LazyLakebasePool } from "../../src/postgres/index.js";
@@ -31,6 +34,11 @@ function appEnvironment(): Record<string, string> {
     // libpq's CA file: verified TLS to the emulator, as to a real endpoint.
     PGSSLROOTCERT: emulator.caCertificatePath,
   };
+}
+
+/** A home without `.databrickscfg`: outside an app the default credential chain reads that file. */
+function emptyHome(): string {
+  return mkdtempSync(join(tmpdir(), "lakebase-home-"));
 }
 
 function stubAppEnvironment(): void {
@@ -102,7 +110,7 @@ describe("createLakebasePool() in Databricks Apps", () => {
   });
 
   it("outside an app, creating it still succeeds; the first query says what is missing, and a later one can succeed", async () => {
-    const env: Record<string, string> = {};
+    const env: Record<string, string> = { HOME: emptyHome() }; // no ~/.databrickscfg either
     const pool = createLakebasePool({ env });
     try {
       await expect(pool.query("select 1")).rejects.toThrow(/DATABRICKS_HOST, DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET/);
@@ -164,7 +172,7 @@ describe("createPool() with no arguments in Databricks Apps", () => {
   });
 
   it("outside an app it rejects, saying what is missing", async () => {
-    await expect(createPool({ env: {} })).rejects.toThrow(/not running in Databricks Apps/);
+    await expect(createPool({ env: { HOME: emptyHome() } })).rejects.toThrow(/not running in Databricks Apps/);
   });
 });
 

@@ -23,7 +23,7 @@ async function bundle(contents: string): Promise<string> {
 }
 
 describe("what a createPool bundle leaves out", () => {
-  it("no Apps client (OAuth M2M), no per-user pools, no tool configs, no lazy pool", async () => {
+  it("no Apps client (OAuth M2M), no default credential chain, no per-user pools, no tool configs, no lazy pool", async () => {
     const code = await bundle(`
       import { createCoreClient } from ${src("index.ts")};
       import { createPool } from ${src("postgres/index.ts")};
@@ -31,7 +31,7 @@ describe("what a createPool bundle leaves out", () => {
     `);
     // The Apps form is loaded at run time under the package's own name, never bundled.
     expect(code).toContain('"lakebase-sdk/postgres"');
-    for (const absent of ["DATABRICKS_CLIENT_SECRET", "client_credentials", "x-forwarded-access-token", "beforeConnect", "PGSSLROOTCERT", "not resolved yet", "SecretConnectionUrl", "sha256", "sslmode="]) {
+    for (const absent of ["DATABRICKS_CLIENT_SECRET", "client_credentials", "x-forwarded-access-token", "beforeConnect", "PGSSLROOTCERT", ".databrickscfg", "not resolved yet", "SecretConnectionUrl", "sha256", "sslmode="]) {
       expect(code, absent).not.toContain(absent);
     }
   });
@@ -41,6 +41,6 @@ describe("what a createPool bundle leaves out", () => {
       import { createLakebasePool, createUserPools, getOrmConfig } from ${src("postgres/index.ts")};
       export const used = [createLakebasePool, createUserPools, getOrmConfig];
     `);
-    for (const present of ["DATABRICKS_CLIENT_SECRET", "x-forwarded-access-token", "beforeConnect", "PGSSLROOTCERT", "sha256"]) expect(code, present).toContain(present);
+    for (const present of ["DATABRICKS_CLIENT_SECRET", ".databrickscfg", "x-forwarded-access-token", "beforeConnect", "PGSSLROOTCERT", "sha256"]) expect(code, present).toContain(present);
   });
 });
