@@ -4,32 +4,15 @@
  * pool on the core client never calls. Bundled from src with esbuild, minified, as a user's
  * bundler would.
  */
-import { build } from "esbuild";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { bundleSource as bundle, src } from "./fixtures/bundle-source.js";
 
-const src = (path: string) => JSON.stringify(fileURLToPath(new URL(`../src/${path}`, import.meta.url)));
 const dir = mkdtempSync(join(tmpdir(), "lakebase-tree-shaking-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function bundle(contents: string, platform: "neutral" | "node" = "neutral"): Promise<string> {
-  const result = await build({
-    stdin: { contents, resolveDir: fileURLToPath(new URL(".", import.meta.url)), loader: "js" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    target: "es2022",
-    platform,
-    mainFields: ["module", "main"],
-    external: ["pg", "pg-native"],
-    write: false,
-    logLevel: "silent",
-  });
-  return result.outputFiles[0]!.text;
-}
 
 describe("tree shaking", () => {
   it("an unused error class is dropped; a used one keeps its name through minification", async () => {

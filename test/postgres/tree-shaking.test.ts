@@ -1,26 +1,10 @@
 // The connection features AppKit users expect (Apps pools, per-user pools, tool configs) stay out of
 // a bundle that only calls createPool with a client: pinned here, measured by
 // test/budgets/bundle-budgets.mjs (entry (c)). Bundled from src with esbuild, as a user's bundler would.
-import { build } from "esbuild";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { bundleSource, src } from "../fixtures/bundle-source.js";
 
-const src = (path: string) => JSON.stringify(fileURLToPath(new URL(`../../src/${path}`, import.meta.url)));
-
-async function bundle(contents: string): Promise<string> {
-  const result = await build({
-    stdin: { contents, resolveDir: fileURLToPath(new URL(".", import.meta.url)), loader: "js" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    target: "es2022",
-    platform: "node",
-    external: ["pg", "pg-native"],
-    write: false,
-    logLevel: "silent",
-  });
-  return result.outputFiles[0]!.text;
-}
+const bundle = (contents: string) => bundleSource(contents, "node");
 
 describe("what a createPool bundle leaves out", () => {
   it("no Apps client (OAuth M2M), no default credential chain, no per-user pools, no tool configs, no lazy pool", async () => {
